@@ -1,0 +1,8 @@
+import type { Config } from 'jest';
+
+/** Every Jest project of the workspace; `npm test` runs them all (the admin's component tests run under Vitest). */
+const config: Config = {
+  projects: ['<rootDir>/libs/smart-scopes', '<rootDir>/apps/api', '<rootDir>/apps/api-e2e', '<rootDir>/apps/admin-e2e'],
+};
+
+export default config;

@@ -1,0 +1,5 @@
+export * from './lib/client';
+export * from './lib/audit';
+export * from './lib/scopes';
+export * from './lib/fhir';
+export * from './lib/management';

@@ -1,0 +1,57 @@
+/** Client registration metadata, named after RFC 7591 §2 so one vocabulary serves registration and administration. */
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
+export const CLIENT_STATUSES = ['active', 'pending', 'rejected'] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+
+export interface Client {
+  client_id: string;
+  client_name: string;
+  description: string;
+  grant_types: GrantType[];
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  /** Space-separated allowed scopes. */
+  scope: string;
+  jwks?: { keys: Record<string, unknown>[] } | null;
+  jwks_uri?: string | null;
+  /** A fixed patient context (Patient id) put into this client's tokens. */
+  patient?: string | null;
+  enabled: boolean;
+  single_active_token: boolean;
+  /** Access token lifetime for this client; null means the server default. */
+  token_ttl_seconds?: number | null;
+  status: ClientStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The body of `POST /api/clients`. */
+export interface CreateClientRequest {
+  client_name: string;
+  description?: string;
+  grant_types?: GrantType[];
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  scope: string;
+  jwks?: { keys: Record<string, unknown>[] } | null;
+  jwks_uri?: string | null;
+  patient?: string | null;
+  enabled?: boolean;
+  single_active_token?: boolean;
+  token_ttl_seconds?: number | null;
+}
+
+export type UpdateClientRequest = Partial<CreateClientRequest>;
+
+/** `POST /api/clients` answers the client plus its secret, shown only this once. */
+export interface CreatedClient extends Client {
+  client_secret?: string;
+}
+
+export interface RotatedSecret {
+  client_id: string;
+  client_secret: string;
+}
