@@ -1,0 +1,7 @@
+import { SetMetadata } from '@nestjs/common';
+
+/** Every route declares who may call it; the global RouteDeclarationGuard refuses a route that does not. */
+export const ACCESS_KEY = 'ccri:access';
+export type AccessKind = 'public' | 'fhir' | 'admin' | 'client';
+
+export const DeclareAccess = (kind: AccessKind) => SetMetadata(ACCESS_KEY, kind);

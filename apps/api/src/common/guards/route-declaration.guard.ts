@@ -1,0 +1,26 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ACCESS_KEY, AccessKind } from '../decorators/access.decorator';
+import { AUDIT_ACTION_KEY } from '../decorators/audit-action.decorator';
+import { DomainError } from '../errors/domain-error';
+
+/** Deny by default: a route that declares no access policy (`@Public`, `@FhirInteraction`, `@AdminOnly`, `@ClientAuthenticated`) is refused. */
+@Injectable()
+export class RouteDeclarationGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const kind = this.reflector.getAllAndOverride<AccessKind | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    if (!kind) {
+      throw new DomainError(403, 'route_not_declared', 'This route declares no access policy and is refused', {
+        fhirIssue: 'forbidden',
+        oauthError: 'access_denied',
+      });
+    }
+    const action = this.reflector.get<string | undefined>(AUDIT_ACTION_KEY, context.getHandler());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (action && request.audit) request.audit.action = action;
+    return true;
+  }
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+/** Everything the server reads from its environment, validated once at start-up (DESIGN.md §Configuration). */
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  database: DatabaseConfig;
+  nodeEnv: string;
+  production: boolean;
+  demoMode: boolean;
+  adminUsername: string;
+  /** Unset in demo mode means "generate one and print it once". */
+  adminPassword: string | null;
+  tokenTtlSeconds: number;
+  adminSessionTtlSeconds: number;
+  strictPatientScopes: boolean;
+  logLevel: string;
+  /** Server-side key of the client secret HMAC (DESIGN.md §Secrets). */
+  secretPepper: Buffer;
+  publicResourceTypes: string[];
+  bodyLimitBytes: number;
+  /** Serve the built dashboard from this folder at /admin (null: not served). */
+  adminStaticDir: string | null;
+  trustProxy: boolean;
+  rateLimit: { tokenPerMinute: number; registerPerMinute: number };
+}
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; database: string }
+  | { type: 'mysql'; url: string };
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+export function parseDatabaseUrl(raw: string): DatabaseConfig {
+  if (raw.startsWith('sqlite:')) {
+    const database = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!database) throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path or :memory:');
+    return { type: 'sqlite', database };
+  }
+  if (/^(mysql|mariadb):\/\//.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw.replace(/^mariadb:/, 'mysql:'));
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid mysql:// URL');
+    }
+    if (!url.hostname || url.pathname.length < 2) {
+      throw new ConfigError('DATABASE_URL', 'mysql:// URL needs a host and a database name');
+    }
+    return { type: 'mysql', url: url.toString() };
+  }
+  throw new ConfigError('DATABASE_URL', 'must start with sqlite: or mysql://');
+}
+
+/** Reads and validates the environment. Throws a ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicUrlRaw = env.PUBLIC_URL || `http://localhost:${port}`;
+  let publicUrl: string;
+  try {
+    const u = new URL(publicUrlRaw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+    publicUrl = u.toString().replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `must be an absolute http(s) URL, got "${publicUrlRaw}"`);
+  }
+  const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:data/ccri.sqlite');
+  const demoMode = bool(env, 'DEMO_MODE', !production);
+  if (demoMode && production) {
+    throw new ConfigError('DEMO_MODE', 'demo mode publishes well-known secrets and is refused when NODE_ENV=production');
+  }
+  const adminPassword = env.ADMIN_PASSWORD || null;
+  if (adminPassword !== null && adminPassword.length < 12) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 12 characters');
+  }
+  if (production && adminPassword === null && env.ADMIN_BOOTSTRAP !== 'skip') {
+    // Production never invents a credential it would have to print.
+    throw new ConfigError('ADMIN_PASSWORD', 'is required when NODE_ENV=production (or set ADMIN_BOOTSTRAP=skip once an administrator exists)');
+  }
+  const pepperRaw = env.CLIENT_SECRET_PEPPER;
+  let secretPepper: Buffer;
+  if (pepperRaw) {
+    if (pepperRaw.length < 32) throw new ConfigError('CLIENT_SECRET_PEPPER', 'must be at least 32 characters');
+    secretPepper = Buffer.from(pepperRaw, 'utf8');
+  } else if (production) {
+    throw new ConfigError('CLIENT_SECRET_PEPPER', 'is required when NODE_ENV=production');
+  } else {
+    secretPepper = Buffer.from('ccri-demo-pepper-not-for-production-use-0000', 'utf8');
+  }
+  const publicTypes = (env.PUBLIC_RESOURCE_TYPES ?? 'Organization,Location,Practitioner,PractitionerRole,HealthcareService')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const t of publicTypes) {
+    if (!/^[A-Z][A-Za-z]+$/.test(t)) throw new ConfigError('PUBLIC_RESOURCE_TYPES', `"${t}" is not a resource type`);
+  }
+  const logLevel = env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl,
+    database,
+    nodeEnv,
+    production,
+    demoMode,
+    adminUsername: env.ADMIN_USERNAME || 'admin',
+    adminPassword,
+    tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    adminSessionTtlSeconds: int(env, 'ADMIN_SESSION_TTL_SECONDS', 3600, 60, 86400),
+    strictPatientScopes: bool(env, 'STRICT_PATIENT_SCOPES', false),
+    logLevel,
+    secretPepper,
+    publicResourceTypes: publicTypes,
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    // Built dashboard: apps/admin/dist, the same two levels up from src/config and dist/config.
+    adminStaticDir: env.ADMIN_STATIC_DIR === '' ? null : resolve(env.ADMIN_STATIC_DIR ?? resolve(__dirname, '../../../admin/dist')),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    rateLimit: {
+      tokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 6000, 1, 10_000_000),
+      registerPerMinute: int(env, 'RATE_LIMIT_REGISTER_PER_MINUTE', 60, 1, 10_000_000),
+    },
+  };
+}
+
+/** A random value for tests that need distinct secrets. */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
