@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HttpErrorFilter } from './common/filters/http-error.filter';
+import { RouteDeclarationGuard } from './common/guards/route-declaration.guard';
+import { MetricsModule } from './metrics/metrics.module';
+import { HealthModule } from './health/health.module';
+import { AdminUsersModule } from './admin-users/admin-users.module';
+import { ClientsModule } from './clients/clients.module';
+import { AuthModule } from './auth/auth.module';
+import { ScopesModule } from './scopes/scopes.module';
+import { AuditModule } from './audit/audit.module';
+import { FhirModule } from './fhir/fhir.module';
+import { DemoModule } from './demo/demo.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config),
+        MetricsModule,
+        HealthModule,
+        AdminUsersModule,
+        ClientsModule,
+        AuthModule,
+        ScopesModule,
+        AuditModule,
+        FhirModule,
+        DemoModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: RouteDeclarationGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

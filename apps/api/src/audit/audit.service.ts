@@ -1,0 +1,123 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Repository } from 'typeorm';
+import type { AuditOutcome, AuditQuery, AuditRecord, Page } from '@ccri/contracts';
+import { AUDIT_CATEGORIES } from '@ccri/contracts';
+import { GroupCommitQueue } from '../database/group-commit';
+import type { AuditContext } from '../common/http/request-context';
+import { surfaceOf } from '../common/http/request-context';
+import { DomainError } from '../common/errors/domain-error';
+import { renderForSurface } from '../common/filters/error-renderers';
+import { MetricsService } from '../metrics/metrics.service';
+import { AuditEventEntity } from './audit-event.entity';
+import { classifyRequest } from './classify-request';
+import { uuidv7 } from './uuid7';
+
+/**
+ * The audit trail. Each audited request's record is committed (group commit: the records of concurrent requests
+ * share one INSERT) before its response is sent; if the record cannot be written, the response becomes a 503,
+ * so no answered request goes unrecorded (DESIGN.md §Storage, durability).
+ */
+@Injectable()
+export class AuditService implements OnModuleDestroy {
+  private readonly logger = new Logger(AuditService.name);
+  private readonly queue: GroupCommitQueue<AuditEventEntity>;
+
+  constructor(
+    @InjectRepository(AuditEventEntity) private readonly repo: Repository<AuditEventEntity>,
+    private readonly metrics: MetricsService,
+  ) {
+    this.queue = new GroupCommitQueue<AuditEventEntity>(async (rows) => {
+      await this.repo.createQueryBuilder().insert().into(AuditEventEntity).values(rows).execute();
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.drain();
+  }
+
+  /** Hooks the audit trail into the HTTP server: classify on arrival, commit before the response leaves. */
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', async (request) => {
+      request.audit = classifyRequest(request.method, request.url) ?? undefined;
+    });
+    fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      const context = request.audit;
+      if (!context) return payload;
+      request.audit = undefined;
+      try {
+        await this.record(context, request, reply.statusCode);
+        return payload;
+      } catch (e) {
+        this.logger.error(`Audit record could not be written: ${(e as Error).message}`);
+        const rendered = renderForSurface(
+          surfaceOf(request.url),
+          new DomainError(503, 'audit_unavailable', 'The request could not be recorded in the audit trail; try again', { oauthError: 'temporarily_unavailable', fhirIssue: 'transient' }),
+          request.url,
+        );
+        reply.code(rendered.status).headers(rendered.headers).type(rendered.contentType);
+        return JSON.stringify(rendered.body);
+      }
+    });
+  }
+
+  private record(context: AuditContext, request: FastifyRequest, status: number): Promise<void> {
+    const outcome: AuditOutcome = context.outcome ?? (status < 400 ? 'success' : status === 401 || status === 403 || status === 429 ? 'denied' : 'error');
+    if (context.category === 'token' && context.action === 'token' && outcome !== 'success') this.metrics.tokenRefused(context.reason ?? String(status));
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    const row: AuditEventEntity = {
+      id: uuidv7(),
+      recordedAt: new Date(),
+      category: context.category,
+      action: context.action.slice(0, 64),
+      clientId: context.client_id?.slice(0, 100) ?? null,
+      actor: context.actor?.slice(0, 100) ?? null,
+      outcome,
+      status,
+      reason: context.reason?.slice(0, 200) ?? null,
+      resourceType: context.resource_type?.slice(0, 64) ?? null,
+      resourceId: (context.resource_id ?? params.clientId ?? params.jti ?? null)?.slice(0, 100) ?? null,
+      scope: context.scope ?? null,
+      ip: (request.ip ?? '').slice(0, 64),
+      requestId: String(request.id).slice(0, 64),
+    };
+    return this.queue.push(row);
+  }
+
+  async query(q: AuditQuery): Promise<Page<AuditRecord>> {
+    const page = q.page ?? 1;
+    const limit = q.limit ?? 50;
+    const qb = this.repo.createQueryBuilder('a');
+    if (q.client_id) qb.andWhere('a.client_id = :clientId', { clientId: q.client_id });
+    if (q.outcome) qb.andWhere('a.outcome = :outcome', { outcome: q.outcome });
+    if (q.type) {
+      if ((AUDIT_CATEGORIES as readonly string[]).includes(q.type)) qb.andWhere('a.category = :category', { category: q.type });
+      else qb.andWhere('a.resource_type = :type', { type: q.type });
+    }
+    if (q.from) qb.andWhere('a.recorded_at >= :from', { from: new Date(q.from) });
+    if (q.to) qb.andWhere('a.recorded_at < :to', { to: new Date(q.to) });
+    qb.orderBy('a.recorded_at', 'DESC').addOrderBy('a.id', 'DESC').skip((page - 1) * limit).take(limit);
+    const [rows, total] = await qb.getManyAndCount();
+    return { items: rows.map(toRecord), total };
+  }
+}
+
+function toRecord(r: AuditEventEntity): AuditRecord {
+  return {
+    id: r.id,
+    recorded_at: r.recordedAt.toISOString(),
+    category: r.category as AuditRecord['category'],
+    action: r.action,
+    client_id: r.clientId,
+    actor: r.actor,
+    outcome: r.outcome as AuditOutcome,
+    status: r.status,
+    reason: r.reason,
+    resource_type: r.resourceType,
+    resource_id: r.resourceId,
+    scope: r.scope,
+    ip: r.ip,
+    request_id: r.requestId,
+  };
+}

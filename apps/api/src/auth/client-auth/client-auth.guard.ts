@@ -1,0 +1,61 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { oauthError } from '../../common/errors/domain-error';
+import { ClientsService } from '../../clients/clients.service';
+import { parseBasicCredentials } from './basic-client.strategy';
+import { attachAuthenticator } from './client-strategies';
+
+type FormRequest = FastifyRequest<{ Body: Record<string, unknown> | undefined }>;
+
+/**
+ * Client authentication at the token endpoint (RFC 6749 §2.3): HTTP Basic or the form body, exactly one of them
+ * (§2.3: "MUST NOT use more than one authentication method in each request").
+ */
+@Injectable()
+export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-client-password']) {
+  constructor(private readonly clients: ClientsService) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FormRequest>();
+    const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+    // RFC 6749 §4.4.2: the request is application/x-www-form-urlencoded.
+    if (!contentType.startsWith('application/x-www-form-urlencoded')) {
+      throw oauthError('invalid_request', 'The request must be application/x-www-form-urlencoded');
+    }
+    const body = request.body ?? {};
+    for (const [key, value] of Object.entries(body)) {
+      // RFC 6749 §3.2: request parameters MUST NOT be included more than once.
+      if (Array.isArray(value)) throw oauthError('invalid_request', `Parameter ${key} is repeated`);
+    }
+    const basic = request.headers.authorization?.toLowerCase().startsWith('basic ') ?? false;
+    const post = typeof body.client_secret === 'string' && body.client_secret !== '';
+    const assertion = typeof body.client_assertion === 'string' || typeof body.client_assertion_type === 'string';
+    const methods = [basic, post, assertion].filter(Boolean).length;
+    if (methods > 1) throw oauthError('invalid_request', 'Use exactly one client authentication method');
+    if (request.audit) {
+      const claimed = basic ? parseBasicCredentials(request.headers.authorization)?.clientId : body.client_id;
+      if (typeof claimed === 'string') request.audit.client_id = claimed.slice(0, 100);
+    }
+    if (assertion) {
+      throw oauthError('invalid_client', 'private_key_jwt client authentication is not enabled on this server', 401, { auditReason: 'unsupported_auth_method' });
+    }
+    if (methods === 0) {
+      if (request.audit) request.audit.reason = 'no_client_authentication';
+      throw oauthError('invalid_client', 'Client authentication is required (HTTP Basic or client_secret_post)', 401);
+    }
+    if (basic && !parseBasicCredentials(request.headers.authorization)) {
+      throw oauthError('invalid_client', 'The Basic credentials are malformed', 401, { auditReason: 'malformed_basic' });
+    }
+    attachAuthenticator(request, this.clients);
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<T>(err: unknown, client: T): T {
+    if (err) throw err;
+    if (!client) throw oauthError('invalid_client', 'Client authentication failed', 401);
+    return client;
+  }
+}

@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  calculateJwkThumbprint,
+  errors,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importJWK,
+  importPKCS8,
+  JWK,
+  JWTPayload,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+} from 'jose';
+import { Repository } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { SigningKeyEntity } from './signing-key.entity';
+
+export const SIGNING_ALG = 'RS256';
+/** Unknown `kid`s trigger at most one reload per this interval (keys made by another instance). */
+const RELOAD_INTERVAL_MS = 1000;
+
+interface ActiveKey {
+  kid: string;
+  privateKey: CryptoKey;
+}
+
+/**
+ * The server's signing keys: generated at first start, kept in the database, shared by all instances.
+ * Verification keys are imported once and cached by `kid`; nothing outside our own key table is ever trusted
+ * (so `jku`, `x5u` and embedded `jwk` headers are never read).
+ */
+@Injectable()
+export class KeysService implements OnModuleInit {
+  private readonly logger = new Logger(KeysService.name);
+  private active: ActiveKey | null = null;
+  private readonly verificationKeys = new Map<string, CryptoKey>();
+  private jwksCache: { keys: JWK[] } | null = null;
+  private lastReload = 0;
+
+  constructor(
+    @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    if (!this.active) {
+      await this.createKey();
+      await this.reload();
+    }
+  }
+
+  get activeKid(): string {
+    if (!this.active) throw new Error('No active signing key');
+    return this.active.kid;
+  }
+
+  /** Signs a JWT with the active key (RS256, `kid` in the header). */
+  async sign(payload: Record<string, unknown>, typ: string): Promise<{ token: string; kid: string }> {
+    const key = this.active;
+    if (!key) throw new Error('No active signing key');
+    const token = await new SignJWT(payload).setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ }).sign(key.privateKey);
+    return { token, kid: key.kid };
+  }
+
+  /** The verification key for `kid`, or null when no key of ours has that id. */
+  async verificationKey(kid: string): Promise<CryptoKey | null> {
+    const cached = this.verificationKeys.get(kid);
+    if (cached) return cached;
+    if (Date.now() - this.lastReload >= RELOAD_INTERVAL_MS) {
+      await this.reload();
+      return this.verificationKeys.get(kid) ?? null;
+    }
+    return null;
+  }
+
+  /** RFC 7517 JWK Set of the public keys that may still have live tokens. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    if (!this.jwksCache || Date.now() - this.lastReload >= 60_000) await this.reload();
+    return this.jwksCache!;
+  }
+
+  /** Makes a new key active; the old one is retired but stays in the JWKS until its tokens have expired. */
+  async rotate(maxTokenLifetimeSeconds: number): Promise<string> {
+    const kid = await this.createKey();
+    const now = new Date();
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'retired', retiredAt: now, removeAfter: new Date(now.getTime() + maxTokenLifetimeSeconds * 1000) })
+      .where('status = :active AND kid <> :kid', { active: 'active', kid })
+      .execute();
+    await this.reload();
+    return kid;
+  }
+
+  /**
+   * Verifies a JWT we issued: RS256 only, a `kid` naming one of our keys, our issuer, the expected audience and
+   * `typ`, `exp`/`nbf` (RFC 7519 §4.1) with 5 s of clock tolerance. Throws JwtRejected with a short reason.
+   */
+  async verify(token: string, expected: { audience: string; typ: string }): Promise<JWTPayload> {
+    if (token.length > MAX_JWT_LENGTH) throw new JwtRejected('oversize', 'The token is too large');
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async (header) => {
+          if (header.alg !== SIGNING_ALG) throw new JwtRejected('alg_not_allowed', `Algorithm ${String(header.alg)} is not accepted`);
+          if (typeof header.kid !== 'string') throw new JwtRejected('no_kid', 'The token names no signing key');
+          const key = await this.verificationKey(header.kid);
+          if (!key) throw new JwtRejected('unknown_key', 'The token was not signed by a key of this server');
+          return key;
+        },
+        {
+          algorithms: [SIGNING_ALG],
+          issuer: this.config.publicUrl,
+          audience: expected.audience,
+          typ: expected.typ,
+          requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+          clockTolerance: 5,
+        },
+      );
+      return payload;
+    } catch (e) {
+      throw toJwtRejected(e);
+    }
+  }
+
+  async list(): Promise<SigningKeyEntity[]> {
+    return this.repo.find({ order: { createdAt: 'DESC' } });
+  }
+
+  private async createKey(): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048, extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    await this.repo.insert({
+      kid,
+      alg: SIGNING_ALG,
+      publicJwk: JSON.stringify({ ...jwk, kid, alg: SIGNING_ALG, use: 'sig' }),
+      privatePem: await exportPKCS8(privateKey),
+      status: 'active',
+      retiredAt: null,
+      removeAfter: null,
+    });
+    this.logger.log(`Generated signing key ${kid}`);
+    return kid;
+  }
+
+  private async reload(): Promise<void> {
+    this.lastReload = Date.now();
+    const rows = await this.repo.find({ order: { createdAt: 'DESC' } });
+    const now = Date.now();
+    const live = rows.filter((r) => r.status === 'active' || !r.removeAfter || r.removeAfter.getTime() > now);
+    const keys: JWK[] = [];
+    for (const row of live) {
+      const jwk = JSON.parse(row.publicJwk) as JWK;
+      keys.push(jwk);
+      if (!this.verificationKeys.has(row.kid)) {
+        this.verificationKeys.set(row.kid, (await importJWK(jwk, SIGNING_ALG)) as CryptoKey);
+      }
+    }
+    for (const kid of [...this.verificationKeys.keys()]) {
+      if (!live.some((r) => r.kid === kid)) this.verificationKeys.delete(kid);
+    }
+    this.jwksCache = { keys };
+    const newest = rows.find((r) => r.status === 'active');
+    if (newest && newest.kid !== this.active?.kid) {
+      this.active = { kid: newest.kid, privateKey: await importPKCS8(newest.privatePem, SIGNING_ALG) };
+    }
+  }
+}
+
+/** Tokens larger than this are refused before any parsing. */
+export const MAX_JWT_LENGTH = 8192;
+
+/** Why a JWT was refused; `reason` goes to the audit trail and metrics, `message` to the client. */
+export class JwtRejected extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function toJwtRejected(e: unknown): JwtRejected {
+  if (e instanceof JwtRejected) return e;
+  if (e instanceof errors.JWTExpired) return new JwtRejected('expired', 'The token has expired');
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    const claim = e.claim;
+    if (claim === 'aud') return new JwtRejected('wrong_audience', 'The token is not meant for this audience');
+    if (claim === 'iss') return new JwtRejected('wrong_issuer', 'The token was not issued by this server');
+    if (claim === 'nbf') return new JwtRejected('not_yet_valid', 'The token is not valid yet');
+    if (claim === 'typ') return new JwtRejected('wrong_type', 'The token is of the wrong type');
+    return new JwtRejected('invalid_claims', `The token's ${claim} claim is not acceptable`);
+  }
+  if (e instanceof errors.JOSEAlgNotAllowed) return new JwtRejected('alg_not_allowed', 'The token algorithm is not accepted');
+  if (e instanceof errors.JWSSignatureVerificationFailed) return new JwtRejected('bad_signature', 'The token signature does not verify');
+  return new JwtRejected('malformed', 'The token is not a valid JWT');
+}

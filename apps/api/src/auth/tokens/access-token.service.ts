@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { ClientEntity } from '../../clients/client.entity';
+import { MetricsService } from '../../metrics/metrics.service';
+import { KeysService } from '../keys/keys.service';
+import { TokenStoreService } from './token-store.service';
+
+/** RFC 9068: the media type of JWT access tokens. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** RFC 6749 §5.1 successful response, plus SMART's `patient` launch context. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  patient?: string;
+}
+
+@Injectable()
+export class AccessTokenService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: KeysService,
+    private readonly store: TokenStoreService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  get audience(): string {
+    return `${this.config.publicUrl}/fhir`;
+  }
+
+  /**
+   * Signs and durably records an access token (DESIGN.md §Tokens); for a single-active-token client the earlier
+   * tokens are revoked before this one is handed out.
+   */
+  async issue(client: ClientEntity, scopes: string[], grantType: string): Promise<TokenResponse> {
+    const now = Math.floor(Date.now() / 1000);
+    const ttl = client.tokenTtlSeconds ?? this.config.tokenTtlSeconds;
+    const jti = randomBytes(18).toString('base64url');
+    const scope = scopes.join(' ');
+    const claims: Record<string, unknown> = {
+      iss: this.config.publicUrl,
+      aud: this.audience,
+      sub: client.clientId,
+      client_id: client.clientId,
+      scope,
+      jti,
+      iat: now,
+      exp: now + ttl,
+    };
+    if (client.patient) claims.patient = client.patient;
+    const { token, kid } = await this.keys.sign(claims, ACCESS_TOKEN_TYP);
+    await this.store.record({
+      jti,
+      kind: 'access',
+      clientId: client.clientId,
+      scope,
+      patient: client.patient,
+      kid,
+      issuedAt: new Date(now * 1000),
+      expiresAt: new Date((now + ttl) * 1000),
+    });
+    if (client.singleActiveToken) await this.store.revokeClient(client.clientId, jti);
+    this.metrics.tokenIssued(grantType);
+    const response: TokenResponse = { access_token: token, token_type: 'Bearer', expires_in: ttl, scope };
+    if (client.patient) response.patient = client.patient;
+    return response;
+  }
+}

@@ -1,0 +1,58 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** An OAuth client. Holds only a keyed hash of its secret; never serialised (see ClientsService.toClient). */
+@Entity('oauth_clients')
+export class ClientEntity {
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 100 })
+  clientId!: string;
+
+  @Column({ name: 'client_name', type: 'varchar', length: 200 })
+  clientName!: string;
+
+  @Column({ type: 'varchar', length: 1000, default: '' })
+  description!: string;
+
+  /** HMAC-SHA-256 of the secret under the server pepper, hex; null for clients that authenticate without a secret. */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
+  secretHash!: string | null;
+
+  /** Space-separated RFC 7591 grant types. */
+  @Column({ name: 'grant_types', type: 'varchar', length: 200 })
+  grantTypes!: string;
+
+  @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 40 })
+  tokenEndpointAuthMethod!: string;
+
+  /** Space-separated allowed scopes. */
+  @Column({ type: 'text' })
+  scope!: string;
+
+  /** Inline JWK Set (JSON) for private_key_jwt. */
+  @Column({ type: 'text', nullable: true })
+  jwks!: string | null;
+
+  @Column({ name: 'jwks_uri', type: 'varchar', length: 2000, nullable: true })
+  jwksUri!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  patient!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  @Column({ name: 'single_active_token', type: 'boolean', default: false })
+  singleActiveToken!: boolean;
+
+  @Column({ name: 'token_ttl_seconds', type: 'int', nullable: true })
+  tokenTtlSeconds!: number | null;
+
+  @Index('idx_oauth_clients_status')
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: string;
+
+  @CreateDateColumn({ name: 'created_at', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', precision: 3 })
+  updatedAt!: Date;
+}

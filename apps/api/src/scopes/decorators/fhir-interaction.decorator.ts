@@ -1,0 +1,25 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import { ApiSecurity } from '@nestjs/swagger';
+import type { FhirInteraction as Interaction } from '@ccri/contracts';
+import { DeclareAccess } from '../../common/decorators/access.decorator';
+import { BearerTokenGuard } from '../guards/bearer-token.guard';
+import { FhirScopeGuard } from '../guards/fhir-scope.guard';
+
+export const FHIR_INTERACTION_KEY = 'ccri:fhir-interaction';
+export const FHIR_RESOURCE_TYPE_KEY = 'ccri:fhir-resource-type';
+export const SWAGGER_OAUTH_SCHEME = 'smart';
+
+/**
+ * Declares the FHIR interaction of a route and attaches the guard chain in its fixed order:
+ * bearer token (signature, alg, iss, aud, exp, nbf, revocation, client) → SMART scope for interaction and type.
+ * The resource type comes from the `:type` route parameter, or `resourceType` for fixed-type routes.
+ */
+export function FhirInteraction(interaction: Interaction, resourceType?: string) {
+  return applyDecorators(
+    DeclareAccess('fhir'),
+    SetMetadata(FHIR_INTERACTION_KEY, interaction),
+    ...(resourceType ? [SetMetadata(FHIR_RESOURCE_TYPE_KEY, resourceType)] : []),
+    UseGuards(BearerTokenGuard, FhirScopeGuard),
+    ApiSecurity(SWAGGER_OAUTH_SCHEME),
+  );
+}
