@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Init1795427182331 } from './1795427182331-init';
 
 /** MySQL/MariaDB schema history, oldest first. Generated with `npm run migration:generate` against a MariaDB. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Init1795427182331];

@@ -1,0 +1,58 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('runs with no environment at all: SQLite under data/, demo mode, port 3000', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.database).toEqual({ type: 'sqlite', database: 'data/ccri.sqlite' });
+    expect(c.demoMode).toBe(true);
+    expect(c.tokenTtlSeconds).toBe(3600);
+    expect(c.strictPatientScopes).toBe(false);
+  });
+
+  it('derives PUBLIC_URL from PORT and drops a trailing slash', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://fhir.example.nhs.uk/' }).publicUrl).toBe('https://fhir.example.nhs.uk');
+  });
+
+  it.each([
+    ['sqlite::memory:', { type: 'sqlite', database: ':memory:' }],
+    ['sqlite:/var/lib/ccri/db.sqlite', { type: 'sqlite', database: '/var/lib/ccri/db.sqlite' }],
+    ['mysql://ccri:pw@db:3306/ccri', { type: 'mysql', url: 'mysql://ccri:pw@db:3306/ccri' }],
+  ])('DATABASE_URL %s', (url, expected) => {
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual(expected);
+  });
+
+  const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'a-long-admin-password', CLIENT_SECRET_PEPPER: 'x'.repeat(40), DATABASE_URL: 'mysql://u:p@h:3306/d' };
+
+  it('turns demo mode off in production', () => {
+    expect(loadConfig(production).demoMode).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ DATABASE_URL: 'postgres://x/y' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://host-without-db' }, 'DATABASE_URL'],
+    [{ TOKEN_TTL_SECONDS: '5' }, 'TOKEN_TTL_SECONDS'],
+    [{ STRICT_PATIENT_SCOPES: 'maybe' }, 'STRICT_PATIENT_SCOPES'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ PUBLIC_RESOURCE_TYPES: 'Organization,drop table' }, 'PUBLIC_RESOURCE_TYPES'],
+    [{ ...production, DEMO_MODE: 'true' }, 'DEMO_MODE'],
+    [{ ...production, ADMIN_PASSWORD: '' }, 'ADMIN_PASSWORD'],
+    [{ ...production, CLIENT_SECRET_PEPPER: '' }, 'CLIENT_SECRET_PEPPER'],
+  ])('refuses %j naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig(env as Record<string, string>);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message.startsWith(`${variable}: `)).toBe(true);
+  });
+});
