@@ -12,9 +12,9 @@ export class AdminUserEntity {
   @Column({ type: 'varchar', length: 20, default: 'admin' })
   role!: string;
 
-  @CreateDateColumn({ name: 'created_at', precision: 3 })
+  @CreateDateColumn({ name: 'created_at', precision: 6 })
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', precision: 3 })
+  @UpdateDateColumn({ name: 'updated_at', precision: 6 })
   updatedAt!: Date;
 }

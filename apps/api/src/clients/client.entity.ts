@@ -50,9 +50,9 @@ export class ClientEntity {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: string;
 
-  @CreateDateColumn({ name: 'created_at', precision: 3 })
+  @CreateDateColumn({ name: 'created_at', precision: 6 })
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', precision: 3 })
+  @UpdateDateColumn({ name: 'updated_at', precision: 6 })
   updatedAt!: Date;
 }

@@ -61,12 +61,12 @@ export class ClientsService {
     const qb = this.repo.createQueryBuilder('c');
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.search) {
-      const like = `%${query.search.toLowerCase().replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+      const like = `%${query.search.toLowerCase().replace(/[!%_]/g, (m) => '!' + m)}%`;
       qb.andWhere(
         new Brackets((w) => {
-          w.where("LOWER(c.client_id) LIKE :like ESCAPE '\\'", { like })
-            .orWhere("LOWER(c.client_name) LIKE :like ESCAPE '\\'", { like })
-            .orWhere("LOWER(c.description) LIKE :like ESCAPE '\\'", { like });
+          w.where("LOWER(c.client_id) LIKE :like ESCAPE '!'", { like })
+            .orWhere("LOWER(c.client_name) LIKE :like ESCAPE '!'", { like })
+            .orWhere("LOWER(c.description) LIKE :like ESCAPE '!'", { like });
         }),
       );
     }

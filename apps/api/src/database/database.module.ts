@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { createConnection } from 'mysql2/promise';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
 
@@ -29,6 +30,13 @@ export function dataSourceOptions(config: AppConfig): TypeOrmModuleOptions {
   return {
     type: 'mysql',
     url: db.url,
+    ...mysqlOptions(),
+  };
+}
+
+/** Options shared by MySQL and MariaDB connections (also used by the migration generator). */
+export function mysqlOptions() {
+  return {
     autoLoadEntities: true,
     synchronize: false,
     migrations: MIGRATIONS,
@@ -39,13 +47,45 @@ export function dataSourceOptions(config: AppConfig): TypeOrmModuleOptions {
     supportBigNumbers: true,
     bigNumberStrings: false,
     extra: { connectionLimit: 32, enableKeepAlive: true },
-    logging: ['error'],
+    logging: ['error' as const],
   };
+}
+
+/**
+ * MySQL and MariaDB describe columns differently (MariaDB reports a NULL default as the string 'NULL'), and
+ * TypeORM compares schemas correctly only when told which one it talks to. Asks the server.
+ */
+export async function mysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {
+  const u = new URL(url);
+  const conn = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    connectTimeout: 10_000,
+  });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return /mariadb/i.test(String((rows as { v: string }[])[0]?.v)) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
 }
 
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: DatabaseModule, imports: [TypeOrmModule.forRoot(dataSourceOptions(config))] };
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            const options = dataSourceOptions(config);
+            if (config.database.type !== 'mysql') return options;
+            return { ...options, type: await mysqlFlavor(config.database.url) } as TypeOrmModuleOptions;
+          },
+        }),
+      ],
+    };
   }
 }

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
 import { createApp } from '../app.factory';
 import { MIGRATIONS } from './migrations';
+import { mysqlFlavor, mysqlOptions } from './database.module';
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   try {
     base.pathname = `/${scratch}`;
-    const ds = new DataSource({ type: 'mysql', url: base.toString(), entities, migrations: MIGRATIONS, charset: 'utf8mb4_unicode_ci', timezone: 'Z' });
+    const url = base.toString();
+    const ds = new DataSource({ ...mysqlOptions(), type: await mysqlFlavor(url), url, entities, migrations: MIGRATIONS, migrationsRun: false });
     await ds.initialize();
     await ds.runMigrations();
     const sql = await ds.driver.createSchemaBuilder().log();

@@ -25,7 +25,7 @@ export class SigningKeyEntity {
   @Column({ type: 'varchar', length: 10 })
   status!: 'active' | 'retired';
 
-  @CreateDateColumn({ name: 'created_at', precision: 3 })
+  @CreateDateColumn({ name: 'created_at', precision: 6 })
   createdAt!: Date;
 
   @Column({ name: 'retired_at', type: 'datetime', precision: 3, nullable: true })

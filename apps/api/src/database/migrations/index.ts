@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { Init1795427182331 } from './1795427182331-init';
+import { Init1795427263990 } from './1795427263990-init';
 
 /** MySQL/MariaDB schema history, oldest first. Generated with `npm run migration:generate` against a MariaDB. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Init1795427182331];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Init1795427263990];
