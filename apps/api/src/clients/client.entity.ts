@@ -46,6 +46,23 @@ export class ClientEntity {
   @Column({ name: 'token_ttl_seconds', type: 'int', nullable: true })
   tokenTtlSeconds!: number | null;
 
+  /** Requests per minute this client may make to the token endpoint; null means the server default. */
+  @Column({ name: 'rate_limit_per_minute', type: 'int', nullable: true })
+  rateLimitPerMinute!: number | null;
+
+  /** How the client came to be: `admin` (management API), `dynamic` (RFC 7591), `portal` (developer portal). */
+  @Column({ name: 'registered_by', type: 'varchar', length: 16, default: 'admin' })
+  registeredBy!: string;
+
+  /** The developer-portal account that owns a self-registered client. */
+  @Index('idx_oauth_clients_owner')
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  owner!: string | null;
+
+  /** RFC 7592 registration access token, as an HMAC like the secret. */
+  @Column({ name: 'registration_token_hash', type: 'varchar', length: 64, nullable: true })
+  registrationTokenHash!: string | null;
+
   @Index('idx_oauth_clients_status')
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: string;

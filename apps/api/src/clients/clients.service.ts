@@ -15,8 +15,18 @@ const CLIENT_CACHE_MS = 1000;
 export interface ClientListQuery {
   search?: string;
   status?: ClientStatus;
+  /** Only the clients of this developer-portal account. */
+  owner?: string;
   page?: number;
   limit?: number;
+}
+
+export interface CreateOptions {
+  status?: ClientStatus;
+  registeredBy?: 'admin' | 'dynamic' | 'portal';
+  owner?: string | null;
+  /** RFC 7592 registration access token to store (hashed). */
+  registrationToken?: string;
 }
 
 /** A client as created from seed data, with a secret chosen by the caller (demo mode only). */
@@ -49,6 +59,9 @@ export class ClientsService {
       enabled: e.enabled,
       single_active_token: e.singleActiveToken,
       token_ttl_seconds: e.tokenTtlSeconds,
+      rate_limit_per_minute: e.rateLimitPerMinute,
+      registered_by: e.registeredBy as Client['registered_by'],
+      owner: e.owner,
       status: e.status as ClientStatus,
       created_at: e.createdAt.toISOString(),
       updated_at: e.updatedAt.toISOString(),
@@ -59,6 +72,7 @@ export class ClientsService {
     const page = query.page ?? 1;
     const limit = query.limit ?? 20;
     const qb = this.repo.createQueryBuilder('c');
+    if (query.owner) qb.andWhere('c.owner = :owner', { owner: query.owner });
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.search) {
       const like = `%${query.search.toLowerCase().replace(/[!%_]/g, (m) => '!' + m)}%`;
@@ -80,7 +94,7 @@ export class ClientsService {
   }
 
   /** Creates a client; the secret (for secret-based methods) is returned only here. */
-  async create(request: CreateClientRequest, options: { status?: ClientStatus } = {}): Promise<{ client: Client; secret?: string }> {
+  async create(request: CreateClientRequest, options: CreateOptions = {}): Promise<{ client: Client; secret?: string }> {
     const method = request.token_endpoint_auth_method ?? 'client_secret_basic';
     this.checkAuthMethod(method, request.jwks, request.jwks_uri);
     const secret = method === 'private_key_jwt' ? undefined : generateClientSecret();
@@ -88,6 +102,9 @@ export class ClientsService {
       clientId: randomUUID(),
       secretHash: secret ? hashClientSecret(secret, this.config.secretPepper) : null,
       status: options.status ?? 'active',
+      registeredBy: options.registeredBy ?? 'admin',
+      owner: options.owner ?? null,
+      registrationTokenHash: options.registrationToken ? hashClientSecret(options.registrationToken, this.config.secretPepper) : null,
       ...this.fields(request, method),
     });
     await this.repo.insert(entity);
@@ -122,6 +139,7 @@ export class ClientsService {
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     if (patch.single_active_token !== undefined) changes.singleActiveToken = patch.single_active_token;
     if (patch.token_ttl_seconds !== undefined) changes.tokenTtlSeconds = patch.token_ttl_seconds ?? null;
+    if (patch.rate_limit_per_minute !== undefined) changes.rateLimitPerMinute = patch.rate_limit_per_minute ?? null;
     if (Object.keys(changes).length > 0) {
       await this.repo.update({ clientId }, changes);
       this.cache.delete(clientId);
@@ -164,6 +182,13 @@ export class ClientsService {
     return ok && client ? client : null;
   }
 
+  /** The client whose RFC 7592 registration access token this is, or null (constant-time comparison). */
+  async authenticateRegistrationToken(clientId: string, token: string): Promise<ClientEntity | null> {
+    const client = clientId.length <= 100 ? await this.repo.findOneBy({ clientId }) : null;
+    const ok = verifyClientSecret(token, client?.registrationTokenHash ?? null, this.config.secretPepper);
+    return ok && client ? client : null;
+  }
+
   /** A client usable for tokens: exists, enabled, approved. Cached for a second. */
   async findActive(clientId: string): Promise<ClientEntity | null> {
     const client = await this.findCached(clientId);
@@ -199,6 +224,7 @@ export class ClientsService {
       enabled: request.enabled ?? true,
       singleActiveToken: request.single_active_token ?? false,
       tokenTtlSeconds: request.token_ttl_seconds ?? null,
+      rateLimitPerMinute: request.rate_limit_per_minute ?? null,
     };
   }
 

@@ -41,7 +41,7 @@ export function mysqlOptions() {
     synchronize: false,
     migrations: MIGRATIONS,
     migrationsRun: true,
-    migrationsTransactionMode: 'each',
+    migrationsTransactionMode: 'each' as const,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     supportBigNumbers: true,

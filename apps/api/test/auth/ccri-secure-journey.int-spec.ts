@@ -156,7 +156,7 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
 
     it('HS256 signed with our public key', async () => {
       const jwks = (await t.http.get('/auth/jwks').expect(200)).body;
-      const pem = await exportSPKI((await importJWK(jwks.keys[0], 'RS256', { extractable: true })) as CryptoKey);
+      const pem = await exportSPKI((await importJWK(jwks.keys[0], 'RS256', { extractable: true })) as Parameters<typeof exportSPKI>[0]);
       const head = b64({ alg: 'HS256', typ: 'at+jwt', kid: jwks.keys[0].kid });
       const body = parts(good)[1];
       const sig = createHmac('sha256', pem).update(`${head}.${body}`).digest('base64url');

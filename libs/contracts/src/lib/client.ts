@@ -24,6 +24,11 @@ export interface Client {
   single_active_token: boolean;
   /** Access token lifetime for this client; null means the server default. */
   token_ttl_seconds?: number | null;
+  /** Token endpoint requests per minute; null means the server default. */
+  rate_limit_per_minute?: number | null;
+  registered_by?: 'admin' | 'dynamic' | 'portal';
+  /** The developer-portal account owning a self-registered client. */
+  owner?: string | null;
   status: ClientStatus;
   created_at: string;
   updated_at: string;
@@ -42,6 +47,7 @@ export interface CreateClientRequest {
   enabled?: boolean;
   single_active_token?: boolean;
   token_ttl_seconds?: number | null;
+  rate_limit_per_minute?: number | null;
 }
 
 export type UpdateClientRequest = Partial<CreateClientRequest>;

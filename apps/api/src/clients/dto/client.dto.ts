@@ -107,6 +107,14 @@ export class CreateClientDto implements CreateClientRequest {
   @Min(60)
   @Max(86400)
   token_ttl_seconds?: number | null;
+
+  @ApiPropertyOptional({ description: 'Token endpoint requests per minute (1..100000); empty for the server default' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  rate_limit_per_minute?: number | null;
 }
 
 export class UpdateClientDto extends PartialType(CreateClientDto) {}
