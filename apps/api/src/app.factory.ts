@@ -73,9 +73,10 @@ export async function createApp(overrides: Record<string, string | undefined> = 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }));
   app.enableShutdownHooks();
 
-  await setUpSwagger(app, config);
   if (config.adminStaticDir) serveDashboard(fastify, config.adminStaticDir, logger);
   await app.init();
+  // After init: the scope catalog is seeded by then, and Swagger lists it.
+  await setUpSwagger(app, config);
   return { app, config };
 }
 

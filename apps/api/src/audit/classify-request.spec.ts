@@ -26,6 +26,7 @@ describe('classifyRequest', () => {
     ['GET', '/health/ready'],
     ['GET', '/admin/'],
     ['GET', '/.well-known/smart-configuration'],
+    ['GET', '/fhir/.well-known/smart-configuration'],
   ])('does not record %s %s', (method, url) => {
     expect(classifyRequest(method, url)).toBeNull();
   });

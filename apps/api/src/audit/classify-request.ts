@@ -9,6 +9,7 @@ import type { AuditContext } from '../common/http/request-context';
 export function classifyRequest(method: string, url: string): AuditContext | null {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
+  if (path.includes('/.well-known/')) return null;
   if (path === '/auth/token') return { category: 'token', action: 'token' };
   if (path === '/auth/revoke') return { category: 'token', action: 'revoke' };
   if (path === '/auth/introspect') return { category: 'token', action: 'introspect' };

@@ -1,8 +1,19 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientAssertionService } from './client-auth/client-assertion.service';
+import { ClientJwksService } from './client-auth/client-jwks.service';
+import { UsedAssertionEntity } from './client-auth/used-assertion.entity';
 import { ClientsModule } from '../clients/clients.module';
+import { AdminUsersModule } from '../admin-users/admin-users.module';
+import { TokensAdminController } from './tokens-admin.controller';
+import { ScopeCatalogModule } from '../scopes/scope-catalog.module';
+import { DiscoveryController } from './discovery.controller';
+import { IntrospectionController } from './introspection.controller';
+import { RevocationController } from './revocation.controller';
+import { TokenIntrospectionService } from './tokens/token-introspection.service';
 import { ClientAuthGuard } from './client-auth/client-auth.guard';
-import { ClientBasicAuthStrategy, ClientPostAuthStrategy } from './client-auth/client-strategies';
+import { ClientAssertionAuthStrategy, ClientBasicAuthStrategy, ClientPostAuthStrategy } from './client-auth/client-strategies';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { KeysModule } from './keys/keys.module';
 import { TokenController } from './token.controller';
@@ -11,16 +22,20 @@ import { AccessTokenService } from './tokens/access-token.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 
 @Module({
-  imports: [PassportModule, KeysModule, ClientsModule],
-  controllers: [TokenController],
+  imports: [TypeOrmModule.forFeature([UsedAssertionEntity]), PassportModule, KeysModule, ClientsModule, ScopeCatalogModule, AdminUsersModule],
+  controllers: [TokenController, RevocationController, IntrospectionController, DiscoveryController, TokensAdminController],
   providers: [
     ClientBasicAuthStrategy,
     ClientPostAuthStrategy,
+    ClientAssertionAuthStrategy,
+    ClientAssertionService,
+    ClientJwksService,
     ClientAuthGuard,
     ClientCredentialsGrant,
     TokenEndpointService,
     AccessTokenService,
     TokenVerifierService,
+    TokenIntrospectionService,
   ],
   exports: [TokenVerifierService, AccessTokenService, KeysModule],
 })

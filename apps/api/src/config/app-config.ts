@@ -14,6 +14,8 @@ export interface AppConfig {
   /** Unset in demo mode means "generate one and print it once". */
   adminPassword: string | null;
   tokenTtlSeconds: number;
+  /** Rotate the signing key when the active one is older than this (0: only on request). */
+  keyRotationDays: number;
   adminSessionTtlSeconds: number;
   strictPatientScopes: boolean;
   logLevel: string;
@@ -24,6 +26,8 @@ export interface AppConfig {
   /** Serve the built dashboard from this folder at /admin (null: not served). */
   adminStaticDir: string | null;
   trustProxy: boolean;
+  /** Hosts (`host` or `host:port`) from which clients' `jwks_uri` key sets may be fetched. */
+  jwksUriAllowedHosts: string[];
   rateLimit: { tokenPerMinute: number; registerPerMinute: number };
 }
 
@@ -139,6 +143,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminUsername: env.ADMIN_USERNAME || 'admin',
     adminPassword,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    keyRotationDays: int(env, 'KEY_ROTATION_DAYS', 90, 0, 3650),
     adminSessionTtlSeconds: int(env, 'ADMIN_SESSION_TTL_SECONDS', 3600, 60, 86400),
     strictPatientScopes: bool(env, 'STRICT_PATIENT_SCOPES', false),
     logLevel,
@@ -148,6 +153,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Built dashboard: apps/admin/dist, the same two levels up from src/config and dist/config.
     adminStaticDir: env.ADMIN_STATIC_DIR === '' ? null : resolve(env.ADMIN_STATIC_DIR ?? resolve(__dirname, '../../../admin/dist')),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    jwksUriAllowedHosts: (env.JWKS_URI_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     rateLimit: {
       tokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 6000, 1, 10_000_000),
       registerPerMinute: int(env, 'RATE_LIMIT_REGISTER_PER_MINUTE', 60, 1, 10_000_000),

@@ -1,18 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AdminUsersModule } from '../admin-users/admin-users.module';
 import { AuthModule } from '../auth/auth.module';
 import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { FhirScopeGuard } from './guards/fhir-scope.guard';
-import { ScopeCatalogEntity } from './scope-catalog.entity';
-import { ScopesController } from './scopes.controller';
-import { ScopesService } from './scopes.service';
+import { ScopeCatalogModule } from './scope-catalog.module';
 
-/** The scope catalog, and the guards every FHIR route is declared with (see FhirInteraction). */
+/** The guards every FHIR route is declared with (see FhirInteraction), and the scope catalog. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ScopeCatalogEntity]), AuthModule, AdminUsersModule],
-  controllers: [ScopesController],
-  providers: [ScopesService, BearerTokenGuard, FhirScopeGuard],
-  exports: [ScopesService, BearerTokenGuard, FhirScopeGuard, AuthModule],
+  imports: [AuthModule, ScopeCatalogModule],
+  providers: [BearerTokenGuard, FhirScopeGuard],
+  exports: [BearerTokenGuard, FhirScopeGuard, AuthModule, ScopeCatalogModule],
 })
 export class ScopesModule {}

@@ -26,7 +26,7 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
       expect(smart.flows.clientCredentials.tokenUrl).toBe(`${t.config.publicUrl}/auth/token`);
       expect(Object.keys(smart.flows.clientCredentials.scopes)).toContain('system/Patient.read');
       const fhirOps = Object.entries(doc.paths as Record<string, Record<string, { security?: unknown[] }>>)
-        .filter(([p]) => p.startsWith('/fhir/') && !p.endsWith('/metadata'))
+        .filter(([p]) => p.startsWith('/fhir/') && !p.endsWith('/metadata') && !p.includes('.well-known'))
         .flatMap(([, ops]) => Object.values(ops));
       expect(fhirOps.length).toBeGreaterThan(0);
       for (const op of fhirOps) expect(op.security).toEqual([{ smart: [] }]);

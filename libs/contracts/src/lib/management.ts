@@ -34,3 +34,13 @@ export interface LiveToken {
   expires_at: string;
   kid: string;
 }
+
+export interface SigningKeyInfo {
+  kid: string;
+  alg: string;
+  status: 'active' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+  /** When the retired key leaves the JWKS (its last token has expired by then). */
+  remove_after: string | null;
+}

@@ -1,4 +1,8 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { decodeJwt } from 'jose';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { ClientAssertionService } from './client-assertion.service';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { oauthError } from '../../common/errors/domain-error';
@@ -13,8 +17,12 @@ type FormRequest = FastifyRequest<{ Body: Record<string, unknown> | undefined }>
  * (§2.3: "MUST NOT use more than one authentication method in each request").
  */
 @Injectable()
-export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-client-password']) {
-  constructor(private readonly clients: ClientsService) {
+export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-client-password', 'oauth2-client-assertion']) {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly assertions: ClientAssertionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     super();
   }
 
@@ -36,26 +44,35 @@ export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-c
     const methods = [basic, post, assertion].filter(Boolean).length;
     if (methods > 1) throw oauthError('invalid_request', 'Use exactly one client authentication method');
     if (request.audit) {
-      const claimed = basic ? parseBasicCredentials(request.headers.authorization)?.clientId : body.client_id;
+      const claimed = basic ? parseBasicCredentials(request.headers.authorization)?.clientId : (body.client_id ?? assertionIssuer(body.client_assertion));
       if (typeof claimed === 'string') request.audit.client_id = claimed.slice(0, 100);
-    }
-    if (assertion) {
-      throw oauthError('invalid_client', 'private_key_jwt client authentication is not enabled on this server', 401, { auditReason: 'unsupported_auth_method' });
     }
     if (methods === 0) {
       if (request.audit) request.audit.reason = 'no_client_authentication';
-      throw oauthError('invalid_client', 'Client authentication is required (HTTP Basic or client_secret_post)', 401);
+      throw oauthError('invalid_client', 'Client authentication is required (HTTP Basic, client_secret_post or private_key_jwt)', 401);
     }
     if (basic && !parseBasicCredentials(request.headers.authorization)) {
       throw oauthError('invalid_client', 'The Basic credentials are malformed', 401, { auditReason: 'malformed_basic' });
     }
-    attachAuthenticator(request, this.clients);
+    attachAuthenticator(request, this.clients, this.assertions, this.config.publicUrl + request.url.split('?')[0]);
     return (await super.canActivate(context)) as boolean;
   }
 
   override handleRequest<T>(err: unknown, client: T): T {
+    if (Array.isArray(err)) throw err[0];
     if (err) throw err;
     if (!client) throw oauthError('invalid_client', 'Client authentication failed', 401);
     return client;
+  }
+}
+
+/** The `iss` of an unverified assertion, only to name the client in the audit record. */
+function assertionIssuer(assertion: unknown): string | undefined {
+  if (typeof assertion !== 'string') return undefined;
+  try {
+    const iss = decodeJwt(assertion).iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
   }
 }

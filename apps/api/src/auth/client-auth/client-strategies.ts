@@ -5,6 +5,8 @@ import { Strategy as ClientPasswordStrategy } from 'passport-oauth2-client-passw
 import { ClientsService } from '../../clients/clients.service';
 import { ClientEntity } from '../../clients/client.entity';
 import { BasicClientStrategy } from './basic-client.strategy';
+import { ClientAssertionStrategy } from './client-assertion.strategy';
+import type { ClientAssertionService } from './client-assertion.service';
 
 /**
  * Passport keeps strategies in one process-wide registry, so a strategy must not hold an application's services
@@ -12,11 +14,17 @@ import { BasicClientStrategy } from './basic-client.strategy';
  * its authenticator on the request instead.
  */
 export const CLIENT_AUTHENTICATOR = Symbol('ccri:client-authenticator');
-type Authenticator = (clientId: string, secret: string) => Promise<ClientEntity | false>;
+interface Authenticator {
+  secret(clientId: string, secret: string): Promise<ClientEntity | false>;
+  assertion(body: Record<string, unknown>): Promise<ClientEntity>;
+}
 type WithAuthenticator = FastifyRequest & { [CLIENT_AUTHENTICATOR]?: Authenticator };
 
-export function attachAuthenticator(request: FastifyRequest, clients: ClientsService): void {
-  (request as WithAuthenticator)[CLIENT_AUTHENTICATOR] = (clientId, secret) => authenticate(clients, request, clientId, secret);
+export function attachAuthenticator(request: FastifyRequest, clients: ClientsService, assertions: ClientAssertionService, endpointUrl: string): void {
+  (request as WithAuthenticator)[CLIENT_AUTHENTICATOR] = {
+    secret: (clientId, secret) => authenticate(clients, request, clientId, secret),
+    assertion: (body) => assertions.authenticate(body.client_assertion_type, body.client_assertion, body.client_id, endpointUrl),
+  };
 }
 
 function authenticatorOf(request: FastifyRequest): Authenticator {
@@ -48,7 +56,7 @@ export class ClientBasicAuthStrategy extends PassportStrategy(BasicClientStrateg
   }
 
   validate(request: FastifyRequest, clientId: string, secret: string): Promise<ClientEntity | false> {
-    return authenticatorOf(request)(clientId, secret);
+    return authenticatorOf(request).secret(clientId, secret);
   }
 }
 
@@ -60,6 +68,18 @@ export class ClientPostAuthStrategy extends PassportStrategy(ClientPasswordStrat
   }
 
   validate(request: FastifyRequest, clientId: string, secret: string): Promise<ClientEntity | false> {
-    return authenticatorOf(request)(clientId, secret);
+    return authenticatorOf(request).secret(clientId, secret);
+  }
+}
+
+/** `private_key_jwt` (RFC 7523 §2.2): a signed JWT in `client_assertion`. */
+@Injectable()
+export class ClientAssertionAuthStrategy extends PassportStrategy(ClientAssertionStrategy, 'oauth2-client-assertion') {
+  constructor() {
+    super();
+  }
+
+  validate(request: FastifyRequest): Promise<ClientEntity> {
+    return authenticatorOf(request).assertion((request.body ?? {}) as Record<string, unknown>);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   calculateJwkThumbprint,
@@ -22,6 +22,10 @@ import { SigningKeyEntity } from './signing-key.entity';
 export const SIGNING_ALG = 'RS256';
 /** Unknown `kid`s trigger at most one reload per this interval (keys made by another instance). */
 const RELOAD_INTERVAL_MS = 1000;
+/** How often each instance re-reads the key table (a rotation made elsewhere) and checks the rotation schedule. */
+const MAINTENANCE_MS = 30_000;
+/** A retired key stays in the JWKS this long: the longest token lifetime a client may have, plus clock skew. */
+export const RETIRED_KEY_GRACE_SECONDS = 86_400 + 300;
 
 interface ActiveKey {
   kid: string;
@@ -34,12 +38,13 @@ interface ActiveKey {
  * (so `jku`, `x5u` and embedded `jwk` headers are never read).
  */
 @Injectable()
-export class KeysService implements OnModuleInit {
+export class KeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(KeysService.name);
   private active: ActiveKey | null = null;
   private readonly verificationKeys = new Map<string, CryptoKey>();
   private jwksCache: { keys: JWK[] } | null = null;
   private lastReload = 0;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
@@ -51,6 +56,27 @@ export class KeysService implements OnModuleInit {
     if (!this.active) {
       await this.createKey();
       await this.reload();
+    }
+    this.timer = setInterval(() => void this.maintain(), MAINTENANCE_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Picks up keys rotated elsewhere, and rotates on schedule (KEY_ROTATION_DAYS). */
+  private async maintain(): Promise<void> {
+    try {
+      await this.reload();
+      const days = this.config.keyRotationDays;
+      const newest = (await this.repo.find({ where: { status: 'active' }, order: { createdAt: 'DESC' }, take: 1 }))[0];
+      if (days > 0 && newest && Date.now() - newest.createdAt.getTime() > days * 86_400_000) {
+        this.logger.log(`Signing key ${newest.kid} is older than ${days} days; rotating`);
+        await this.rotate();
+      }
+    } catch (e) {
+      this.logger.warn(`Key maintenance failed: ${(e as Error).message}`);
     }
   }
 
@@ -85,13 +111,13 @@ export class KeysService implements OnModuleInit {
   }
 
   /** Makes a new key active; the old one is retired but stays in the JWKS until its tokens have expired. */
-  async rotate(maxTokenLifetimeSeconds: number): Promise<string> {
+  async rotate(): Promise<string> {
     const kid = await this.createKey();
     const now = new Date();
     await this.repo
       .createQueryBuilder()
       .update()
-      .set({ status: 'retired', retiredAt: now, removeAfter: new Date(now.getTime() + maxTokenLifetimeSeconds * 1000) })
+      .set({ status: 'retired', retiredAt: now, removeAfter: new Date(now.getTime() + RETIRED_KEY_GRACE_SECONDS * 1000) })
       .where('status = :active AND kid <> :kid', { active: 'active', kid })
       .execute();
     await this.reload();
