@@ -24,7 +24,7 @@ export function dataSourceOptions(config: AppConfig): TypeOrmModuleOptions {
         conn.pragma('synchronous = NORMAL');
         conn.pragma('busy_timeout = 5000');
       },
-      logging: ['error'],
+      logging: false,
     };
   }
   return {
@@ -47,7 +47,7 @@ export function mysqlOptions() {
     supportBigNumbers: true,
     bigNumberStrings: false,
     extra: { connectionLimit: 32, enableKeepAlive: true },
-    logging: ['error' as const],
+    logging: false,
   };
 }
 
