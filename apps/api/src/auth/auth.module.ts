@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ClientsService } from '../clients/clients.service';
+import { AuthFailureDelay } from './rate-limit/auth-failure-delay';
+import { AuthRateLimitGuard } from './rate-limit/auth-rate-limit.guard';
+import { rateLimitOptions } from './rate-limit/rate-limit.options';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAssertionService } from './client-auth/client-assertion.service';
 import { ClientJwksService } from './client-auth/client-jwks.service';
@@ -22,7 +29,14 @@ import { AccessTokenService } from './tokens/access-token.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UsedAssertionEntity]), PassportModule, KeysModule, ClientsModule, ScopeCatalogModule, AdminUsersModule],
+  imports: [
+    TypeOrmModule.forFeature([UsedAssertionEntity]),
+    ThrottlerModule.forRootAsync({
+      imports: [ClientsModule],
+      inject: [APP_CONFIG, ClientsService],
+      useFactory: (config: AppConfig, clients: ClientsService) => rateLimitOptions(config, clients),
+    }),
+    PassportModule, KeysModule, ClientsModule, ScopeCatalogModule, AdminUsersModule],
   controllers: [TokenController, RevocationController, IntrospectionController, DiscoveryController, TokensAdminController],
   providers: [
     ClientBasicAuthStrategy,
@@ -31,12 +45,14 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
     ClientAssertionService,
     ClientJwksService,
     ClientAuthGuard,
+    AuthRateLimitGuard,
+    AuthFailureDelay,
     ClientCredentialsGrant,
     TokenEndpointService,
     AccessTokenService,
     TokenVerifierService,
     TokenIntrospectionService,
   ],
-  exports: [TokenVerifierService, AccessTokenService, KeysModule],
+  exports: [TokenVerifierService, AccessTokenService, KeysModule, AuthRateLimitGuard, ThrottlerModule],
 })
 export class AuthModule {}

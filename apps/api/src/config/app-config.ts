@@ -28,7 +28,7 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Hosts (`host` or `host:port`) from which clients' `jwks_uri` key sets may be fetched. */
   jwksUriAllowedHosts: string[];
-  rateLimit: { tokenPerMinute: number; registerPerMinute: number };
+  rateLimit: { tokenPerMinute: number; clientPerMinute: number; registerPerMinute: number };
 }
 
 export type DatabaseConfig =
@@ -159,6 +159,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     rateLimit: {
       tokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 6000, 1, 10_000_000),
+      clientPerMinute: int(env, 'RATE_LIMIT_CLIENT_PER_MINUTE', 6000, 1, 10_000_000),
       registerPerMinute: int(env, 'RATE_LIMIT_REGISTER_PER_MINUTE', 60, 1, 10_000_000),
     },
   };

@@ -1,5 +1,4 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { decodeJwt } from 'jose';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ClientAssertionService } from './client-assertion.service';
@@ -8,6 +7,8 @@ import type { FastifyRequest } from 'fastify';
 import { oauthError } from '../../common/errors/domain-error';
 import { ClientsService } from '../../clients/clients.service';
 import { parseBasicCredentials } from './basic-client.strategy';
+import { claimedClientId } from './claimed-client';
+import { AuthFailureDelay } from '../rate-limit/auth-failure-delay';
 import { attachAuthenticator } from './client-strategies';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown> | undefined }>;
@@ -22,6 +23,7 @@ export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-c
     private readonly clients: ClientsService,
     private readonly assertions: ClientAssertionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly failures: AuthFailureDelay,
   ) {
     super();
   }
@@ -43,10 +45,8 @@ export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-c
     const assertion = typeof body.client_assertion === 'string' || typeof body.client_assertion_type === 'string';
     const methods = [basic, post, assertion].filter(Boolean).length;
     if (methods > 1) throw oauthError('invalid_request', 'Use exactly one client authentication method');
-    if (request.audit) {
-      const claimed = basic ? parseBasicCredentials(request.headers.authorization)?.clientId : (body.client_id ?? assertionIssuer(body.client_assertion));
-      if (typeof claimed === 'string') request.audit.client_id = claimed.slice(0, 100);
-    }
+    const claimed = claimedClientId(request);
+    if (request.audit && claimed) request.audit.client_id = claimed;
     if (methods === 0) {
       if (request.audit) request.audit.reason = 'no_client_authentication';
       throw oauthError('invalid_client', 'Client authentication is required (HTTP Basic, client_secret_post or private_key_jwt)', 401);
@@ -55,7 +55,15 @@ export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-c
       throw oauthError('invalid_client', 'The Basic credentials are malformed', 401, { auditReason: 'malformed_basic' });
     }
     attachAuthenticator(request, this.clients, this.assertions, this.config.publicUrl + request.url.split('?')[0]);
-    return (await super.canActivate(context)) as boolean;
+    const key = `${claimed ?? ''}|${request.ip}`;
+    try {
+      const ok = (await super.canActivate(context)) as boolean;
+      this.failures.delete(key);
+      return ok;
+    } catch (e) {
+      await this.failures.penalise(key);
+      throw e;
+    }
   }
 
   override handleRequest<T>(err: unknown, client: T): T {
@@ -66,13 +74,3 @@ export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-c
   }
 }
 
-/** The `iss` of an unverified assertion, only to name the client in the audit record. */
-function assertionIssuer(assertion: unknown): string | undefined {
-  if (typeof assertion !== 'string') return undefined;
-  try {
-    const iss = decodeJwt(assertion).iss;
-    return typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
-  }
-}

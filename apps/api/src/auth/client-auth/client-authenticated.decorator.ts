@@ -3,11 +3,17 @@ import { ApiBasicAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DeclareAccess } from '../../common/decorators/access.decorator';
 import type { ClientEntity } from '../../clients/client.entity';
+import { AuthRateLimitGuard } from '../rate-limit/auth-rate-limit.guard';
 import { ClientAuthGuard } from './client-auth.guard';
 
-/** An OAuth endpoint that the calling client must authenticate to (RFC 6749 §2.3). */
+/** An OAuth endpoint that the calling client must authenticate to (RFC 6749 §2.3): rate limits first, then authentication. */
 export function ClientAuthenticated() {
-  return applyDecorators(DeclareAccess('client'), UseGuards(ClientAuthGuard), ApiBasicAuth('client'));
+  return applyDecorators(DeclareAccess('client'), UseGuards(AuthRateLimitGuard, ClientAuthGuard), ApiBasicAuth('client'));
+}
+
+/** The same rate limits on an endpoint without client authentication (dynamic registration). */
+export function RateLimited() {
+  return UseGuards(AuthRateLimitGuard);
 }
 
 /** The authenticated client. */

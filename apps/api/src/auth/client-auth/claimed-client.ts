@@ -1,0 +1,23 @@
+import type { FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
+import { parseBasicCredentials } from './basic-client.strategy';
+
+/**
+ * The client id a request claims (Basic user, form `client_id`, or the `iss` of an unverified assertion), for
+ * rate limiting and the audit record before authentication has succeeded. Never a basis for access.
+ */
+export function claimedClientId(request: FastifyRequest): string | undefined {
+  const basic = parseBasicCredentials(request.headers.authorization);
+  if (basic) return basic.clientId.slice(0, 100);
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  if (typeof body.client_id === 'string') return body.client_id.slice(0, 100);
+  if (typeof body.client_assertion === 'string') {
+    try {
+      const iss = decodeJwt(body.client_assertion).iss;
+      return typeof iss === 'string' ? iss.slice(0, 100) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,32 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../../common/errors/domain-error';
+import { claimedClientId } from '../client-auth/claimed-client';
+
+/**
+ * Rate limits of the authorization server's endpoints, per address and per client (ThrottlerModule in AuthModule).
+ * Answers carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (IETF RateLimit header fields);
+ * a refusal is a 429 with `Retry-After`, audited as a denial.
+ */
+@Injectable()
+export class AuthRateLimitGuard extends ThrottlerGuard {
+  protected override headerPrefix = 'RateLimit';
+
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const claimed = claimedClientId(request);
+    if (request.audit && claimed) request.audit.client_id = claimed;
+    return super.canActivate(context);
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    throw new DomainError(429, 'rate_limited', `Too many requests; retry after ${retryAfter} s`, {
+      oauthError: 'too_many_requests',
+      fhirIssue: 'throttled',
+      headers: { 'retry-after': String(retryAfter) },
+      auditReason: detail.tracker.startsWith('client:') ? 'rate_limited_client' : 'rate_limited_ip',
+    });
+  }
+}
