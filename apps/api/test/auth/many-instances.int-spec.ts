@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { basic, createClient, createTestApp, databases, getToken, TestApp } from '../support/test-app';
+
+/** Polls until `check` holds, and returns how long that took (ms); fails after `limitMs`. */
+async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < limitMs + 1000) {
+    if (await check()) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`not within ${limitMs} ms`);
+}
+
+// Two API instances on one database, as behind a load balancer: nothing but the database is shared.
+describe.each(databases())('two API instances on one %s database', (db) => {
+  let a: TestApp;
+  let b: TestApp;
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    const env = { ADMIN_PASSWORD: 'test-admin-password-0123' };
+    if (db === 'sqlite') {
+      dir = mkdtempSync(join(tmpdir(), 'ccri-two-'));
+      const databaseUrl = `sqlite:${join(dir, 'shared.sqlite')}`;
+      a = await createTestApp('sqlite', env, { databaseUrl });
+      b = await createTestApp('sqlite', env, { databaseUrl });
+    } else {
+      a = await createTestApp('mysql', env);
+      b = await createTestApp('mysql', env, { databaseUrl: a.databaseUrl });
+    }
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('share signing keys: a token from one is accepted by the other', async () => {
+    expect((await a.http.get('/auth/jwks').expect(200)).body).toEqual((await b.http.get('/auth/jwks').expect(200)).body);
+    const client = await createClient(a, 'system/Patient.read');
+    const token = await getToken(b, client);
+    await a.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('honour a client created on the other instance', async () => {
+    const client = await createClient(b, 'system/Patient.read');
+    await a.http.post('/auth/token').set('Authorization', basic(client.client_id, client.client_secret)).type('form').send({ grant_type: 'client_credentials' }).expect(200);
+  });
+
+  it('refuse, within 2 seconds, a token revoked on the other instance', async () => {
+    const client = await createClient(a, 'system/Patient.read');
+    const token = await getToken(a, client);
+    await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
+    await a.http.delete(`/api/tokens/${decodeJwt(token).jti}`).set('Authorization', `Bearer ${await a.adminToken()}`).expect(204);
+    const took = await within(2000, async () => (await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`)).status === 401);
+    expect(took).toBeLessThanOrEqual(2000);
+  });
+
+  it('refuse, within 2 seconds, the tokens and secret of a client disabled on the other instance', async () => {
+    const client = await createClient(a, 'system/Patient.read');
+    const token = await getToken(b, client);
+    await a.http.patch(`/api/clients/${client.client_id}`).set('Authorization', `Bearer ${await a.adminToken()}`).send({ enabled: false }).expect(200);
+    expect(await within(2000, async () => (await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`)).status === 401)).toBeLessThanOrEqual(2000);
+    expect(
+      await within(2000, async () => (await b.http.post('/auth/token').set('Authorization', basic(client.client_id, client.client_secret)).type('form').send({ grant_type: 'client_credentials' })).status === 401),
+    ).toBeLessThanOrEqual(2000);
+  });
+
+  it('verify tokens signed with a key rotated in on the other instance', async () => {
+    const client = await createClient(a, 'system/Patient.read');
+    const rotated = await a.http.post('/api/keys/rotate').set('Authorization', `Bearer ${await a.adminToken()}`).expect(200);
+    const token = await getToken(a, client);
+    expect(decodeProtectedHeader(token).kid).toBe(rotated.body.kid);
+    await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+});
