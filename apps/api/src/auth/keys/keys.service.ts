@@ -17,6 +17,7 @@ import {
 import { Repository } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
 
 export const SIGNING_ALG = 'RS256';
@@ -45,11 +46,14 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   private jwksCache: { keys: JWK[] } | null = null;
   private lastReload = 0;
   private timer: NodeJS.Timeout | null = null;
+  private readonly encryption: KeyEncryption;
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.encryption = new KeyEncryption(config.secretPepper);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.reload();
@@ -167,7 +171,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       kid,
       alg: SIGNING_ALG,
       publicJwk: JSON.stringify({ ...jwk, kid, alg: SIGNING_ALG, use: 'sig' }),
-      privatePem: await exportPKCS8(privateKey),
+      privatePem: this.encryption.encrypt(await exportPKCS8(privateKey)),
       status: 'active',
       retiredAt: null,
       removeAfter: null,
@@ -195,7 +199,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     this.jwksCache = { keys };
     const newest = rows.find((r) => r.status === 'active');
     if (newest && newest.kid !== this.active?.kid) {
-      this.active = { kid: newest.kid, privateKey: await importPKCS8(newest.privatePem, SIGNING_ALG) };
+      this.active = { kid: newest.kid, privateKey: await importPKCS8(this.encryption.decrypt(newest.privatePem), SIGNING_ALG) };
     }
   }
 }

@@ -17,7 +17,7 @@ export class SigningKeyEntity {
   @Column({ name: 'public_jwk', type: 'text' })
   publicJwk!: string;
 
-  /** PKCS#8 PEM of the private key. */
+  /** PKCS#8 PEM of the private key, encrypted (see KeyEncryption). */
   @Column({ name: 'private_pem', type: 'text' })
   privatePem!: string;
 
