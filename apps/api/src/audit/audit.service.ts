@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import type { AuditOutcome, AuditQuery, AuditRecord, Page } from '@ccri/contracts';
 import { AUDIT_CATEGORIES } from '@ccri/contracts';
 import { GroupCommitQueue } from '../database/group-commit';
+import { FastInsertService } from '../database/fast-insert.service';
 import type { AuditContext } from '../common/http/request-context';
 import { surfaceOf } from '../common/http/request-context';
 import { DomainError } from '../common/errors/domain-error';
@@ -27,10 +28,9 @@ export class AuditService implements OnModuleDestroy {
   constructor(
     @InjectRepository(AuditEventEntity) private readonly repo: Repository<AuditEventEntity>,
     private readonly metrics: MetricsService,
+    inserts: FastInsertService,
   ) {
-    this.queue = new GroupCommitQueue<AuditEventEntity>(async (rows) => {
-      await this.repo.createQueryBuilder().insert().into(AuditEventEntity).values(rows).execute();
-    });
+    this.queue = inserts.queue(AuditEventEntity);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { createConnection } from 'mysql2/promise';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
+import { FastInsertService } from './fast-insert.service';
 
 /**
  * TypeORM on embedded SQLite (schema synchronised from the entities) or MySQL/MariaDB (schema only through migrations).
@@ -72,6 +73,7 @@ export async function mysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {
   }
 }
 
+@Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -86,6 +88,8 @@ export class DatabaseModule {
           },
         }),
       ],
+      providers: [FastInsertService],
+      exports: [FastInsertService],
     };
   }
 }

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/app-config';
 import type { ClientsService } from '../../clients/clients.service';
 import { claimedClientId } from '../client-auth/claimed-client';
+import { WindowCounterStorage } from './window-counter.storage';
 
 const MINUTE_MS = 60_000;
 
@@ -15,6 +16,7 @@ const MINUTE_MS = 60_000;
 export function rateLimitOptions(config: AppConfig, clients: ClientsService): ThrottlerModuleOptions {
   const request = (context: ExecutionContext) => context.switchToHttp().getRequest<FastifyRequest>();
   return {
+    storage: new WindowCounterStorage(),
     throttlers: [
       { name: 'default', ttl: MINUTE_MS, limit: config.rateLimit.tokenPerMinute, getTracker: (req) => `ip:${(req as FastifyRequest).ip}` },
       {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, MoreThan, MoreThanOrEqual, Not, Repository } from 'typeorm';
 import type { LiveToken } from '@ccri/contracts';
 import { GroupCommitQueue } from '../../database/group-commit';
+import { FastInsertService } from '../../database/fast-insert.service';
 import { IssuedTokenEntity } from './issued-token.entity';
 
 /** How often each instance reads revocations made by the others (DESIGN.md: honoured everywhere within 2 s). */
@@ -20,15 +21,16 @@ export type IssuedToken = Pick<IssuedTokenEntity, 'jti' | 'kind' | 'clientId' | 
 export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TokenStoreService.name);
   private readonly revoked = new Map<string, number>();
-  private readonly inserts: GroupCommitQueue<IssuedToken>;
+  private readonly inserts: GroupCommitQueue<IssuedTokenEntity>;
   private timer: NodeJS.Timeout | null = null;
   private lastPoll = 0;
   private polling = false;
 
-  constructor(@InjectRepository(IssuedTokenEntity) private readonly repo: Repository<IssuedTokenEntity>) {
-    this.inserts = new GroupCommitQueue<IssuedToken>(async (rows) => {
-      await this.repo.createQueryBuilder().insert().into(IssuedTokenEntity).values(rows.map((r) => ({ ...r, revokedAt: null }))).execute();
-    });
+  constructor(
+    @InjectRepository(IssuedTokenEntity) private readonly repo: Repository<IssuedTokenEntity>,
+    inserts: FastInsertService,
+  ) {
+    this.inserts = inserts.queue(IssuedTokenEntity);
   }
 
   async onModuleInit(): Promise<void> {
@@ -47,7 +49,7 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
 
   /** Durably records an issued token; resolves once committed. */
   record(token: IssuedToken): Promise<void> {
-    return this.inserts.push(token);
+    return this.inserts.push({ ...token, revokedAt: null });
   }
 
   isRevoked(jti: string): boolean {
