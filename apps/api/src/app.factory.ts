@@ -119,13 +119,28 @@ async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Pro
   });
 }
 
-/** The built dashboard at /admin/, with client-side routes falling back to its index.html. */
+/**
+ * The built dashboard at /admin/ (`/admin` too: the router ignores the trailing slash). Hashed assets are cached
+ * for a year; index.html is revalidated every time, so a deploy is picked up at once. Client-side routes fall back
+ * to index.html; a missing asset is a 404.
+ */
 function serveDashboard(fastify: FastifyInstance, dir: string, logger: { warn(msg: string): void }): void {
   if (!existsSync(join(dir, 'index.html'))) {
     logger.warn(`The dashboard is not built (${dir}/index.html is missing); run npm run build to serve /admin`);
     return;
   }
-  void fastify.register(fastifyStatic, { root: dir, prefix: '/admin/', wildcard: false, index: ['index.html'], cacheControl: true, maxAge: '1h' });
-  fastify.get('/admin', (_request, reply) => reply.redirect('/admin/', 302));
-  fastify.get('/admin/*', (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html', dir));
+  void fastify.register(fastifyStatic, {
+    root: dir,
+    prefix: '/admin/',
+    wildcard: false,
+    index: ['index.html'],
+    cacheControl: false,
+    setHeaders: (res, path) => {
+      res.header('cache-control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  fastify.get('/admin/*', (request, reply) => {
+    if (request.url.startsWith('/admin/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
+  });
 }

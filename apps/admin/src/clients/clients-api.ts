@@ -1,0 +1,32 @@
+import type { Client, ClientStatus, CreateClientRequest, CreatedClient, Page, RotatedSecret, UpdateClientRequest } from '@ccri/contracts';
+import type { ApiClient } from '../api/api-client';
+
+/** `GET /api/clients` parameters; `page` counts from 1. */
+export interface ClientListQuery {
+  search?: string;
+  status?: ClientStatus;
+  page: number;
+  limit: number;
+}
+
+const clientPath = (clientId: string) => `/api/clients/${encodeURIComponent(clientId)}`;
+
+export function listClients(api: ApiClient, query: ClientListQuery, signal?: AbortSignal): Promise<Page<Client>> {
+  return api.get<Page<Client>>('/api/clients', { query: { ...query }, signal });
+}
+
+export function createClient(api: ApiClient, request: CreateClientRequest): Promise<CreatedClient> {
+  return api.post<CreatedClient>('/api/clients', request);
+}
+
+export function updateClient(api: ApiClient, clientId: string, change: UpdateClientRequest): Promise<Client> {
+  return api.patch<Client>(clientPath(clientId), change);
+}
+
+export function rotateClientSecret(api: ApiClient, clientId: string): Promise<RotatedSecret> {
+  return api.post<RotatedSecret>(`${clientPath(clientId)}/secret`);
+}
+
+export function deleteClient(api: ApiClient, clientId: string): Promise<void> {
+  return api.delete(clientPath(clientId));
+}
