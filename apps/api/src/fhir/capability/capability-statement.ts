@@ -1,0 +1,71 @@
+import type { OAuthEndpoints } from '../../auth/oauth-endpoints';
+import type { SearchParameterRegistry } from '../search/search-parameter-registry';
+
+/** The SMART `oauth-uris` extension (SMART App Launch 1.0 §Conformance, CapabilityStatement.rest.security). */
+export const SMART_OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
+export const RESTFUL_SECURITY_SERVICE = 'http://terminology.hl7.org/CodeSystem/restful-security-service';
+
+/** Sub-extensions of oauth-uris, in the order they are listed; each appears only when the endpoint is served. */
+const OAUTH_URI_KEYS = ['token', 'register', 'revoke', 'introspect', 'manage', 'authorize'] as const;
+
+/** The instance interactions and the type interactions every served type supports (R4 valueset-type-restful-interaction). */
+export const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'delete', 'create', 'search-type'] as const;
+
+export interface CapabilityInput {
+  fhirBase: string;
+  types: readonly string[];
+  registry: SearchParameterRegistry;
+  endpoints: OAuthEndpoints;
+  date: string;
+}
+
+/**
+ * The CapabilityStatement of what this server really serves (FHIR R4 capabilitystatement.html), generated from the
+ * served type list and the search parameter registry, with the SMART security block.
+ */
+export function buildCapabilityStatement(input: CapabilityInput): Record<string, unknown> {
+  const oauthUris = OAUTH_URI_KEYS.filter((k) => input.endpoints[k]).map((k) => ({
+    url: k,
+    valueUri: input.endpoints[k],
+  }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: input.date,
+    publisher: 'CCRI SMART on FHIR',
+    kind: 'instance',
+    software: { name: 'CCRI SMART on FHIR' },
+    implementation: {
+      description: 'Care Connect Reference Implementation (CCRI) FHIR R4 API, secured with SMART on FHIR',
+      url: input.fhirBase,
+    },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          extension: [{ url: SMART_OAUTH_URIS, extension: oauthUris }],
+          service: [
+            {
+              coding: [{ system: RESTFUL_SECURITY_SERVICE, code: 'SMART-on-FHIR', display: 'SMART-on-FHIR' }],
+              text: 'OAuth2 using SMART-on-FHIR profile',
+            },
+          ],
+          description: 'Bearer access tokens from the token endpoint (client_credentials); SMART v1 and v2 scopes',
+        },
+        resource: input.types.map((type) => ({
+          type,
+          profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+          interaction: TYPE_INTERACTIONS.map((code) => ({ code })),
+          versioning: 'versioned',
+          readHistory: true,
+          updateCreate: true,
+          searchParam: [...input.registry.forType(type).values()]
+            .sort((a, b) => a.code.localeCompare(b.code))
+            .map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  conditionResource,
+  DEMO_CONDITIONS,
+  DEMO_MEDICATION_USE,
+  DEMO_MEDICATIONS,
+  DEMO_ORGANIZATIONS,
+  DEMO_PATIENTS,
+  medicationRequestResource,
+  medicationResource,
+  medicationStatementResource,
+  organizationResource,
+  patientResource,
+} from './demo/demo-data';
+import type { FhirResource } from './fhir-resource-types';
+import { FhirService } from './fhir.service';
+
+/** Loads the synthetic demo data set (DESIGN.md §Demo mode) into an empty store. Writes go through FhirService. */
+@Injectable()
+export class FhirDemoSeeder {
+  private readonly logger = new Logger(FhirDemoSeeder.name);
+
+  constructor(private readonly fhir: FhirService) {}
+
+  /** Does nothing when the store already holds a Patient, so restarts never duplicate the data. */
+  async seed(): Promise<void> {
+    if (!(await this.fhir.isEmpty('Patient'))) return;
+    const create = async (resource: FhirResource): Promise<string> =>
+      (await this.fhir.create(resource.resourceType, resource)).resourceId!;
+    const orgs = new Map<string, string>();
+    for (const o of DEMO_ORGANIZATIONS) orgs.set(o.key, await create(organizationResource(o)));
+    const practice = orgs.get('practice')!;
+    const patients = new Map<string, string>();
+    for (const p of DEMO_PATIENTS) patients.set(p.key, await create(patientResource(p, practice)));
+    const medications = new Map<string, string>();
+    for (const m of DEMO_MEDICATIONS) medications.set(m.key, await create(medicationResource(m)));
+    for (const c of DEMO_CONDITIONS) await create(conditionResource(c, patients.get(c.patient)!));
+    for (const u of DEMO_MEDICATION_USE) {
+      const patient = patients.get(u.patient)!;
+      const medication = medications.get(u.medication)!;
+      const request = await create(medicationRequestResource(u, patient, medication, practice));
+      await create(medicationStatementResource(u, patient, medication, request));
+    }
+    this.logger.log(
+      `Demo FHIR data: ${DEMO_PATIENTS.length} patients, ${DEMO_CONDITIONS.length} conditions, ${DEMO_MEDICATION_USE.length} medication requests and statements`,
+    );
+  }
+}

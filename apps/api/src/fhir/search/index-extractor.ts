@@ -1,0 +1,254 @@
+import { FHIR_ID } from '../fhir-resource-types';
+import { MAX_INSTANT, MIN_INSTANT, parseDateRange } from './fhir-date';
+import { FhirValue, SearchParam, SearchParameterRegistry } from './search-parameter-registry';
+import { normalizeSearchString, truncateForIndex } from './string-normalize';
+
+export interface TokenRow {
+  param: string;
+  /** '' when the value has no system (FHIR R4 search.html#token `|code`). */
+  system: string;
+  code: string;
+}
+
+export interface StringRow {
+  param: string;
+  /** normalizeSearchString(exact): what default and `:contains` searches compare. */
+  value: string;
+  /** The original text, for `:exact`. */
+  exact: string;
+}
+
+export interface DateRow {
+  param: string;
+  /** Inclusive epoch-millisecond bounds of the date, dateTime, instant or Period. */
+  low: number;
+  high: number;
+}
+
+export interface ReferenceRow {
+  param: string;
+  targetType: string;
+  targetId: string;
+}
+
+/** Everything search needs to know about one resource version, by index table. */
+export interface IndexRows {
+  token: TokenRow[];
+  string: StringRow[];
+  date: DateRow[];
+  reference: ReferenceRow[];
+}
+
+const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * `Patient/123`, `Patient/123/_history/2` or `<our base>/Patient/123` → `{type, id}` (FHIR R4 references.html).
+ * Contained (`#x`), `urn:` and other servers' references are not resolvable here and give `null`.
+ */
+export function parseReference(reference: string, fhirBase: string): { type: string; id: string } | null {
+  let ref = reference;
+  if (ABSOLUTE.test(ref)) {
+    if (!ref.startsWith(fhirBase + '/')) return null;
+    ref = ref.slice(fhirBase.length + 1);
+  }
+  const m = RELATIVE_REFERENCE.exec(ref);
+  return m && FHIR_ID.test(m[2]) ? { type: m[1], id: m[2] } : null;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+
+/** Primitive types whose value is the token code (R4 search.html#token: code, boolean, id, uri, string). */
+const PRIMITIVE_TOKEN_TYPES = new Set([
+  'code',
+  'boolean',
+  'id',
+  'uri',
+  'url',
+  'canonical',
+  'oid',
+  'uuid',
+  'string',
+  'integer',
+  'positiveInt',
+  'unsignedInt',
+]);
+const DATE_TYPES = new Set(['date', 'dateTime', 'instant']);
+
+/** The (system, code) pairs a value offers to a token search (R4 search.html#token, "mapping to data types"). */
+function tokensOf(v: FhirValue): { system: string; code: string }[] {
+  const { type, value } = v;
+  if (PRIMITIVE_TOKEN_TYPES.has(type) || typeof value === 'boolean') return [{ system: '', code: String(value) }];
+  if (!isObject(value)) return [];
+  switch (type) {
+    case 'Coding':
+      return [{ system: str(value.system) ?? '', code: str(value.code) ?? '' }];
+    case 'CodeableConcept':
+      return (Array.isArray(value.coding) ? value.coding : [])
+        .filter(isObject)
+        .map((c) => ({ system: str(c.system) ?? '', code: str(c.code) ?? '' }));
+    case 'Identifier':
+      return [{ system: str(value.system) ?? '', code: str(value.value) ?? '' }];
+    case 'ContactPoint':
+      return [{ system: '', code: str(value.value) ?? '' }];
+    default:
+      return [];
+  }
+}
+
+/** The texts a value offers to a string search (R4 search.html#string: HumanName and Address parts). */
+function stringsOf(v: FhirValue): string[] {
+  const { type, value } = v;
+  if (typeof value === 'string') return [value];
+  if (!isObject(value)) return [];
+  switch (type) {
+    case 'HumanName':
+      return [
+        str(value.text),
+        str(value.family),
+        ...strings(value.given),
+        ...strings(value.prefix),
+        ...strings(value.suffix),
+      ].filter((s): s is string => !!s);
+    case 'Address':
+      return [
+        str(value.text),
+        ...strings(value.line),
+        str(value.city),
+        str(value.district),
+        str(value.state),
+        str(value.postalCode),
+        str(value.country),
+      ].filter((s): s is string => !!s);
+    default:
+      return [];
+  }
+}
+
+function periodRange(value: Json): { low: number; high: number } | null {
+  const start = str(value.start) ? parseDateRange(value.start as string) : null;
+  const end = str(value.end) ? parseDateRange(value.end as string) : null;
+  if (!start && !end) return null;
+  return { low: start?.low ?? MIN_INSTANT, high: end?.high ?? MAX_INSTANT };
+}
+
+/** The instant ranges a value covers (R4 search.html#date: date, dateTime, instant, Period, Timing). */
+function datesOf(v: FhirValue): { low: number; high: number }[] {
+  const { type, value } = v;
+  if (typeof value === 'string' && (DATE_TYPES.has(type) || type === 'string')) {
+    const range = parseDateRange(value);
+    return range ? [range] : [];
+  }
+  if (!isObject(value)) return [];
+  if (type === 'Period') {
+    const range = periodRange(value);
+    return range ? [range] : [];
+  }
+  if (type === 'Timing') {
+    const out = strings(value.event)
+      .map(parseDateRange)
+      .filter((r): r is { low: number; high: number } => r !== null);
+    const bounds =
+      isObject(value.repeat) && isObject(value.repeat.boundsPeriod) ? periodRange(value.repeat.boundsPeriod) : null;
+    return bounds ? [...out, bounds] : out;
+  }
+  return [];
+}
+
+/**
+ * Turns a resource into its index rows by evaluating each search parameter's precompiled FHIRPath expression.
+ * Values are cut to the index column width; rows are unique per table.
+ */
+export class IndexExtractor {
+  constructor(
+    private readonly registry: SearchParameterRegistry,
+    /** `<PUBLIC_URL>/fhir`: absolute references to this server are indexed like relative ones. */
+    private readonly fhirBase: string,
+  ) {}
+
+  extract(type: string, resource: object): IndexRows {
+    const rows: IndexRows = { token: [], string: [], date: [], reference: [] };
+    const seen = new Set<string>();
+    const add = <K extends keyof IndexRows>(table: K, row: IndexRows[K][number], key: string) => {
+      const k = `${table}\u0000${key}`;
+      if (seen.has(k)) return;
+      seen.add(k);
+      (rows[table] as IndexRows[K][number][]).push(row);
+    };
+    for (const param of this.registry.indexed(type)) {
+      for (const part of param.parts) {
+        for (const v of part.evaluate(resource)) this.addValue(param, part.resolveType, v, add);
+      }
+    }
+    return rows;
+  }
+
+  /** The reference rows of some parameters only (compartment membership of a resource not yet stored). */
+  references(type: string, resource: object, params: readonly string[]): ReferenceRow[] {
+    const out: ReferenceRow[] = [];
+    for (const code of params) {
+      const param = this.registry.get(type, code);
+      if (!param || param.type !== 'reference') continue;
+      for (const part of param.parts) {
+        for (const v of part.evaluate(resource)) {
+          const target = this.referenceOf(v, part.resolveType);
+          if (target) out.push({ param: code, targetType: target.type, targetId: target.id });
+        }
+      }
+    }
+    return out;
+  }
+
+  private referenceOf(v: FhirValue, resolveType: string | undefined): { type: string; id: string } | null {
+    if (v.type !== 'Reference' || !isObject(v.value) || typeof v.value.reference !== 'string') return null;
+    const target = parseReference(v.value.reference, this.fhirBase);
+    if (!target || (resolveType && target.type !== resolveType)) return null;
+    return target;
+  }
+
+  private addValue(
+    param: SearchParam,
+    resolveType: string | undefined,
+    v: FhirValue,
+    add: <K extends keyof IndexRows>(table: K, row: IndexRows[K][number], key: string) => void,
+  ): void {
+    const code = param.code;
+    switch (param.type) {
+      case 'token':
+        for (const t of tokensOf(v)) {
+          if (!t.system && !t.code) continue;
+          const system = truncateForIndex(t.system);
+          const value = truncateForIndex(t.code);
+          add('token', { param: code, system, code: value }, `${code}\u0000${system}\u0000${value}`);
+        }
+        return;
+      case 'string':
+        for (const s of stringsOf(v)) {
+          const value = truncateForIndex(normalizeSearchString(s));
+          if (!value) continue;
+          const exact = truncateForIndex(s);
+          add('string', { param: code, value, exact }, `${code}\u0000${value}\u0000${exact}`);
+        }
+        return;
+      case 'date':
+        for (const r of datesOf(v))
+          add('date', { param: code, low: r.low, high: r.high }, `${code}\u0000${r.low}\u0000${r.high}`);
+        return;
+      case 'reference': {
+        const target = this.referenceOf(v, resolveType);
+        if (target)
+          add(
+            'reference',
+            { param: code, targetType: target.type, targetId: target.id },
+            `${code}\u0000${target.type}\u0000${target.id}`,
+          );
+        return;
+      }
+    }
+  }
+}

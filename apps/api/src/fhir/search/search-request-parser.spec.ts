@@ -1,0 +1,181 @@
+import { DomainError } from '../../common/errors/domain-error';
+import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
+import {
+  parseReferenceValue,
+  parseSearchRequest,
+  parseTokenValue,
+  QueryValues,
+  splitUnescaped,
+} from './search-request-parser';
+import { SearchParameterRegistry } from './search-parameter-registry';
+
+const BASE = 'https://fhir.example.org/fhir';
+const registry = new SearchParameterRegistry(SERVED_RESOURCE_TYPES);
+const parse = (type: string, query: QueryValues, strict = false) =>
+  parseSearchRequest(type, query, registry, { strict, fhirBase: BASE });
+
+function errorOf(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (e) {
+    return e as DomainError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('splitUnescaped', () => {
+  it.each([
+    ['a,b', ['a', 'b']],
+    ['a\\,b,c', ['a\\,b', 'c']],
+    ['a', ['a']],
+    ['', ['']],
+    ['a,', ['a', '']],
+  ])('%j → %j', (input, expected) => {
+    expect(splitUnescaped(input, ',')).toEqual(expected);
+  });
+});
+
+describe('parseTokenValue (search.html#token)', () => {
+  it.each([
+    ['9434765919', { code: '9434765919' }],
+    [
+      'https://fhir.nhs.uk/Id/nhs-number|9434765919',
+      { system: 'https://fhir.nhs.uk/Id/nhs-number', code: '9434765919' },
+    ],
+    ['|male', { system: '', code: 'male' }],
+    ['https://fhir.nhs.uk/Id/nhs-number|', { system: 'https://fhir.nhs.uk/Id/nhs-number', code: undefined }],
+    ['a\\|b', { code: 'a|b' }],
+  ])('%j → %j', (raw, expected) => {
+    expect(parseTokenValue(raw)).toEqual(expected);
+  });
+
+  it.each(['|', 'a|b|c'])('rejects %j', (raw) => {
+    expect(errorOf(() => parseTokenValue(raw)).status).toBe(400);
+  });
+});
+
+describe('parseReferenceValue (search.html#reference)', () => {
+  it.each([
+    ['Patient/123', undefined, { type: 'Patient', id: '123' }],
+    ['123', undefined, { type: undefined, id: '123' }],
+    ['123', 'Patient', { type: 'Patient', id: '123' }],
+    [`${BASE}/Patient/123`, undefined, { type: 'Patient', id: '123' }],
+    ['Patient/123/_history/4', undefined, { type: 'Patient', id: '123' }],
+    ['https://elsewhere.example/fhir/Patient/123', undefined, null],
+    ['Group/1', 'Patient', null],
+    ['Patient/bad id', undefined, null],
+  ])('%j (modifier %j) → %j', (raw, modifier, expected) => {
+    expect(parseReferenceValue(raw, modifier, BASE)).toEqual(expected);
+  });
+});
+
+describe('parseSearchRequest', () => {
+  it('defaults to 20 per page from the start', () => {
+    expect(parse('Patient', {})).toEqual({ conditions: [], count: 20, offset: 0, applied: [] });
+  });
+
+  it.each([
+    ['5', 5],
+    ['0', 0],
+    ['1000', 1000],
+    ['5000', 1000],
+  ])('_count=%s pages by %d', (raw, count) => {
+    expect(parse('Patient', { _count: raw }).count).toBe(count);
+  });
+
+  it.each([['-1'], ['ten'], ['1.5']])('rejects _count=%s', (raw) => {
+    expect(errorOf(() => parse('Patient', { _count: raw })).status).toBe(400);
+  });
+
+  it('reads _offset', () => {
+    expect(parse('Patient', { _offset: '40' }).offset).toBe(40);
+    expect(errorOf(() => parse('Patient', { _offset: 'x' })).status).toBe(400);
+  });
+
+  it('ORs the values of one parameter and ANDs repeated parameters', () => {
+    const req = parse('Patient', { gender: 'male,female', family: ['smi', 'jon'] });
+    expect(req.conditions).toEqual([
+      { kind: 'token', param: 'gender', values: [{ code: 'male' }, { code: 'female' }] },
+      { kind: 'string', param: 'family', modifier: 'default', values: ['smi'] },
+      { kind: 'string', param: 'family', modifier: 'default', values: ['jon'] },
+    ]);
+    expect(req.applied).toEqual([
+      ['gender', 'male,female'],
+      ['family', 'smi'],
+      ['family', 'jon'],
+    ]);
+  });
+
+  it('normalises string values, except for :exact', () => {
+    expect(parse('Patient', { name: 'Zoë' }).conditions).toEqual([
+      { kind: 'string', param: 'name', modifier: 'default', values: ['zoe'] },
+    ]);
+    expect(parse('Patient', { 'family:contains': 'ONT' }).conditions).toEqual([
+      { kind: 'string', param: 'family', modifier: 'contains', values: ['ont'] },
+    ]);
+    expect(parse('Patient', { 'family:exact': 'Brontë' }).conditions).toEqual([
+      { kind: 'string', param: 'family', modifier: 'exact', values: ['Brontë'] },
+    ]);
+  });
+
+  it('answers _id and _lastUpdated from columns', () => {
+    expect(parse('Condition', { _id: 'a,b' }).conditions).toEqual([{ kind: 'id', ids: ['a', 'b'] }]);
+    expect(parse('Condition', { _lastUpdated: 'gt2020-01-01' }).conditions[0]).toMatchObject({
+      kind: 'lastUpdated',
+      values: [{ prefix: 'gt' }],
+    });
+  });
+
+  it('parses dates with prefixes', () => {
+    const [cond] = parse('Patient', { birthdate: 'ge1970-05' }).conditions;
+    expect(cond).toEqual({
+      kind: 'date',
+      param: 'birthdate',
+      values: [{ prefix: 'ge', range: { low: Date.UTC(1970, 4, 1), high: Date.UTC(1970, 5, 1) - 1 } }],
+    });
+  });
+
+  it('parses references and the type modifier', () => {
+    expect(parse('Condition', { patient: 'Patient/p1' }).conditions).toEqual([
+      { kind: 'reference', params: ['patient'], values: [{ type: 'Patient', id: 'p1' }] },
+    ]);
+    expect(parse('Condition', { 'subject:Patient': 'p1' }).conditions).toEqual([
+      { kind: 'reference', params: ['subject'], values: [{ type: 'Patient', id: 'p1' }] },
+    ]);
+    expect(parse('Condition', { subject: 'https://elsewhere.example/Patient/1' }).conditions).toEqual([
+      { kind: 'none' },
+    ]);
+  });
+
+  it('ignores empty values', () => {
+    expect(parse('Patient', { family: '' }).conditions).toEqual([]);
+  });
+
+  it('ignores unknown parameters unless strict (search.html#errors)', () => {
+    expect(parse('Patient', { nonsense: 'x', _sort: 'family' }).conditions).toEqual([]);
+    const e = errorOf(() => parse('Patient', { nonsense: 'x' }, true));
+    expect(e.status).toBe(400);
+    expect(e.code).toBe('fhir_unknown_search_parameter');
+    expect(errorOf(() => parse('Patient', { _sort: 'family' }, true)).status).toBe(400);
+  });
+
+  it('never rejects the result parameters it honours', () => {
+    expect(parse('Patient', { _count: '1', _format: 'json', _pretty: 'true', _total: 'accurate' }, true).count).toBe(1);
+  });
+
+  it.each([
+    [{ birthdate: '1970-13' }, 'fhir_invalid_search'],
+    [{ birthdate: 'xx1970' }, 'fhir_invalid_search'],
+    [{ _lastUpdated: 'yesterday' }, 'fhir_invalid_search'],
+    [{ gender: '|' }, 'fhir_invalid_search'],
+    [{ 'family:text': 'x' }, 'fhir_unsupported_modifier'],
+    [{ 'gender:not': 'male' }, 'fhir_unsupported_modifier'],
+    [{ 'birthdate:exact': '1970' }, 'fhir_unsupported_modifier'],
+    [{ 'general-practitioner:Group': '1' }, 'fhir_unsupported_modifier'],
+    [{ family: ' ' }, 'fhir_invalid_search'],
+  ])('rejects %j with %s', (query, code) => {
+    const e = errorOf(() => parse('Patient', query as QueryValues));
+    expect(e.status).toBe(400);
+    expect(e.code).toBe(code);
+  });
+});

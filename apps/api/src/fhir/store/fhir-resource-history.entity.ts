@@ -1,0 +1,25 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CONTENT_COLUMN_TYPE, FHIR_TABLES, ID_LENGTH, INSTANT_LENGTH } from './fhir-tables';
+
+/** Every version of every resource, deletions included (FHIR R4 http.html#history, #vread). */
+@Entity(FHIR_TABLES.history)
+export class FhirResourceHistoryEntity {
+  @PrimaryColumn({ name: 'resource_type', type: 'varchar', length: ID_LENGTH })
+  resourceType!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: ID_LENGTH })
+  id!: string;
+
+  @PrimaryColumn({ name: 'version_id', type: 'int' })
+  versionId!: number;
+
+  @Column({ name: 'last_updated', type: 'varchar', length: INSTANT_LENGTH })
+  lastUpdated!: string;
+
+  @Column({ type: 'boolean', default: false })
+  deleted!: boolean;
+
+  /** The version's JSON; null for a deletion. */
+  @Column({ type: CONTENT_COLUMN_TYPE, nullable: true })
+  content!: string | null;
+}
