@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// The one command that runs every test of the workspace (`npm test`, and `.ci/run` through it).
+//
+//   1. build everything (the e2e suites start the built API and serve the built dashboard);
+//   2. Jest, every project of jest.config.ts: first the unit and e2e suites on two workers, then the
+//      integration suites (*.int-spec.ts) one at a time, because they share one MariaDB database;
+//   3. Vitest for the dashboard's component tests;
+//   4. add up both runners' JSON reports and print `N passed, N failed` as the very last line.
+//
+// Exits non-zero when a test failed, a suite could not run, a runner crashed or timed out, or a runner
+// ran no test at all. Runners stream their usual output so a human can follow progress.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'test-output');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const RUNNER_TIMEOUT_MS = Number(process.env.TEST_RUNNER_TIMEOUT_MS ?? 15 * 60_000);
+const INTEGRATION = '\\.int-spec\\.ts$';
+
+/** Runs a command with inherited stdio; resolves to its exit code (a signal or a timeout counts as a crash). */
+function run(label, command, args) {
+  const shown = command === process.execPath ? 'node' : path.relative(root, command);
+  console.log(`\n==> ${label}: ${[shown, ...args].join(' ')}\n`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+    const timer = setTimeout(() => {
+      console.error(`\n${label}: no result after ${RUNNER_TIMEOUT_MS / 1000} s, stopping it`);
+      child.kill('SIGKILL');
+    }, RUNNER_TIMEOUT_MS);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      console.error(`${label}: could not start: ${err.message}`);
+      resolve(-1);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(signal ? -1 : code);
+    });
+  });
+}
+
+/**
+ * Reads a Jest-shaped JSON report (Vitest's json reporter writes the same shape). A suite that failed
+ * to load or crashed outside any test has no failed test of its own, so it counts as one failure.
+ */
+function readReport(label, file) {
+  if (!existsSync(file)) return { label, ok: false, passed: 0, failed: 0, total: 0, note: 'no report written' };
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    const suites = report.testResults ?? [];
+    const brokenSuites = suites.filter(
+      (suite) =>
+        suite.status === 'failed' && !(suite.assertionResults ?? []).some((assertion) => assertion.status === 'failed'),
+    ).length;
+    return {
+      label,
+      ok: true,
+      passed: report.numPassedTests ?? 0,
+      failed: (report.numFailedTests ?? 0) + brokenSuites,
+      total: report.numTotalTests ?? 0,
+      success: report.success === true,
+    };
+  } catch (err) {
+    return { label, ok: false, passed: 0, failed: 0, total: 0, note: `unreadable report: ${err.message}` };
+  }
+}
+
+mkdirSync(outDir, { recursive: true });
+const reports = {
+  jestUnit: path.join(outDir, 'jest-results.json'),
+  jestIntegration: path.join(outDir, 'jest-integration-results.json'),
+  vitest: path.join(outDir, 'vitest-results.json'),
+};
+for (const file of Object.values(reports)) rmSync(file, { force: true });
+
+const problems = [];
+const ci = process.env.CI ? ['--ci'] : [];
+const jest = [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', 'jest.config.ts', ...ci];
+
+const buildCode = await run('build', bin('nx'), ['run-many', '-t', 'build', '--output-style=stream']);
+if (buildCode !== 0) problems.push(`build exited with ${buildCode} (suites that need the built apps will fail)`);
+
+const runs = [
+  {
+    label: 'jest',
+    command: process.execPath,
+    args: [
+      ...jest,
+      '--maxWorkers=2',
+      `--testPathIgnorePatterns=${INTEGRATION}`,
+      '--testPathIgnorePatterns=/node_modules/',
+      '--json',
+      `--outputFile=${reports.jestUnit}`,
+    ],
+    report: reports.jestUnit,
+    mayBeEmpty: false,
+  },
+  {
+    label: 'jest (integration, one suite at a time)',
+    command: process.execPath,
+    args: [
+      ...jest,
+      '--runInBand',
+      '--passWithNoTests',
+      `--testPathPatterns=${INTEGRATION}`,
+      '--json',
+      `--outputFile=${reports.jestIntegration}`,
+    ],
+    report: reports.jestIntegration,
+    mayBeEmpty: true,
+  },
+  {
+    label: 'vitest (apps/admin)',
+    command: bin('vitest'),
+    args: [
+      'run',
+      '--root',
+      'apps/admin',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reports.vitest}`,
+    ],
+    report: reports.vitest,
+    mayBeEmpty: false,
+  },
+];
+
+const results = [];
+for (const step of runs) {
+  const code = await run(step.label, step.command, step.args);
+  const result = readReport(step.label, step.report);
+  results.push(result);
+  if (!result.ok) problems.push(`${step.label}: ${result.note} (exit code ${code})`);
+  else if (result.total === 0 && !step.mayBeEmpty) problems.push(`${step.label}: ran no tests`);
+  else if (code !== 0 && result.failed === 0)
+    problems.push(`${step.label}: exited with ${code} although no test failed`);
+}
+
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+
+console.log('\n==> summary');
+for (const r of results) console.log(`  ${r.label}: ${r.ok ? `${r.passed} passed, ${r.failed} failed` : r.note}`);
+for (const problem of problems) console.log(`  problem: ${problem}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || problems.length > 0 ? 1 : 0;
