@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     throw new Error('usage: TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test node migration-generate.js <PascalCaseName>');
   }
   const { app } = await createApp({ DATABASE_URL: 'sqlite::memory:', NODE_ENV: 'test', DEMO_MODE: 'false', LOG_LEVEL: 'warn', ADMIN_STATIC_DIR: '' });
-  const entities = app.get(DataSource).entityMetadatas.map((m) => m.target as Function);
+  const entities = app.get(DataSource).entityMetadatas.map((m) => m.target);
   await app.close();
 
   const scratch = `ccri_migration_${Date.now()}`;
