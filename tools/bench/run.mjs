@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// Load benchmark (`npm run bench`). Each scenario starts what it measures as a child process on a free
-// port of 127.0.0.1, autocannon loads it from this process, and one table row per scenario is printed
-// (requests/s, average, p50 and p99 latency in ms) and written to test-output/bench-results.json.
+// Load benchmark (`npm run bench`), measured in one run on this machine: token issuance (client_secret_basic and
+// private_key_jwt), FHIR read by id, Patient search by family and by identifier over BENCH_PATIENTS patients, and
+// ingest of those patients in transaction bundles of 500, on SQLite and on MariaDB. Every HTTP scenario stands
+// beside its ceiling: a bare node:http server returning the same bytes, loaded the same way; token rows also
+// beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it (apps/api/dist), as a
+// child process on a free port of 127.0.0.1; autocannon loads it from this process. Results also go to
+// test-output/bench-results.json.
 //
-//   npm run bench                    every scenario
-//   npm run bench -- baseline        only the named ones
-//   BENCH_DURATION=10 BENCH_CONNECTIONS=100 npm run bench
+//   npm run bench                    both databases
+//   npm run bench -- sqlite          only the named ones (sqlite, mariadb)
+//   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomUUID, sign as cryptoSign } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +60,7 @@ async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs =
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [script], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -80,55 +86,240 @@ async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs =
   throw new Error(`${path.relative(root, script)} was not ready after ${readyTimeoutMs} ms:\n${stderr}`);
 }
 
-/**
- * What `npm run bench` measures. `prepare()` starts the target and resolves to `{ request, close }`:
- * `request` holds autocannon's request options (`url`, and where needed `method`, `headers`, `body`,
- * or `requests` for a sequence per connection); `close()` stops the target. A scenario against the
- * API starts `apps/api/dist/main.js` with startTarget (readyPath `/health/ready`), obtains what its
- * requests need (a token, a seeded resource) in `prepare()`, and is added to this list.
- */
+const DEMO = JSON.parse(readFileSync(path.join(root, 'apps/api/src/demo/ccri-demo-clients.json'), 'utf8'));
+const PATIENT_ACCESS = DEMO.clients.find((c) => c.client_id === 'patient-access');
+const BASIC = 'Basic ' + Buffer.from(`${PATIENT_ACCESS.client_id}:${PATIENT_ACCESS.client_secret}`).toString('base64');
+const ADMIN_PASSWORD = 'bench-admin-password-0123';
+const PATIENTS = positiveNumber('BENCH_PATIENTS', 100_000);
+const BUNDLE_SIZE = 500;
+
+/** A valid NHS number (Modulus 11) from a sequence number, skipping bases whose check digit would be 10. */
+function nhsNumber(seq) {
+  for (let n = 900_000_000 + seq * 2; ; n++) {
+    const digits = String(n).split('').map(Number);
+    const sum = digits.reduce((acc, d, i) => acc + d * (10 - i), 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check !== 10) return `${n}${check}`;
+  }
+}
+
+function patient(i) {
+  return {
+    resourceType: 'Patient',
+    identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber(i) }],
+    name: [{ family: `Surname${i % 5000}`, given: [`Given${i % 997}`] }],
+    gender: i % 2 ? 'male' : 'female',
+    birthDate: `19${String(40 + (i % 60)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 9}`,
+  };
+}
+
+/** The RS256 signatures one core makes per second with node:crypto: what bounds issuance confined to one core. */
+function signingCeiling() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const data = Buffer.from('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJiZW5jaCJ9');
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() - started < 3000) {
+    cryptoSign('sha256', data, privateKey);
+    n++;
+  }
+  return Math.round(n / ((performance.now() - started) / 1000));
+}
+
+async function json(url, init = {}) {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** One answer of the API, whose bytes the ceiling server then returns. */
+async function sample(request) {
+  const res = await fetch(request.url, { method: request.method ?? 'GET', headers: request.headers, body: request.body });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: await res.text() };
+}
+
+function startApi(database) {
+  return startTarget({
+    script: path.join(root, 'apps/api/dist/main.js'),
+    readyPath: '/health/ready',
+    readyTimeoutMs: 60_000,
+    env: {
+      DATABASE_URL: database,
+      DEMO_MODE: 'true',
+      ADMIN_PASSWORD,
+      ADMIN_STATIC_DIR: '',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '10000000',
+      RATE_LIMIT_CLIENT_PER_MINUTE: '10000000',
+    },
+  });
+}
+
+/** Loads BENCH_PATIENTS patients as transaction bundles of 500, two bundles in flight; resources per second. */
+async function ingest(url, token) {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < PATIENTS) {
+      const from = next;
+      next += BUNDLE_SIZE;
+      const entry = [];
+      for (let i = from; i < Math.min(from + BUNDLE_SIZE, PATIENTS); i++) {
+        entry.push({ fullUrl: `urn:uuid:${randomUUID()}`, resource: patient(i), request: { method: 'POST', url: 'Patient' } });
+      }
+      await json(`${url}/fhir`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
+        body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }),
+      });
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return Math.round(PATIENTS / ((performance.now() - started) / 1000));
+}
+
+async function load(request) {
+  const result = await autocannon({ ...request, connections: settings.connections, duration: settings.duration });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** The bare node:http server answering with the same bytes, measured the same way. */
+async function ceilingFor(bytes) {
+  const target = await startTarget({
+    script: path.join(here, 'baseline-server.mjs'),
+    env: { BASELINE_BODY: bytes.body, BASELINE_CONTENT_TYPE: bytes.contentType },
+  });
+  try {
+    return await load({ url: `${target.url}/` });
+  } finally {
+    await target.stop();
+  }
+}
+
+/** Everything measured against one running API on one database. */
+async function apiScenarios(label, database) {
+  const api = await startApi(database);
+  const rows = [];
+  try {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const token = (await json(`${api.url}/auth/token`, { method: 'POST', headers: { ...form, authorization: BASIC }, body: 'grant_type=client_credentials' })).access_token;
+    const admin = (
+      await json(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })
+    ).access_token;
+
+    // A SMART Backend Services client; its ES256 assertions are made before the run (each jti is used once).
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' };
+    const backend = (
+      await json(`${api.url}/api/clients`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: 'bench backend', scope: 'system/Patient.read', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }),
+      })
+    ).client_id;
+    const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'bench', typ: 'JWT' })).toString('base64url');
+    const exp = Math.floor(Date.now() / 1000) + 290;
+    const assertions = [];
+    for (let i = 0; i < 12_000 * settings.duration; i++) {
+      const payload = Buffer.from(JSON.stringify({ iss: backend, sub: backend, aud: `${api.url}/auth/token`, jti: randomUUID(), exp })).toString('base64url');
+      const sig = cryptoSign('sha256', Buffer.from(`${header}.${payload}`), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+      assertions.push(`grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${header}.${payload}.${sig}`);
+    }
+    let nextAssertion = 0;
+    const takeAssertion = () => assertions[nextAssertion++ % assertions.length];
+
+    const patientId = (
+      await json(`${api.url}/fhir/Patient`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', prefer: 'return=representation' },
+        body: JSON.stringify(patient(PATIENTS + 1)),
+      })
+    ).id;
+
+    const ingestRow = { scenario: `ingest (${label})`, description: `${PATIENTS.toLocaleString('en-US')} patients in transaction bundles of ${BUNDLE_SIZE}, 2 in flight` };
+    try {
+      ingestRow.resourcesPerSecond = await ingest(api.url, token);
+    } catch (e) {
+      ingestRow.error = `ingest failed: ${e.message.split('\n')[0].slice(0, 200)}`;
+    }
+    rows.push(ingestRow);
+
+    const bearer = { authorization: `Bearer ${token}` };
+    const http = [
+      { name: 'token client_secret_basic', request: { url: `${api.url}/auth/token`, method: 'POST', headers: { ...form, authorization: BASIC }, body: 'grant_type=client_credentials' } },
+      { name: 'token private_key_jwt', request: { url: `${api.url}/auth/token`, method: 'POST', headers: form, body: takeAssertion() }, fresh: true },
+      { name: 'FHIR read by id', request: { url: `${api.url}/fhir/Patient/${patientId}`, headers: bearer } },
+      { name: 'search family', request: { url: `${api.url}/fhir/Patient?family=Surname1234`, headers: bearer } },
+      { name: 'search identifier', request: { url: `${api.url}/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhsNumber(4321)}`, headers: bearer } },
+    ];
+    for (const { name, request, fresh } of http) {
+      const bytes = await sample(fresh ? { ...request, body: takeAssertion() } : request);
+      const measured = await load(fresh ? { ...request, requests: [{ setupRequest: (req) => ({ ...req, body: takeAssertion() }) }] } : request);
+      rows.push({ scenario: `${name} (${label})`, description: `HTTP ${bytes.status}, ${bytes.body.length} bytes`, ...measured, ceiling: await ceilingFor(bytes) });
+    }
+  } finally {
+    await api.stop();
+  }
+  return rows;
+}
+
+async function mysqlDatabase() {
+  const base = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+  const { createConnection } = await import('mysql2/promise');
+  const u = new URL(base);
+  try {
+    const conn = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+    await conn.query('DROP DATABASE IF EXISTS ccri_bench');
+    await conn.query('CREATE DATABASE ccri_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+    await conn.end();
+  } catch (e) {
+    console.log(`MariaDB/MySQL not reachable at ${u.host} (${e.message}); its scenarios are left out`);
+    return null;
+  }
+  u.pathname = '/ccri_bench';
+  return u.toString();
+}
+
 const scenarios = [
   {
-    name: 'baseline',
-    description: 'bare node:http server, fixed JSON body',
-    async prepare() {
-      const target = await startTarget({ script: path.join(here, 'baseline-server.mjs') });
-      return { request: { url: `${target.url}/` }, close: target.stop };
+    name: 'sqlite',
+    run: async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'ccri-bench-'));
+      try {
+        return await apiScenarios('SQLite', `sqlite:${path.join(dir, 'bench.sqlite')}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'mariadb',
+    run: async () => {
+      const url = await mysqlDatabase();
+      return url ? apiScenarios('MariaDB', url) : [];
     },
   },
 ];
 
-async function measure(scenario) {
-  const { request, close } = await scenario.prepare();
-  try {
-    const result = await autocannon({ ...request, connections: settings.connections, duration: settings.duration });
-    return {
-      scenario: scenario.name,
-      description: scenario.description,
-      requestsPerSecond: Math.round(result.requests.average),
-      averageMs: result.latency.average,
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      requests: result.requests.total,
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
-    };
-  } finally {
-    await close();
-  }
-}
-
-function printTable(rows) {
+function printTable(rows, signing) {
+  const pct = (a, b) => (a && b ? `${((a / b) * 100).toFixed(1)}%` : '');
   const columns = [
     ['scenario', (r) => r.scenario],
-    ['req/s', (r) => r.requestsPerSecond.toLocaleString('en-US')],
-    ['avg ms', (r) => r.averageMs.toFixed(2)],
-    ['p50 ms', (r) => String(r.p50Ms)],
-    ['p99 ms', (r) => String(r.p99Ms)],
-    ['requests', (r) => r.requests.toLocaleString('en-US')],
-    ['non-2xx', (r) => String(r.non2xx)],
-    ['errors', (r) => String(r.errors)],
-    ['what', (r) => r.description],
+    ['rate', (r) => (r.resourcesPerSecond !== undefined ? `${r.resourcesPerSecond.toLocaleString('en-US')} res/s` : r.requestsPerSecond !== undefined ? `${r.requestsPerSecond.toLocaleString('en-US')} req/s` : '')],
+    ['p50 ms', (r) => String(r.p50Ms ?? '')],
+    ['p99 ms', (r) => String(r.p99Ms ?? '')],
+    ['ceiling req/s', (r) => (r.ceiling ? r.ceiling.requestsPerSecond.toLocaleString('en-US') : '')],
+    ['of ceiling', (r) => (r.ceiling ? pct(r.requestsPerSecond, r.ceiling.requestsPerSecond) : '')],
+    ['x 1-core RS256', (r) => (r.scenario.startsWith('token') ? (r.requestsPerSecond / signing).toFixed(2) : '')],
+    ['non-2xx', (r) => String(r.non2xx ?? '')],
+    ['what', (r) => r.error ?? r.description],
   ];
   const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, cell]) => cell(row)))];
   const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i].length)));
@@ -150,19 +341,18 @@ if (unknown.length > 0) {
 }
 const selected = wanted.length > 0 ? scenarios.filter((scenario) => wanted.includes(scenario.name)) : scenarios;
 
-console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per scenario\n`);
+console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per measurement; ${cpus().length} cores; Node ${process.version}`);
+const signing = signingCeiling();
+console.log(`RS256 signatures per second on one core (node:crypto): ${signing.toLocaleString('en-US')}\n`);
 const rows = [];
 for (const scenario of selected) {
-  process.stdout.write(`measuring ${scenario.name} ...\n`);
-  rows.push(await measure(scenario));
+  process.stdout.write(`measuring the API on ${scenario.name} ...\n`);
+  rows.push(...(await scenario.run()));
 }
 console.log('');
-printTable(rows);
+printTable(rows, signing);
 
 const outDir = path.join(root, 'test-output');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(
-  path.join(outDir, 'bench-results.json'),
-  JSON.stringify({ settings, node: process.version, rows }, null, 2) + '\n',
-);
-process.exitCode = rows.some((row) => row.errors > 0 || row.non2xx > 0) ? 1 : 0;
+writeFileSync(path.join(outDir, 'bench-results.json'), JSON.stringify({ settings, node: process.version, signingPerSecondOneCore: signing, rows }, null, 2) + '\n');
+process.exitCode = rows.some((row) => row.error || row.errors > 0 || row.non2xx > 0) ? 1 : 0;

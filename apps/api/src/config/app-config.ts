@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Everything the server reads from its environment, validated once at start-up (DESIGN.md §Configuration). */
@@ -14,6 +15,8 @@ export interface AppConfig {
   /** Unset in demo mode means "generate one and print it once". */
   adminPassword: string | null;
   tokenTtlSeconds: number;
+  /** Worker threads that sign tokens (0: sign on the event loop). */
+  signingWorkers: number;
   /** Rotate the signing key when the active one is older than this (0: only on request). */
   keyRotationDays: number;
   adminSessionTtlSeconds: number;
@@ -144,6 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminPassword,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
     keyRotationDays: int(env, 'KEY_ROTATION_DAYS', 90, 0, 3650),
+    signingWorkers: int(env, 'SIGNING_WORKERS', availableParallelism(), 0, 64),
     adminSessionTtlSeconds: int(env, 'ADMIN_SESSION_TTL_SECONDS', 3600, 60, 86400),
     strictPatientScopes: bool(env, 'STRICT_PATIENT_SCOPES', false),
     logLevel,

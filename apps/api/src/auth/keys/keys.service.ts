@@ -18,6 +18,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
+import { SigningPool } from './signing-pool';
 
 export const SIGNING_ALG = 'RS256';
 /** Unknown `kid`s trigger at most one reload per this interval (keys made by another instance). */
@@ -46,12 +47,14 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
   private lastReload = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly encryption: KeyEncryption;
+  private readonly pool: SigningPool | null;
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.encryption = new KeyEncryption(config.secretPepper);
+    this.pool = config.signingWorkers > 0 ? new SigningPool(config.signingWorkers) : null;
   }
 
   async onModuleInit(): Promise<void> {
@@ -64,8 +67,9 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.pool?.close();
   }
 
   /** Picks up keys rotated elsewhere, and rotates on schedule (KEY_ROTATION_DAYS). */
@@ -90,18 +94,16 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Signs a JWT (RFC 7515 compact serialisation) with the active key: RS256, `kid` in the header.
-   * node:crypto's sign with a callback runs on libuv's thread pool, so RSA signing spreads over every core
-   * instead of holding the event loop (WebCrypto's sign runs on the calling thread in Node 20).
+   * The RSA work runs in the signing pool's worker threads (SIGNING_WORKERS, one per core by default): in Node 20
+   * both WebCrypto and node:crypto sign on the calling thread, which would confine issuance to one core.
    */
   async sign(payload: Record<string, unknown>, typ: string): Promise<{ token: string; kid: string }> {
     const key = this.active;
     if (!key) throw new Error('No active signing key');
     const header = Buffer.from(JSON.stringify({ alg: SIGNING_ALG, kid: key.kid, typ })).toString('base64url');
     const input = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-    const signature = await new Promise<Buffer>((resolve, reject) =>
-      cryptoSign('sha256', Buffer.from(input), key.privateKey, (err, sig) => (err ? reject(err) : resolve(sig))),
-    );
-    return { token: `${input}.${signature.toString('base64url')}`, kid: key.kid };
+    const signature = this.pool ? await this.pool.sign(key.kid, input) : cryptoSign('sha256', Buffer.from(input), key.privateKey).toString('base64url');
+    return { token: `${input}.${signature}`, kid: key.kid };
   }
 
   /** The verification key for `kid`, or null when no key of ours has that id. */
@@ -206,7 +208,9 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     this.jwksCache = { keys };
     const newest = rows.find((r) => r.status === 'active');
     if (newest && newest.kid !== this.active?.kid) {
-      this.active = { kid: newest.kid, privateKey: createPrivateKey(this.encryption.decrypt(newest.privatePem)) };
+      const pem = this.encryption.decrypt(newest.privatePem);
+      this.pool?.addKey(newest.kid, pem);
+      this.active = { kid: newest.kid, privateKey: createPrivateKey(pem) };
     }
   }
 }
