@@ -16,11 +16,20 @@ const CACHE_MS = 5 * 60 * 1000;
 @Injectable()
 export class ClientJwksService {
   private readonly cache = new Map<string, { keys: JWTVerifyGetKey; at: number }>();
+  private readonly inline = new Map<string, JWTVerifyGetKey>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async keySet(client: ClientEntity): Promise<JWTVerifyGetKey> {
-    if (client.jwks) return createLocalJWKSet(JSON.parse(client.jwks) as JSONWebKeySet);
+    if (client.jwks) {
+      // Keyed by the registered JSON itself, so an update of the client's keys is a new entry.
+      const hit = this.inline.get(client.jwks);
+      if (hit) return hit;
+      const keys = createLocalJWKSet(JSON.parse(client.jwks) as JSONWebKeySet);
+      if (this.inline.size > 1000) this.inline.clear();
+      this.inline.set(client.jwks, keys);
+      return keys;
+    }
     if (!client.jwksUri) throw oauthError('invalid_client', 'The client has no registered keys', 401, { auditReason: 'no_client_keys' });
     const hit = this.cache.get(client.jwksUri);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.keys;
