@@ -14,6 +14,7 @@ import { ScopesModule } from './scopes/scopes.module';
 import { AuditModule } from './audit/audit.module';
 import { FhirModule } from './fhir/fhir.module';
 import { DemoModule } from './demo/demo.module';
+import { RegistrationModule } from './registration/registration.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         AuditModule,
         FhirModule,
         DemoModule,
+        RegistrationModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },

@@ -61,3 +61,9 @@ export interface RotatedSecret {
   client_id: string;
   client_secret: string;
 }
+
+/** The body of `POST /api/portal/clients`: what an integrator may choose; lifetimes, limits and patient context stay the administrators'. */
+export type PortalClientRequest = Pick<
+  CreateClientRequest,
+  'client_name' | 'description' | 'scope' | 'token_endpoint_auth_method' | 'jwks' | 'jwks_uri'
+>;

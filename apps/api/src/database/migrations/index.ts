@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { Init1795429223665 } from './1795429223665-init';
+import { Init1795430100883 } from './1795430100883-init';
 
 /** MySQL/MariaDB schema history, oldest first. Generated with `npm run migration:generate` against a MariaDB. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Init1795429223665];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Init1795430100883];

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Init1795429223665 implements MigrationInterface {
-  name = 'Init1795429223665';
+export class Init1795430100883 implements MigrationInterface {
+  name = 'Init1795430100883';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE \`issued_tokens\` (\`jti\` varchar(64) NOT NULL, \`kind\` varchar(16) NOT NULL, \`client_id\` varchar(100) NOT NULL, \`scope\` text NOT NULL, \`patient\` varchar(64) NULL, \`kid\` varchar(64) NOT NULL, \`issued_at\` datetime(3) NOT NULL, \`expires_at\` datetime(3) NOT NULL, \`revoked_at\` datetime(3) NULL, INDEX \`idx_issued_tokens_expires\` (\`expires_at\`), INDEX \`idx_issued_tokens_revoked\` (\`revoked_at\`), INDEX \`idx_issued_tokens_client_exp\` (\`client_id\`, \`expires_at\`), PRIMARY KEY (\`jti\`)) ENGINE=InnoDB`);
@@ -17,9 +17,17 @@ export class Init1795429223665 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE \`fhir_reference_index\` (\`row_id\` int NOT NULL AUTO_INCREMENT, \`resource_type\` varchar(64) NOT NULL, \`resource_id\` varchar(64) NOT NULL, \`param\` varchar(64) NOT NULL, \`target_type\` varchar(64) NOT NULL, \`target_id\` varchar(64) NOT NULL, INDEX \`idx_fhir_reference_resource\` (\`resource_type\`, \`resource_id\`, \`param\`), INDEX \`idx_fhir_reference_target\` (\`resource_type\`, \`param\`, \`target_id\`, \`target_type\`, \`resource_id\`), PRIMARY KEY (\`row_id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`fhir_string_index\` (\`row_id\` int NOT NULL AUTO_INCREMENT, \`resource_type\` varchar(64) NOT NULL, \`resource_id\` varchar(64) NOT NULL, \`param\` varchar(64) NOT NULL, \`value_normalized\` varchar(255) NOT NULL, \`value_exact\` varchar(255) NOT NULL, INDEX \`idx_fhir_string_resource\` (\`resource_type\`, \`resource_id\`, \`param\`), INDEX \`idx_fhir_string_value\` (\`resource_type\`, \`param\`, \`value_normalized\`, \`resource_id\`), PRIMARY KEY (\`row_id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`CREATE TABLE \`fhir_token_index\` (\`row_id\` int NOT NULL AUTO_INCREMENT, \`resource_type\` varchar(64) NOT NULL, \`resource_id\` varchar(64) NOT NULL, \`param\` varchar(64) NOT NULL, \`token_system\` varchar(255) NOT NULL, \`token_code\` varchar(255) NOT NULL, INDEX \`idx_fhir_token_resource\` (\`resource_type\`, \`resource_id\`, \`param\`), INDEX \`idx_fhir_token_code\` (\`resource_type\`, \`param\`, \`token_code\`, \`token_system\`, \`resource_id\`), PRIMARY KEY (\`row_id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`registration_initial_access_tokens\` (\`id\` varchar(36) NOT NULL, \`token_hash\` varchar(64) NOT NULL, \`max_uses\` int NOT NULL, \`uses\` int NOT NULL DEFAULT '0', \`expires_at\` datetime(6) NOT NULL, \`created_at\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), UNIQUE INDEX \`idx_initial_access_tokens_hash\` (\`token_hash\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`registration_settings\` (\`id\` int NOT NULL, \`policy\` varchar(32) NOT NULL, \`self_service_scopes\` text NOT NULL, \`updated_at\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
+    await queryRunner.query(`CREATE TABLE \`developer_accounts\` (\`id\` varchar(36) NOT NULL, \`email\` varchar(254) NOT NULL, \`name\` varchar(200) NOT NULL, \`password_hash\` varchar(255) NOT NULL, \`created_at\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), \`updated_at\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), UNIQUE INDEX \`idx_developer_accounts_email\` (\`email\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX \`idx_developer_accounts_email\` ON \`developer_accounts\``);
+    await queryRunner.query(`DROP TABLE \`developer_accounts\``);
+    await queryRunner.query(`DROP TABLE \`registration_settings\``);
+    await queryRunner.query(`DROP INDEX \`idx_initial_access_tokens_hash\` ON \`registration_initial_access_tokens\``);
+    await queryRunner.query(`DROP TABLE \`registration_initial_access_tokens\``);
     await queryRunner.query(`DROP INDEX \`idx_fhir_token_code\` ON \`fhir_token_index\``);
     await queryRunner.query(`DROP INDEX \`idx_fhir_token_resource\` ON \`fhir_token_index\``);
     await queryRunner.query(`DROP TABLE \`fhir_token_index\``);
