@@ -97,6 +97,18 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
       }
     });
 
+    it('drops the secret of a client moved to private_key_jwt, and issues one only by rotation when it moves back', async () => {
+      const admin = `Bearer ${await t.adminToken()}`;
+      const client = await createClient(t, 'system/Patient.read');
+      const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k' }] };
+      await t.http.patch(`/api/clients/${client.client_id}`).set('Authorization', admin).send({ token_endpoint_auth_method: 'private_key_jwt', jwks }).expect(200);
+      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).expect(401);
+      await t.http.patch(`/api/clients/${client.client_id}`).set('Authorization', admin).send({ token_endpoint_auth_method: 'client_secret_basic' }).expect(200);
+      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).expect(401);
+      const rotated = await t.http.post(`/api/clients/${client.client_id}/secret`).set('Authorization', admin).expect(200);
+      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: rotated.body.client_secret }).expect(200);
+    });
+
     it('answers an unknown client with 404 problem details', async () => {
       const res = await t.http.get('/api/clients/does-not-exist').set('Authorization', `Bearer ${await t.adminToken()}`).expect(404);
       expect(res.body).toMatchObject({ status: 404, code: 'client_not_found' });
