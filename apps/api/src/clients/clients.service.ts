@@ -131,10 +131,10 @@ export class ClientsService {
     if (patch.client_name !== undefined) changes.clientName = patch.client_name;
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.grant_types !== undefined) changes.grantTypes = patch.grant_types.join(' ');
-    if (patch.token_endpoint_auth_method !== undefined && patch.token_endpoint_auth_method !== current.tokenEndpointAuthMethod) {
+    if (patch.token_endpoint_auth_method !== undefined) {
       changes.tokenEndpointAuthMethod = patch.token_endpoint_auth_method;
-      // A client that now signs assertions keeps no secret; one that moves to a secret gets it by rotation.
-      changes.secretHash = null;
+      // A client that now signs assertions keeps no secret; one that moves back to a secret gets one by rotation.
+      if (patch.token_endpoint_auth_method === 'private_key_jwt') changes.secretHash = null;
     }
     if (patch.scope !== undefined) changes.scope = normaliseScope(patch.scope);
     if (patch.jwks !== undefined) changes.jwks = patch.jwks ? JSON.stringify(patch.jwks) : null;

@@ -7,6 +7,15 @@ import { parseBasicCredentials } from './basic-client.strategy';
  * rate limiting and the audit record before authentication has succeeded. Never a basis for access.
  */
 export function claimedClientId(request: FastifyRequest): string | undefined {
+  // Rate limits, the guard and the audit record all ask; the answer is worked out once per request.
+  const memo = request as FastifyRequest & { [CLAIMED]?: string | null };
+  if (memo[CLAIMED] === undefined) memo[CLAIMED] = findClaimedClientId(request) ?? null;
+  return memo[CLAIMED] ?? undefined;
+}
+
+const CLAIMED = Symbol('ccri:claimed-client-id');
+
+function findClaimedClientId(request: FastifyRequest): string | undefined {
   const basic = parseBasicCredentials(request.headers.authorization);
   if (basic) return basic.clientId.slice(0, 100);
   const body = (request.body ?? {}) as Record<string, unknown>;

@@ -13,6 +13,11 @@ import { claimedClientId } from '../client-auth/claimed-client';
 export class AuthRateLimitGuard extends ThrottlerGuard {
   protected override headerPrefix = 'RateLimit';
 
+  /** Counter key per route, throttler and tracker (the library hashes it; a plain string is as unique and cheaper). */
+  protected override generateKey(context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${context.getClass().name}.${context.getHandler().name}|${throttlerName}|${tracker}`;
+  }
+
   override canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const claimed = claimedClientId(request);
