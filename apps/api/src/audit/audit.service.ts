@@ -13,6 +13,8 @@ import { renderForSurface } from '../common/filters/error-renderers';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuditEventEntity } from './audit-event.entity';
 import { classifyRequest } from './classify-request';
+import { toAuditEvent } from './fhir/audit-event.mapper';
+import { MAX_AUDIT_EVENT_COUNT, parseAuditEventSearch } from './fhir/audit-event-search';
 import { uuidv7 } from './uuid7';
 
 /**
@@ -100,6 +102,29 @@ export class AuditService implements OnModuleDestroy {
     qb.orderBy('a.recorded_at', 'DESC').addOrderBy('a.id', 'DESC').skip((page - 1) * limit).take(limit);
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(toRecord), total };
+  }
+
+  /**
+   * FHIR search over the audit trail as R4 AuditEvents (IHE BALP), for `/fhir/AuditEvent`: `date`, `agent`,
+   * `agent-name`, `outcome`, `type`, `subtype`, `entity`, `entity-type`, `_id` and `_count` (which overrides
+   * `page.count`); other parameters are ignored. Newest first; `total` counts every match. `baseUrl` is the FHIR base.
+   * Throws a 400 DomainError (`audit_invalid_search`) for an invalid value or an unsupported modifier.
+   */
+  async searchAuditEvents(
+    params: Record<string, string | string[]>,
+    page: { count: number; offset: number },
+    baseUrl: string,
+  ): Promise<{ total: number; resources: Record<string, unknown>[] }> {
+    const search = parseAuditEventSearch(params, baseUrl);
+    const qb = this.repo.createQueryBuilder('a');
+    for (const c of search.conditions) qb.andWhere(c.sql, c.params);
+    const count = Math.min(search.count ?? page.count, MAX_AUDIT_EVENT_COUNT);
+    const rows =
+      count > 0
+        ? qb.clone().orderBy('a.recorded_at', 'DESC').addOrderBy('a.id', 'DESC').offset(Math.max(0, page.offset)).limit(count).getMany()
+        : Promise.resolve([]);
+    const [total, found] = await Promise.all([qb.getCount(), rows]);
+    return { total, resources: found.map((r) => toAuditEvent(toRecord(r), baseUrl)) };
   }
 }
 
