@@ -19,7 +19,7 @@ describe('loadConfig', () => {
   it.each([
     ['sqlite::memory:', { type: 'sqlite', database: ':memory:' }],
     ['sqlite:/var/lib/ccri/db.sqlite', { type: 'sqlite', database: '/var/lib/ccri/db.sqlite' }],
-    ['mysql://ccri:pw@db:3306/ccri', { type: 'mysql', url: 'mysql://ccri:pw@db:3306/ccri' }],
+    ['mysql://ccri:pw@db:3306/ccri', { type: 'mysql', url: 'mysql://ccri:pw@db:3306/ccri', poolSize: 20 }],
   ])('DATABASE_URL %s', (url, expected) => {
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual(expected);
   });

@@ -36,7 +36,7 @@ export interface AppConfig {
 
 export type DatabaseConfig =
   | { type: 'sqlite'; database: string }
-  | { type: 'mysql'; url: string };
+  | { type: 'mysql'; url: string; poolSize: number };
 
 export class ConfigError extends Error {
   constructor(
@@ -66,7 +66,7 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
-export function parseDatabaseUrl(raw: string): DatabaseConfig {
+export function parseDatabaseUrl(raw: string, poolSize = 20): DatabaseConfig {
   if (raw.startsWith('sqlite:')) {
     const database = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!database) throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path or :memory:');
@@ -82,7 +82,7 @@ export function parseDatabaseUrl(raw: string): DatabaseConfig {
     if (!url.hostname || url.pathname.length < 2) {
       throw new ConfigError('DATABASE_URL', 'mysql:// URL needs a host and a database name');
     }
-    return { type: 'mysql', url: url.toString() };
+    return { type: 'mysql', url: url.toString(), poolSize };
   }
   throw new ConfigError('DATABASE_URL', 'must start with sqlite: or mysql://');
 }
@@ -101,7 +101,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } catch {
     throw new ConfigError('PUBLIC_URL', `must be an absolute http(s) URL, got "${publicUrlRaw}"`);
   }
-  const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:data/ccri.sqlite');
+  const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:data/ccri.sqlite', int(env, 'DATABASE_POOL_SIZE', 20, 1, 1000));
   const demoMode = bool(env, 'DEMO_MODE', !production);
   if (demoMode && production) {
     throw new ConfigError('DEMO_MODE', 'demo mode publishes well-known secrets and is refused when NODE_ENV=production');

@@ -31,12 +31,12 @@ export function dataSourceOptions(config: AppConfig): TypeOrmModuleOptions {
   return {
     type: 'mysql',
     url: db.url,
-    ...mysqlOptions(),
+    ...mysqlOptions(db.poolSize),
   };
 }
 
 /** Options shared by MySQL and MariaDB connections (also used by the migration generator). */
-export function mysqlOptions() {
+export function mysqlOptions(poolSize = 20) {
   return {
     autoLoadEntities: true,
     synchronize: false,
@@ -47,7 +47,7 @@ export function mysqlOptions() {
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: false,
-    extra: { connectionLimit: 32, enableKeepAlive: true },
+    extra: { connectionLimit: poolSize, enableKeepAlive: true },
     logging: false,
   };
 }
