@@ -10,6 +10,7 @@
 //   npm run bench                    both databases
 //   npm run bench -- sqlite          only the named ones (sqlite, mariadb)
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
+//   BENCH_LOG=1 npm run bench        with the API's own output
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign as cryptoSign } from 'node:crypto';
@@ -61,7 +62,7 @@ async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs =
   const child = spawn(process.execPath, [script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', process.env.BENCH_LOG ? 'inherit' : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
