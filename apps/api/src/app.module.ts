@@ -15,6 +15,7 @@ import { AuditModule } from './audit/audit.module';
 import { FhirModule } from './fhir/fhir.module';
 import { DemoModule } from './demo/demo.module';
 import { RegistrationModule } from './registration/registration.module';
+import { DevelopersModule } from './developers/developers.module';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         FhirModule,
         DemoModule,
         RegistrationModule,
+        DevelopersModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },

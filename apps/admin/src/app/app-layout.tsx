@@ -1,33 +1,71 @@
-import { Anchor, AppShell, Box, Button, Container, Group, Text } from '@mantine/core';
-import { NavLink, Outlet } from 'react-router';
+import { Anchor, AppShell, Box, Burger, Button, Container, Group, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../auth/session-context';
 import classes from './app-layout.module.css';
 
-const NAV_ITEMS = [{ to: '/clients', label: 'Clients' }] as const;
+export const NAV_ITEMS = [
+  { to: '/clients', label: 'Clients' },
+  { to: '/scopes', label: 'Scopes' },
+  { to: '/tokens', label: 'Tokens and keys' },
+  { to: '/audit', label: 'Audit' },
+  { to: '/settings/registration', label: 'Registration' },
+] as const;
 
-/** The frame of every signed-in page: skip link, header with navigation and sign-out, then the page. */
+function NavLinks({ direction }: { direction: 'row' | 'column' }) {
+  const links = NAV_ITEMS.map((item) => (
+    <Anchor key={item.to} component={NavLink} to={item.to} className={classes.navLink}>
+      {item.label}
+    </Anchor>
+  ));
+  return direction === 'row' ? (
+    <Group gap="xs" wrap="nowrap">
+      {links}
+    </Group>
+  ) : (
+    <Stack gap={4}>{links}</Stack>
+  );
+}
+
+/**
+ * The frame of every signed-in page: skip link, header with navigation and sign-out, then the page. On narrow
+ * screens the navigation folds behind a menu button.
+ */
 export function AppLayout() {
   const { session, signOut } = useSession();
+  const [menuOpen, menu] = useDisclosure(false);
+  const { pathname } = useLocation();
+
+  // A link followed from the folded menu closes it.
+  useEffect(() => menu.close(), [pathname]);
 
   return (
-    <AppShell header={{ height: 60 }} padding={{ base: 'sm', sm: 'md' }}>
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 260, breakpoint: 'md', collapsed: { mobile: !menuOpen, desktop: true } }}
+      padding={{ base: 'sm', sm: 'md' }}
+    >
       <a href="#main" className={classes.skipLink}>
         Skip to main content
       </a>
       <AppShell.Header>
         <Group h="100%" px={{ base: 'sm', sm: 'md' }} justify="space-between" wrap="nowrap">
           <Group gap="lg" wrap="nowrap">
-            <Text fw={700} size="lg" component="span">
+            <Burger
+              opened={menuOpen}
+              onClick={menu.toggle}
+              hiddenFrom="md"
+              size="sm"
+              aria-label={menuOpen ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={menuOpen}
+              aria-controls="main-navigation"
+            />
+            <Text fw={700} size="lg" component="span" style={{ whiteSpace: 'nowrap' }}>
               CCRI Admin
             </Text>
-            <Box component="nav" aria-label="Main">
-              <Group gap="xs" wrap="nowrap">
-                {NAV_ITEMS.map((item) => (
-                  <Anchor key={item.to} component={NavLink} to={item.to} className={classes.navLink}>
-                    {item.label}
-                  </Anchor>
-                ))}
-              </Group>
+            <Box component="nav" aria-label="Main" visibleFrom="md">
+              <NavLinks direction="row" />
             </Box>
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -42,6 +80,13 @@ export function AppLayout() {
           </Group>
         </Group>
       </AppShell.Header>
+      <AppShell.Navbar p="sm" id="main-navigation" hiddenFrom="md">
+        {menuOpen && (
+          <Box component="nav" aria-label="Main">
+            <NavLinks direction="column" />
+          </Box>
+        )}
+      </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <Container size="xl" px={0}>
           <Outlet />

@@ -2,6 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { SessionProvider } from '../auth/session-context';
+import { PortalSessionProvider } from '../portal/portal-session';
 import { theme } from './theme';
 
 interface AppProvidersProps {
@@ -16,7 +17,9 @@ export function AppProviders({ queryClient, children, env = 'default' }: AppProv
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
       <QueryClientProvider client={queryClient}>
-        <SessionProvider>{children}</SessionProvider>
+        <SessionProvider>
+          <PortalSessionProvider>{children}</PortalSessionProvider>
+        </SessionProvider>
       </QueryClientProvider>
     </MantineProvider>
   );

@@ -7,14 +7,16 @@ interface PageHeaderProps {
   description?: ReactNode;
   /** Buttons shown beside the title (below it on a phone). */
   actions?: ReactNode;
+  /** The site named in the document title. */
+  site?: string;
 }
 
 /**
  * The page's one h1. It takes focus when the page opens, so keyboard and screen reader users
  * start at the new page after a client-side navigation instead of wherever the last one left them.
  */
-export function PageHeader({ title, description, actions }: PageHeaderProps) {
-  useDocumentTitle(`${title} · CCRI Admin`);
+export function PageHeader({ title, description, actions, site = 'CCRI Admin' }: PageHeaderProps) {
+  useDocumentTitle(`${title} · ${site}`);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus({ preventScroll: true }), []);
 

@@ -1,6 +1,6 @@
-import { Alert, Center, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { Navigate, useLocation, useNavigate, type Location } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, type Location } from 'react-router';
 import { LoginForm } from './login-form';
 import { useSession } from './session-context';
 
@@ -47,6 +47,12 @@ export function LoginPage() {
               navigate(target, { replace: true });
             }}
           />
+          <Text size="sm" ta="center" c="dimmed">
+            Registering your own system?{' '}
+            <Anchor component={Link} to="/portal/login">
+              Use the developer portal
+            </Anchor>
+          </Text>
         </Stack>
       </Paper>
     </Center>

@@ -1,4 +1,5 @@
-import { Alert, Button, CopyButton, Group, Stack, TextInput } from '@mantine/core';
+import { Alert, Stack, TextInput } from '@mantine/core';
+import { SecretField } from '../app/secret-field';
 
 interface ClientSecretRevealProps {
   clientId: string;
@@ -13,23 +14,7 @@ export function ClientSecretReveal({ clientId, clientSecret }: ClientSecretRevea
         This is the only time the secret is shown. It cannot be retrieved later; if it is lost, rotate it.
       </Alert>
       <TextInput label="Client ID" value={clientId} readOnly styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
-      <Group align="flex-end" gap="sm" wrap="nowrap">
-        <TextInput
-          label="Client secret"
-          value={clientSecret}
-          readOnly
-          flex={1}
-          onFocus={(e) => e.currentTarget.select()}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-        />
-        <CopyButton value={clientSecret} timeout={2000}>
-          {({ copied, copy }) => (
-            <Button variant={copied ? 'filled' : 'default'} color={copied ? 'teal' : undefined} onClick={copy} aria-live="polite">
-              {copied ? 'Copied' : 'Copy secret'}
-            </Button>
-          )}
-        </CopyButton>
-      </Group>
+      <SecretField label="Client secret" value={clientSecret} copyLabel="Copy secret" />
     </Stack>
   );
 }

@@ -30,3 +30,12 @@ export function rotateClientSecret(api: ApiClient, clientId: string): Promise<Ro
 export function deleteClient(api: ApiClient, clientId: string): Promise<void> {
   return api.delete(clientPath(clientId));
 }
+
+export function getClient(api: ApiClient, clientId: string, signal?: AbortSignal): Promise<Client> {
+  return api.get<Client>(clientPath(clientId), { signal });
+}
+
+/** Decides a pending self-registration. */
+export function decideClient(api: ApiClient, clientId: string, decision: 'approve' | 'reject'): Promise<Client> {
+  return api.post<Client>(`${clientPath(clientId)}/${decision}`);
+}

@@ -71,7 +71,8 @@ describe('Clients list', () => {
     fail = false;
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('table', { name: 'Clients' })).toBeInTheDocument();
-    expect(calls).toHaveLength(2);
+    // The page's list was asked for twice (the pending count beside it is a query of its own).
+    expect(calls.filter((c) => c.url.searchParams.get('limit') === '20')).toHaveLength(2);
   });
 
   it('searches as the user types and filters by status', async () => {
@@ -194,6 +195,73 @@ describe('Clients list', () => {
 
     await user.click(within(dialog).getByRole('button', { name: 'Done' }));
     expect(screen.queryByDisplayValue('new-secret-value')).not.toBeInTheDocument();
+  });
+});
+
+describe('Pending self-registrations', () => {
+  const pending = aClient({ client_id: 'portal-app', client_name: 'Portal App', status: 'pending', registered_by: 'portal', owner: 'dev-1' });
+
+  function server() {
+    let status: 'pending' | 'active' | 'rejected' = 'pending';
+    return stubFetch(({ method, url }) => {
+      if (method === 'POST') {
+        status = url.pathname.endsWith('/approve') ? 'active' : 'rejected';
+        return jsonResponse({ ...pending, status });
+      }
+      const wanted = url.searchParams.get('status');
+      const items = [aClient(), { ...pending, status }].filter((c) => !wanted || c.status === wanted);
+      return jsonResponse({ items, total: items.length });
+    });
+  }
+
+  it('offers a filter for clients waiting for approval, and says where they came from', async () => {
+    server();
+    const { user } = renderApp(<AppRoutes />, signedIn);
+
+    await user.click(await screen.findByRole('button', { name: 'Pending approval (1)' }));
+
+    expect(screen.getByTestId('location')).toHaveTextContent('/clients?status=pending');
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Clients' })).getAllByRole('row')).toHaveLength(2));
+    expect(screen.getByText('Registered in the developer portal')).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Status' })).toHaveValue('pending');
+    expect(screen.queryByRole('button', { name: /Pending approval/ })).not.toBeInTheDocument();
+  });
+
+  it('approves from the row menu', async () => {
+    const { calls } = server();
+    const { user } = renderApp(<AppRoutes />, signedIn);
+
+    await user.click(await screen.findByRole('button', { name: 'Actions for Portal App' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Approve' }));
+
+    expect(await screen.findByText('Approved Portal App.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'POST')?.url.pathname).toBe('/api/clients/portal-app/approve');
+  });
+
+  it('rejects only after confirmation', async () => {
+    const { calls } = server();
+    const { user } = renderApp(<AppRoutes />, signedIn);
+
+    await user.click(await screen.findByRole('button', { name: 'Actions for Portal App' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Reject…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reject registration' });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+
+    await user.click(within(dialog).getByRole('button', { name: 'Reject client' }));
+
+    expect(await screen.findByText('Rejected Portal App.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'POST')?.url.pathname).toBe('/api/clients/portal-app/reject');
+  });
+
+  it('links each client to its page', async () => {
+    server();
+    const { user } = renderApp(<AppRoutes />, signedIn);
+
+    expect(await screen.findByRole('link', { name: 'Portal App' })).toHaveAttribute('href', '/clients/portal-app');
+    await user.click(screen.getByRole('button', { name: 'Actions for Patient Access' }));
+    expect(screen.getByRole('menuitem', { name: 'Edit…' })).toHaveAttribute('href', '/clients/patient-access');
+    expect(screen.queryByRole('menuitem', { name: 'Approve' })).not.toBeInTheDocument();
   });
 });
 

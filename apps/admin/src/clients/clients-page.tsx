@@ -1,13 +1,15 @@
 import { CLIENT_STATUSES, type Client, type ClientStatus } from '@ccri/contracts';
-import { Alert, Box, Button, CloseButton, EmptyState, Group, Loader, NativeSelect, Pagination, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Box, Button, CloseButton, EmptyState, Group, NativeSelect, Pagination, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../api/api-error';
 import { PageHeader } from '../app/page-header';
+import { ErrorState, LoadingState } from '../app/query-states';
 import { ClientsTable } from './clients-table';
-import { useClientList, useSetClientEnabled } from './clients-queries';
+import { useClientList, useDecideClient, usePendingClientCount, useSetClientEnabled } from './clients-queries';
 import { DeleteClientModal } from './delete-client-modal';
+import { RejectClientModal } from './reject-client-modal';
 import { RotateSecretModal } from './rotate-secret-modal';
 
 export const CLIENTS_PAGE_SIZE = 20;
@@ -57,7 +59,10 @@ export function ClientsPage() {
 
   const list = useClientList({ search: search || undefined, status, page, limit: CLIENTS_PAGE_SIZE });
   const setEnabled = useSetClientEnabled();
+  const approval = useDecideClient();
+  const pendingCount = usePendingClientCount();
   const [rotating, setRotating] = useState<Client | null>(null);
+  const [rejecting, setRejecting] = useState<Client | null>(null);
   const [deleting, setDeleting] = useState<Client | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -109,11 +114,29 @@ export function ClientsPage() {
             data={[{ value: '', label: 'Any status' }, ...CLIENT_STATUSES.map((s) => ({ value: s, label: s[0].toUpperCase() + s.slice(1) }))]}
             w={{ base: '100%', xs: 180 }}
           />
+          {status !== 'pending' && (pendingCount.data ?? 0) > 0 && (
+            <Button variant="light" color="yellow" onClick={() => update({ status: 'pending', page: undefined })}>
+              Pending approval ({pendingCount.data})
+            </Button>
+          )}
         </Group>
 
         {notice && (
           <Alert color="green" variant="light" role="status" withCloseButton closeButtonLabel="Dismiss" onClose={() => setNotice(null)}>
             {notice}
+          </Alert>
+        )}
+        {approval.isError && (
+          <Alert
+            color="red"
+            variant="light"
+            role="alert"
+            title="Could not approve the client"
+            withCloseButton
+            closeButtonLabel="Dismiss"
+            onClose={() => approval.reset()}
+          >
+            {errorMessage(approval.error)}
           </Alert>
         )}
         {setEnabled.isError && (
@@ -131,19 +154,9 @@ export function ClientsPage() {
         )}
 
         {list.isPending ? (
-          <Group justify="center" py="xl" role="status" aria-live="polite">
-            <Loader size="sm" aria-hidden="true" />
-            <Text c="dimmed">Loading clients…</Text>
-          </Group>
+          <LoadingState label="Loading clients…" />
         ) : list.isError ? (
-          <Alert color="red" variant="light" role="alert" title="Could not load clients">
-            <Stack gap="xs" align="flex-start">
-              <Text size="sm">{errorMessage(list.error)}</Text>
-              <Button size="xs" variant="light" color="red" onClick={() => list.refetch()} loading={list.isFetching}>
-                Try again
-              </Button>
-            </Stack>
-          </Alert>
+          <ErrorState title="Could not load clients" error={list.error} onRetry={() => list.refetch()} retrying={list.isFetching} />
         ) : list.data.items.length === 0 ? (
           <EmptyState
             py="xl"
@@ -169,6 +182,13 @@ export function ClientsPage() {
                 onEnabledChange={(client, enabled) => setEnabled.mutate({ clientId: client.client_id, enabled })}
                 onRotateSecret={setRotating}
                 onDelete={setDeleting}
+                onApprove={(client) =>
+                  approval.mutate(
+                    { clientId: client.client_id, decision: 'approve' },
+                    { onSuccess: () => setNotice(`Approved ${client.client_name || client.client_id}.`) },
+                  )
+                }
+                onReject={setRejecting}
               />
             </Box>
             <Group justify="space-between" gap="sm" wrap="wrap">
@@ -192,6 +212,11 @@ export function ClientsPage() {
       </Stack>
 
       <RotateSecretModal client={rotating} onClose={() => setRotating(null)} />
+      <RejectClientModal
+        client={rejecting}
+        onClose={() => setRejecting(null)}
+        onRejected={(client) => setNotice(`Rejected ${client.client_name || client.client_id}.`)}
+      />
       <DeleteClientModal
         client={deleting}
         onClose={() => setDeleting(null)}

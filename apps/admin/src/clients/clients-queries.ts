@@ -1,11 +1,21 @@
-import type { CreateClientRequest } from '@ccri/contracts';
+import type { CreateClientRequest, UpdateClientRequest } from '@ccri/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../auth/session-context';
-import { createClient, deleteClient, listClients, rotateClientSecret, updateClient, type ClientListQuery } from './clients-api';
+import {
+  createClient,
+  decideClient,
+  deleteClient,
+  getClient,
+  listClients,
+  rotateClientSecret,
+  updateClient,
+  type ClientListQuery,
+} from './clients-api';
 
 export const clientKeys = {
   all: ['clients'] as const,
   list: (query: ClientListQuery) => ['clients', 'list', query] as const,
+  detail: (clientId: string) => ['clients', 'detail', clientId] as const,
 };
 
 export function useClientList(query: ClientListQuery) {
@@ -48,4 +58,37 @@ export function useDeleteClient() {
   const api = useApi();
   const invalidate = useInvalidateClients();
   return useMutation({ mutationFn: (clientId: string) => deleteClient(api, clientId), onSuccess: invalidate });
+}
+
+export function useClient(clientId: string) {
+  const api = useApi();
+  return useQuery({ queryKey: clientKeys.detail(clientId), queryFn: ({ signal }) => getClient(api, clientId, signal) });
+}
+
+/** How many self-registrations wait for a decision (one row fetched; the total is what counts). */
+export function usePendingClientCount() {
+  const api = useApi();
+  return useQuery({
+    queryKey: clientKeys.list({ status: 'pending', page: 1, limit: 1 }),
+    queryFn: ({ signal }) => listClients(api, { status: 'pending', page: 1, limit: 1 }, signal),
+    select: (page) => page.total,
+  });
+}
+
+export function useUpdateClient() {
+  const api = useApi();
+  const invalidate = useInvalidateClients();
+  return useMutation({
+    mutationFn: ({ clientId, change }: { clientId: string; change: UpdateClientRequest }) => updateClient(api, clientId, change),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDecideClient() {
+  const api = useApi();
+  const invalidate = useInvalidateClients();
+  return useMutation({
+    mutationFn: ({ clientId, decision }: { clientId: string; decision: 'approve' | 'reject' }) => decideClient(api, clientId, decision),
+    onSettled: invalidate,
+  });
 }

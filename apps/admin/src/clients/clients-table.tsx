@@ -1,6 +1,7 @@
 import type { Client } from '@ccri/contracts';
-import { ActionIcon, Code, Group, Menu, Paper, Stack, Switch, Table, Text, VisuallyHidden, em } from '@mantine/core';
+import { ActionIcon, Anchor, Code, Group, Menu, Paper, Stack, Switch, Table, Text, VisuallyHidden, em } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
+import { Link } from 'react-router';
 import { ClientStatusBadge } from './client-status-badge';
 import { ScopeList } from './scope-list';
 
@@ -11,6 +12,8 @@ export interface ClientsTableProps {
   onEnabledChange: (client: Client, enabled: boolean) => void;
   onRotateSecret: (client: Client) => void;
   onDelete: (client: Client) => void;
+  onApprove: (client: Client) => void;
+  onReject: (client: Client) => void;
 }
 
 type RowProps = Omit<ClientsTableProps, 'clients'> & { client: Client };
@@ -39,7 +42,27 @@ function EnabledSwitch({ client, savingClientId, onEnabledChange, label }: RowPr
   );
 }
 
-function ClientMenu({ client, onRotateSecret, onDelete }: RowProps) {
+const clientPath = (client: Client) => `/clients/${encodeURIComponent(client.client_id)}`;
+
+/** The client's name, linking to its page (settings, approval). */
+function ClientName({ client }: { client: Client }) {
+  return (
+    <Anchor component={Link} to={clientPath(client)} fw={500} size="sm">
+      {displayName(client)}
+    </Anchor>
+  );
+}
+
+function Origin({ client }: { client: Client }) {
+  if (client.registered_by !== 'portal' && client.registered_by !== 'dynamic') return null;
+  return (
+    <Text size="xs" c="dimmed">
+      {client.registered_by === 'portal' ? 'Registered in the developer portal' : 'Registered dynamically'}
+    </Text>
+  );
+}
+
+function ClientMenu({ client, onRotateSecret, onDelete, onApprove, onReject }: RowProps) {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -48,7 +71,12 @@ function ClientMenu({ client, onRotateSecret, onDelete }: RowProps) {
         </ActionIcon>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Item onClick={() => onRotateSecret(client)}>Rotate secret…</Menu.Item>
+        <Menu.Item component={Link} to={clientPath(client)}>
+          Edit…
+        </Menu.Item>
+        {client.status !== 'active' && <Menu.Item onClick={() => onApprove(client)}>Approve</Menu.Item>}
+        {client.status === 'pending' && <Menu.Item onClick={() => onReject(client)}>Reject…</Menu.Item>}
+        {client.token_endpoint_auth_method !== 'private_key_jwt' && <Menu.Item onClick={() => onRotateSecret(client)}>Rotate secret…</Menu.Item>}
         <Menu.Item color="red" onClick={() => onDelete(client)}>
           Delete…
         </Menu.Item>
@@ -71,8 +99,11 @@ export function ClientsTable({ clients, ...rowProps }: ClientsTableProps) {
             <Stack gap={6}>
               <Group justify="space-between" wrap="nowrap" align="flex-start">
                 <div style={{ minWidth: 0 }}>
-                  <Text fw={600}>{client.client_name}</Text>
-                  <Code style={{ wordBreak: 'break-all' }}>{client.client_id}</Code>
+                  <ClientName client={client} />
+                  <div>
+                    <Code style={{ wordBreak: 'break-all' }}>{client.client_id}</Code>
+                  </div>
+                  <Origin client={client} />
                 </div>
                 <ClientMenu client={client} {...rowProps} />
               </Group>
@@ -115,9 +146,8 @@ export function ClientsTable({ clients, ...rowProps }: ClientsTableProps) {
                 <Code style={{ whiteSpace: 'nowrap' }}>{client.client_id}</Code>
               </Table.Td>
               <Table.Td>
-                <Text size="sm" fw={500}>
-                  {client.client_name}
-                </Text>
+                <ClientName client={client} />
+                <Origin client={client} />
                 {client.description && (
                   <Text size="xs" c="dimmed" lineClamp={2}>
                     {client.description}

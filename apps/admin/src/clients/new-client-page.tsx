@@ -4,10 +4,12 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../app/page-header';
 import { ClientSecretReveal } from './client-secret-reveal';
-import { NewClientForm } from './new-client-form';
+import { ClientForm, EMPTY_CLIENT, toCreateClientRequest } from './client-form';
+import { useCreateClient } from './clients-queries';
 
 export function NewClientPage() {
   const navigate = useNavigate();
+  const creation = useCreateClient();
   // Held only in this component's state: the secret is never cached, stored or put in the URL.
   const [created, setCreated] = useState<CreatedClient | null>(null);
 
@@ -40,9 +42,16 @@ export function NewClientPage() {
 
   return (
     <>
-      <PageHeader key="new" title="New client" description="Register a system that requests tokens with the client credentials grant." />
+      <PageHeader key="new" title="New client" description="Register a system or app that requests tokens from this server." />
       <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
-        <NewClientForm onCreated={setCreated} onCancel={() => navigate('/clients')} />
+        <ClientForm
+          ariaLabel="New client"
+          initial={EMPTY_CLIENT}
+          submitLabel="Create client"
+          errorTitle="Could not create the client"
+          onSubmit={(values) => creation.mutateAsync(toCreateClientRequest(values)).then(setCreated)}
+          onCancel={() => navigate('/clients')}
+        />
       </Paper>
     </>
   );

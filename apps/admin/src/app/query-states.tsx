@@ -1,0 +1,63 @@
+import { Alert, Button, Group, Loader, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { errorMessage } from '../api/api-error';
+
+/** Announced to screen readers as it appears; shown while a page's data loads. */
+export function LoadingState({ label }: { label: string }) {
+  return (
+    <Group justify="center" py="xl" role="status" aria-live="polite">
+      <Loader size="sm" aria-hidden="true" />
+      <Text c="dimmed">{label}</Text>
+    </Group>
+  );
+}
+
+interface ErrorStateProps {
+  title: string;
+  error: unknown;
+  onRetry?: () => void;
+  retrying?: boolean;
+}
+
+/** A failed load: what failed, the server's words for why, and a way to try again. */
+export function ErrorState({ title, error, onRetry, retrying }: ErrorStateProps) {
+  return (
+    <Alert color="red" variant="light" role="alert" title={title}>
+      <Stack gap="xs" align="flex-start">
+        <Text size="sm">{errorMessage(error)}</Text>
+        {onRetry && (
+          <Button size="xs" variant="light" color="red" onClick={onRetry} loading={retrying}>
+            Try again
+          </Button>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+/** A dismissible result of an action: green for done, red for failed. */
+export function Notice({
+  tone,
+  title,
+  children,
+  onClose,
+}: {
+  tone: 'success' | 'error';
+  title?: string;
+  children: ReactNode;
+  onClose: () => void;
+}) {
+  return (
+    <Alert
+      color={tone === 'success' ? 'green' : 'red'}
+      variant="light"
+      role={tone === 'success' ? 'status' : 'alert'}
+      title={title}
+      withCloseButton
+      closeButtonLabel="Dismiss"
+      onClose={onClose}
+    >
+      {children}
+    </Alert>
+  );
+}

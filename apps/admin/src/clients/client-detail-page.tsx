@@ -1,0 +1,210 @@
+import type { Client } from '@ccri/contracts';
+import { Alert, Anchor, Button, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError, errorMessage } from '../api/api-error';
+import { PageHeader } from '../app/page-header';
+import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { ClientForm, toUpdateClientRequest, valuesFromClient } from './client-form';
+import { ClientStatusBadge } from './client-status-badge';
+import { useClient, useDecideClient, useUpdateClient } from './clients-queries';
+import { DeleteClientModal } from './delete-client-modal';
+import { RejectClientModal } from './reject-client-modal';
+import { RotateSecretModal } from './rotate-secret-modal';
+
+const ORIGIN: Record<NonNullable<Client['registered_by']>, string> = {
+  admin: 'An administrator',
+  dynamic: 'Dynamic registration (RFC 7591)',
+  portal: 'The developer portal',
+};
+
+function formatTime(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
+
+function Detail({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text component="dt" size="xs" c="dimmed" fw={500}>
+        {term}
+      </Text>
+      <Text component="dd" size="sm" m={0} style={{ wordBreak: 'break-word' }}>
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+/** A pending self-registration: approve it, or reject it after confirmation. */
+function PendingDecision({ client, onDecided }: { client: Client; onDecided: (message: string) => void }) {
+  const approval = useDecideClient();
+  const [rejecting, setRejecting] = useState<Client | null>(null);
+
+  return (
+    <Alert color="yellow" variant="light" role="note" title="Waiting for approval">
+      <Stack gap="sm" align="flex-start">
+        <Text size="sm">
+          This client registered itself and cannot get tokens until an administrator approves it. Check its scopes below first.
+        </Text>
+        {approval.isError && (
+          <Text size="sm" c="red" role="alert">
+            Could not approve the client: {errorMessage(approval.error)}
+          </Text>
+        )}
+        <Group gap="sm">
+          <Button
+            color="green"
+            loading={approval.isPending}
+            onClick={() =>
+              approval.mutate(
+                { clientId: client.client_id, decision: 'approve' },
+                { onSuccess: () => onDecided('Approved: the client can request tokens now.') },
+              )
+            }
+          >
+            Approve
+          </Button>
+          <Button color="red" variant="light" onClick={() => setRejecting(client)}>
+            Reject…
+          </Button>
+        </Group>
+      </Stack>
+      <RejectClientModal
+        client={rejecting}
+        onClose={() => setRejecting(null)}
+        onRejected={() => onDecided('Rejected: the client cannot request tokens.')}
+      />
+    </Alert>
+  );
+}
+
+/** One client: its registration, approval when pending, and every setting, editable. */
+export function ClientDetailPage() {
+  const { clientId = '' } = useParams();
+  const navigate = useNavigate();
+  const client = useClient(clientId);
+  const update = useUpdateClient();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [rotating, setRotating] = useState<Client | null>(null);
+  const [deleting, setDeleting] = useState<Client | null>(null);
+
+  if (client.isPending) {
+    return (
+      <>
+        <PageHeader title="Client" />
+        <LoadingState label="Loading the client…" />
+      </>
+    );
+  }
+  if (client.isError) {
+    const missing = client.error instanceof ApiError && client.error.status === 404;
+    return (
+      <>
+        <PageHeader title={missing ? 'Client not found' : 'Client'} />
+        {missing ? (
+          <Alert color="gray" variant="light" role="alert" title="There is no such client">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">
+                No client has the id <Code>{clientId}</Code>. It may have been deleted.
+              </Text>
+              <Button component={Link} to="/clients" variant="light" size="xs">
+                Back to clients
+              </Button>
+            </Stack>
+          </Alert>
+        ) : (
+          <ErrorState
+            title="Could not load the client"
+            error={client.error}
+            onRetry={() => client.refetch()}
+            retrying={client.isFetching}
+          />
+        )}
+      </>
+    );
+  }
+
+  const c = client.data;
+  return (
+    <>
+      <PageHeader
+        title={c.client_name || c.client_id}
+        description={
+          <>
+            Client ID <Code>{c.client_id}</Code>
+          </>
+        }
+        actions={
+          <>
+            <Button component={Link} to={`/tokens?client_id=${encodeURIComponent(c.client_id)}`} variant="default">
+              Live tokens
+            </Button>
+            {c.token_endpoint_auth_method !== 'private_key_jwt' && (
+              <Button variant="default" onClick={() => setRotating(c)}>
+                Rotate secret…
+              </Button>
+            )}
+            <Button color="red" variant="light" onClick={() => setDeleting(c)}>
+              Delete…
+            </Button>
+          </>
+        }
+      />
+      <Stack gap="lg">
+        {notice && (
+          <Notice tone="success" onClose={() => setNotice(null)}>
+            {notice}
+          </Notice>
+        )}
+        {c.status === 'pending' && <PendingDecision client={c} onDecided={setNotice} />}
+
+        <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
+          <Title order={2} size="h4" mb="sm">
+            Registration
+          </Title>
+          <SimpleGrid component="dl" cols={{ base: 1, xs: 2, md: 3 }} spacing="md" m={0}>
+            <Detail term="Status">
+              <ClientStatusBadge status={c.status} />
+            </Detail>
+            <Detail term="Registered by">{ORIGIN[c.registered_by ?? 'admin']}</Detail>
+            {c.owner && (
+              <Detail term="Developer account">
+                <Code>{c.owner}</Code>
+              </Detail>
+            )}
+            <Detail term="Created">{formatTime(c.created_at)}</Detail>
+            <Detail term="Last changed">{formatTime(c.updated_at)}</Detail>
+          </SimpleGrid>
+        </Paper>
+
+        <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
+          <Title order={2} size="h4" mb="md">
+            Settings
+          </Title>
+          <ClientForm
+            // A saved change comes back with a new updated_at: the form starts again from what the server holds.
+            key={c.updated_at}
+            ariaLabel="Edit client"
+            initial={valuesFromClient(c)}
+            editing={c}
+            submitLabel="Save changes"
+            errorTitle="Could not save the client"
+            onSubmit={async (values) => {
+              const change = toUpdateClientRequest(c, values);
+              if (Object.keys(change).length === 0) return setNotice('Nothing changed.');
+              await update.mutateAsync({ clientId: c.client_id, change });
+              setNotice('Saved.');
+            }}
+            onCancel={() => navigate('/clients')}
+          />
+        </Paper>
+        <Anchor component={Link} to="/clients" size="sm">
+          Back to clients
+        </Anchor>
+      </Stack>
+
+      <RotateSecretModal client={rotating} onClose={() => setRotating(null)} />
+      <DeleteClientModal client={deleting} onClose={() => setDeleting(null)} onDeleted={() => navigate('/clients', { replace: true })} />
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+import { parseScopes, splitScopes } from '@ccri/smart-scopes';
+
+/** The client's key set as a JWK Set (RFC 7517 §5). */
+export type JwkSet = { keys: Record<string, unknown>[] };
+
+// FHIR R4 datatypes.html#id
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/** RFC 7518 §6.2.2, §6.3.2, §6.4.1: members that carry private or symmetric key material. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+export function validateScope(scope: string): string | undefined {
+  if (splitScopes(scope).length === 0) return 'Enter at least one scope';
+  const { invalid } = parseScopes(scope);
+  if (invalid.length === 1) return `"${invalid[0]}" is not a valid SMART scope`;
+  if (invalid.length > 1) return `Not valid SMART scopes: ${invalid.map((s) => `"${s}"`).join(', ')}`;
+  return undefined;
+}
+
+export function validatePatientId(patient: string): string | undefined {
+  const id = patient.trim();
+  return id && !FHIR_ID.test(id) ? 'A Patient id has 1 to 64 letters, digits, "-" or "."' : undefined;
+}
+
+/** An optional whole number in [min, max]; '' means "not set". */
+export function validateOptionalWholeNumber(value: string, min: number, max: number, unit: string): string | undefined {
+  const text = value.trim();
+  if (!text) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    return `Enter whole ${unit} from ${min} to ${max}, or leave it empty`;
+  return undefined;
+}
+
+export function optionalNumber(value: string): number | null {
+  const text = value.trim();
+  return text ? Number(text) : null;
+}
+
+/** The JWK Set typed into a textarea, or the message to show beside it. */
+export function parseJwks(text: string): { jwks: JwkSet } | { error: string } {
+  if (!text.trim()) return { error: 'Paste the public keys as a JWK Set' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: 'This is not valid JSON' };
+  }
+  const keys = (value as { keys?: unknown } | null)?.keys;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Array.isArray(keys) || keys.length === 0) {
+    return { error: 'Enter a JWK Set: {"keys": [ … ]} with at least one key' };
+  }
+  for (const key of keys) {
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) return { error: 'Each entry of "keys" must be a JWK object' };
+    const jwk = key as Record<string, unknown>;
+    const secret = PRIVATE_JWK_MEMBERS.filter((m) => m in jwk);
+    if (secret.length > 0) return { error: `Remove the private key material (${secret.join(', ')}): register public keys only` };
+    if (jwk.kty !== 'RSA' && jwk.kty !== 'EC') return { error: 'Each key needs "kty": "RSA" or "EC"' };
+  }
+  return { jwks: { keys: keys as Record<string, unknown>[] } };
+}
+
+/** A JWK Set URL: https, or http on this machine while developing (RFC 8252 §7.3 treats loopback the same way). */
+export function validateJwksUri(uri: string): string | undefined {
+  const text = uri.trim();
+  if (!text) return 'Enter the URL of the JWK Set';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Enter a full URL, e.g. https://example.org/.well-known/jwks.json';
+  }
+  const loopback = url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) return 'Use an https URL';
+  if (text.length > 2000) return 'Use at most 2000 characters';
+  return undefined;
+}

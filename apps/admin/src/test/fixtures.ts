@@ -1,0 +1,57 @@
+import type { AuditRecord, LiveToken, ScopeCatalogEntry, SigningKeyInfo } from '@ccri/contracts';
+
+export function aScope(overrides: Partial<ScopeCatalogEntry> = {}): ScopeCatalogEntry {
+  return {
+    scope: 'patient/Patient.read',
+    description: "Read and search the patient's Patient resources",
+    resource_types: ['Patient'],
+    self_service: true,
+    ...overrides,
+  };
+}
+
+export function anAuditRecord(overrides: Partial<AuditRecord> = {}): AuditRecord {
+  return {
+    id: '0190a0b0-0000-7000-8000-000000000001',
+    recorded_at: '2025-03-01T10:15:00.000Z',
+    category: 'token',
+    action: 'client_credentials',
+    client_id: 'patient-access',
+    actor: null,
+    outcome: 'success',
+    status: 200,
+    reason: null,
+    resource_type: null,
+    resource_id: null,
+    scope: 'system/Patient.read',
+    ip: '127.0.0.1',
+    request_id: 'req-1',
+    ...overrides,
+  };
+}
+
+export function aLiveToken(overrides: Partial<LiveToken> = {}): LiveToken {
+  const now = Date.now();
+  return {
+    jti: 'jti-0001-aaaa-bbbb',
+    client_id: 'patient-access',
+    scope: 'system/Patient.read',
+    patient: null,
+    issued_at: new Date(now - 60_000).toISOString(),
+    expires_at: new Date(now + 3_540_000).toISOString(),
+    kid: 'kid-1',
+    ...overrides,
+  };
+}
+
+export function aSigningKey(overrides: Partial<SigningKeyInfo> = {}): SigningKeyInfo {
+  return {
+    kid: 'kid-active-0001',
+    alg: 'RS256',
+    status: 'active',
+    created_at: '2025-01-01T00:00:00.000Z',
+    retired_at: null,
+    remove_after: null,
+    ...overrides,
+  };
+}

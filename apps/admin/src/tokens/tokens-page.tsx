@@ -1,0 +1,17 @@
+import { Divider, Stack } from '@mantine/core';
+import { PageHeader } from '../app/page-header';
+import { LiveTokensSection } from './live-tokens-section';
+import { SigningKeysSection } from './signing-keys-section';
+
+export function TokensPage() {
+  return (
+    <>
+      <PageHeader title="Tokens and keys" description="Access tokens in use, and the keys that sign them." />
+      <Stack gap="xl">
+        <LiveTokensSection />
+        <Divider />
+        <SigningKeysSection />
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../../common/errors/domain-error';
+import { auditActor } from '../developer-principal';
+import { DevelopersService } from '../developers.service';
+
+/** A signed-in integrator's portal session token in `Authorization: Bearer`. */
+@Injectable()
+export class DeveloperSessionGuard implements CanActivate {
+  constructor(private readonly developers: DevelopersService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
+    if (!match) {
+      throw new DomainError(401, 'not_signed_in', 'Sign in to the developer portal first (Authorization: Bearer <session token>)', {
+        wwwAuthenticate: 'Bearer realm="ccri-portal"',
+        auditReason: 'no_session',
+      });
+    }
+    const principal = await this.developers.verifySession(match[1]);
+    request.developer = principal;
+    if (request.audit) request.audit.actor = auditActor(principal.email);
+    return true;
+  }
+}
