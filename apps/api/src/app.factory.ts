@@ -16,6 +16,7 @@ import { AuditService } from './audit/audit.service';
 import { MetricsService } from './metrics/metrics.service';
 import { SWAGGER_OAUTH_SCHEME } from './scopes/decorators/fhir-interaction.decorator';
 import { SWAGGER_ADMIN_SCHEME } from './admin-users/decorators/admin-only.decorator';
+import { SWAGGER_DEVELOPER_SCHEME } from './developers/decorators/developer-only.decorator';
 import { ScopesService } from './scopes/scopes.service';
 import { oauthEndpoints } from './auth/oauth-endpoints';
 
@@ -109,6 +110,7 @@ async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Pro
         SWAGGER_OAUTH_SCHEME,
       )
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Administrator session from POST /api/auth/login' }, SWAGGER_ADMIN_SCHEME)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Developer-portal session from POST /api/portal/login' }, SWAGGER_DEVELOPER_SCHEME)
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret (RFC 6749 §2.3.1)' }, 'client')
       .build(),
   );

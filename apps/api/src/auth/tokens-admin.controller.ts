@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { LiveToken, Page, SigningKeyInfo } from '@ccri/contracts';
@@ -38,16 +39,19 @@ export class TokensAdminController {
   @AuditAction('token.revoke')
   @Delete('tokens/:jti')
   @HttpCode(204)
-  async revoke(@Param('jti') jti: string): Promise<void> {
-    if (!(await this.store.revoke(jti))) throw notFound('token_not_found', `No token ${jti}`);
+  async revoke(@Param('jti') jti: string, @Req() request: FastifyRequest): Promise<void> {
+    const revoked = await this.store.revoke(jti);
+    if (!revoked) throw notFound('token_not_found', `No token ${jti}`);
+    if (request.audit) request.audit.client_id = revoked.clientId;
   }
 
   @ApiOperation({ summary: "Revoke every live token of a client" })
   @AuditAction('token.revoke_client')
   @Delete('clients/:clientId/tokens')
   @HttpCode(200)
-  async revokeClient(@Param('clientId') clientId: string): Promise<{ revoked: number }> {
+  async revokeClient(@Param('clientId') clientId: string, @Req() request: FastifyRequest): Promise<{ revoked: number }> {
     await this.clients.get(clientId);
+    if (request.audit) request.audit.client_id = clientId;
     return { revoked: await this.store.revokeClient(clientId) };
   }
 

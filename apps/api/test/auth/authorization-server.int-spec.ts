@@ -132,6 +132,8 @@ describe.each(databases())('the authorization server on %s', (db) => {
       const refused = await t.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(401);
       expect(refused.body.issue[0].diagnostics).toMatch(/revoked/);
       expect((await introspect(client, token).expect(200)).body).toEqual({ active: false });
+      const audit = await t.http.get(`/api/audit?client_id=${client.client_id}&type=fhir&outcome=denied`).set('Authorization', await admin()).expect(200);
+      expect(audit.body.items[0]).toMatchObject({ status: 401, reason: 'revoked', client_id: client.client_id });
     });
 
     it("refuses to revoke another client's token, and ignores garbage", async () => {

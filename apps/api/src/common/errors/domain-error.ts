@@ -13,6 +13,8 @@ export interface DomainErrorOptions {
   fieldErrors?: { field: string; message: string }[];
   /** Short reason recorded in the audit trail (defaults to `code`). */
   auditReason?: string;
+  /** The client the refused request belongs to, when known (e.g. a verified but revoked token's client). */
+  auditClientId?: string;
   /** Extra response headers (e.g. `Retry-After`). */
   headers?: Record<string, string>;
 }
@@ -41,13 +43,20 @@ export function oauthError(
 }
 
 /** Bearer token problems (RFC 6750 §3.1). */
-export function bearerError(status: 401 | 403, error: 'invalid_token' | 'insufficient_scope' | 'invalid_request', description: string, auditReason?: string): DomainError {
+export function bearerError(
+  status: 401 | 403,
+  error: 'invalid_token' | 'insufficient_scope' | 'invalid_request',
+  description: string,
+  auditReason?: string,
+  auditClientId?: string,
+): DomainError {
   const challenge = error === 'invalid_request' && status === 401 ? 'Bearer realm="ccri"' : `Bearer realm="ccri", error="${error}", error_description="${description.replace(/"/g, "'")}"`;
   return new DomainError(status, error, description, {
     oauthError: error,
     fhirIssue: status === 401 ? 'login' : 'forbidden',
     wwwAuthenticate: challenge,
     auditReason: auditReason ?? error,
+    auditClientId,
   });
 }
 

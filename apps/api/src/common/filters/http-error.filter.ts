@@ -15,6 +15,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   }
   if (request.audit) {
     request.audit.reason ??= domain.options.auditReason ?? domain.code;
+    request.audit.client_id ??= domain.options.auditClientId ?? null;
     request.audit.outcome ??= isDenial(domain) ? 'denied' : 'error';
   }
   const rendered = renderForSurface(surfaceOf(request.url), domain, request.url);

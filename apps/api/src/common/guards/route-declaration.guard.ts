@@ -5,7 +5,7 @@ import { ACCESS_KEY, AccessKind } from '../decorators/access.decorator';
 import { AUDIT_ACTION_KEY } from '../decorators/audit-action.decorator';
 import { DomainError } from '../errors/domain-error';
 
-/** Deny by default: a route that declares no access policy (`@Public`, `@FhirInteraction`, `@AdminOnly`, `@ClientAuthenticated`) is refused. */
+/** Deny by default: a route that declares no access policy (`@Public`, `@FhirInteraction`, `@AdminOnly`, `@DeveloperOnly`, `@ClientAuthenticated`) is refused. */
 @Injectable()
 export class RouteDeclarationGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
