@@ -12,6 +12,7 @@ import {
   organizationResource,
   patientResource,
 } from './demo/demo-data';
+import { TokenAccess } from './access/token-access';
 import type { FhirResource } from './fhir-resource-types';
 import { FhirService } from './fhir.service';
 
@@ -25,8 +26,9 @@ export class FhirDemoSeeder {
   /** Does nothing when the store already holds a Patient, so restarts never duplicate the data. */
   async seed(): Promise<void> {
     if (!(await this.fhir.isEmpty('Patient'))) return;
+    const server = TokenAccess.internal();
     const create = async (resource: FhirResource): Promise<string> =>
-      (await this.fhir.create(resource.resourceType, resource)).resourceId!;
+      (await this.fhir.create(resource.resourceType, resource, server)).resourceId!;
     const orgs = new Map<string, string>();
     for (const o of DEMO_ORGANIZATIONS) orgs.set(o.key, await create(organizationResource(o)));
     const practice = orgs.get('practice')!;

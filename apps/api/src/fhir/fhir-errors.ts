@@ -23,11 +23,11 @@ export const fhirErrors = {
       fhirIssue: 'invalid',
       ...(expression ? { fieldErrors: [{ field: expression, message }] } : {}),
     }),
-  unsupportedMediaType: (contentType: string | undefined) =>
+  unsupportedMediaType: (contentType: string | undefined, expected = 'application/fhir+json') =>
     new DomainError(
       415,
       'fhir_unsupported_media_type',
-      `Content-Type ${contentType ? `"${contentType}"` : '(none)'} is not supported; send application/fhir+json`,
+      `Content-Type ${contentType ? `"${contentType.slice(0, 100)}"` : '(none)'} is not supported; send ${expected}`,
       {
         fhirIssue: 'not-supported',
       },
@@ -56,6 +56,47 @@ export const fhirErrors = {
         auditReason: 'restricted_scope_write',
       },
     ),
+  // R4 http.html#concurrency: If-Match names a version that is not the current one.
+  versionConflict: (type: string, id: string, expected: number, current?: number) =>
+    new DomainError(
+      412,
+      'fhir_version_conflict',
+      current === undefined
+        ? `${type}/${id} does not exist, so it is not at version ${expected}`
+        : `${type}/${id} is at version ${current}, not ${expected} (If-Match)`,
+      { fhirIssue: 'conflict' },
+    ),
+  badIfMatch: (value: string) =>
+    new DomainError(400, 'fhir_bad_if_match', `If-Match must be an ETag such as W/"3", got "${value.slice(0, 64)}"`, {
+      fhirIssue: 'invalid',
+    }),
+  // R4 http.html#ccreate: more than one resource matches If-None-Exist.
+  multipleMatches: (type: string, count: number) =>
+    new DomainError(412, 'fhir_multiple_matches', `${count} ${type} resources match the condition; expected at most one`, {
+      fhirIssue: 'multiple-matches',
+    }),
+  methodNotAllowed: (message: string) =>
+    new DomainError(405, 'fhir_method_not_allowed', message, { fhirIssue: 'not-supported' }),
+  // R4 http.html#2.21.0.12: a resource that breaks the rules of its type or profile is 422.
+  unprocessable: (message: string, issues: { field: string; message: string }[] = []) =>
+    new DomainError(422, 'fhir_unprocessable', message, {
+      fhirIssue: 'processing',
+      ...(issues.length ? { fieldErrors: issues } : {}),
+    }),
+  invalidPatch: (message: string, status: 400 | 422 = 400) =>
+    new DomainError(status, 'fhir_invalid_patch', message, { fhirIssue: status === 400 ? 'invalid' : 'processing' }),
+  invalidBundle: (message: string, expression?: string) =>
+    new DomainError(400, 'fhir_invalid_bundle', message, {
+      fhirIssue: 'invalid',
+      ...(expression ? { fieldErrors: [{ field: expression, message }] } : {}),
+    }),
+  restrictedHistory: (type: string) =>
+    new DomainError(
+      403,
+      'fhir_restricted_scope_history',
+      `History of ${type} is not available under a scope with a ?param=value restriction`,
+      { fhirIssue: 'forbidden', auditReason: 'restricted_scope_history' },
+    ),
   outsideCompartment: (type: string) =>
     new DomainError(
       403,
@@ -67,3 +108,33 @@ export const fhirErrors = {
       },
     ),
 };
+
+/** One issue of an OperationOutcome (R4 operationoutcome.html), with its own severity, code and location. */
+export interface OutcomeIssue {
+  severity: 'fatal' | 'error' | 'warning' | 'information';
+  code: string;
+  diagnostics: string;
+  expression?: string[];
+}
+
+/**
+ * An error answered with an OperationOutcome of several issues, each with its own code and location (validation:
+ * one issue per problem). Rendered by FhirOutcomeFilter.
+ */
+export class FhirOutcomeError extends DomainError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly issues: OutcomeIssue[],
+  ) {
+    super(status, code, message, {
+      fhirIssue: issues.find((i) => i.severity === 'error' || i.severity === 'fatal')?.code ?? 'invalid',
+      fieldErrors: issues.map((i) => ({ field: i.expression?.[0] ?? '', message: i.diagnostics })),
+    });
+  }
+
+  outcome(): { resourceType: 'OperationOutcome'; issue: OutcomeIssue[] } {
+    return { resourceType: 'OperationOutcome', issue: this.issues };
+  }
+}

@@ -1,5 +1,6 @@
-import { fhirErrors } from './fhir-errors';
+import { fhirErrors, FhirOutcomeError } from './fhir-errors';
 import { FHIR_ID, FhirResource } from './fhir-resource-types';
+import { validateResource } from './validation';
 
 /** Media types a resource body may come in (R4 http.html#mime-type; `application/json+fhir` is the DSTU2 name). */
 const JSON_MEDIA_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir']);
@@ -8,6 +9,12 @@ const JSON_MEDIA_TYPES = new Set(['application/fhir+json', 'application/json', '
 export function assertJsonMediaType(contentType: string | undefined): void {
   const media = contentType?.split(';')[0].trim().toLowerCase();
   if (!media || !JSON_MEDIA_TYPES.has(media)) throw fhirErrors.unsupportedMediaType(contentType);
+}
+
+/** R4 http.html#patch: JSON Patch comes as application/json-patch+json (RFC 6902 §6). */
+export function assertJsonPatchMediaType(contentType: string | undefined): void {
+  const media = contentType?.split(';')[0].trim().toLowerCase();
+  if (media !== 'application/json-patch+json') throw fhirErrors.unsupportedMediaType(contentType, 'application/json-patch+json');
 }
 
 /**
@@ -37,4 +44,26 @@ export function parseResourceBody(type: string, body: unknown): FhirResource {
     throw fhirErrors.invalidResource('meta must be an object', `${type}.meta`);
   }
   return resource as FhirResource;
+}
+
+/**
+ * Validates a resource against the R4 StructureDefinitions and the NHS number check (see validation/): 422 with one
+ * OperationOutcome issue per problem, each with its expression (R4 http.html#2.21.0.12), when any is an error.
+ */
+export function assertValidResource(type: string, resource: FhirResource): void {
+  const issues = validateResource(resource, type);
+  if (!issues.some((i) => i.severity === 'error')) return;
+  throw new FhirOutcomeError(
+    422,
+    'fhir_invalid_resource_content',
+    `The ${type} is not valid: ${issues.length} problem${issues.length === 1 ? '' : 's'}`,
+    issues.map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics, expression: i.expression })),
+  );
+}
+
+/** The checks every written resource passes: the shape parseResourceBody checks, then validation. */
+export function checkResourceBody(type: string, body: unknown): FhirResource {
+  const resource = parseResourceBody(type, body);
+  assertValidResource(type, resource);
+  return resource;
 }

@@ -1,25 +1,26 @@
-/**
- * The resource types this server serves. Everything else is answered with 404 `not-supported`. Storage, indexes,
- * search parameters and the CapabilityStatement all derive from this list, so serving a new type is a change here.
- */
-export const SERVED_RESOURCE_TYPES = [
-  'Patient',
-  'Condition',
-  'MedicationStatement',
-  'MedicationRequest',
-  'Medication',
-  'Organization',
-  'Location',
-  'Practitioner',
-  'PractitionerRole',
-  'HealthcareService',
-] as const;
+import { type2Parent } from 'fhirpath/fhir-context/r4';
 
-export type ServedResourceType = (typeof SERVED_RESOURCE_TYPES)[number];
+/**
+ * Every R4 resource type, from the R4 model the FHIRPath engine is generated from (the types whose parent is
+ * Resource or DomainResource; R4 resourcelist.html).
+ */
+export const R4_RESOURCE_TYPES: readonly string[] = Object.entries(type2Parent as Record<string, string>)
+  .filter(([type, parent]) => (parent === 'DomainResource' || parent === 'Resource') && type !== 'DomainResource')
+  .map(([type]) => type)
+  .sort();
+
+/** Served from the audit trail, read-only (DESIGN.md §Audit): never stored by clients. */
+export const AUDIT_EVENT = 'AuditEvent';
+
+/**
+ * The resource types kept in the generic store: every R4 type but AuditEvent. Storage, indexes, search parameters and
+ * the CapabilityStatement all derive from this list.
+ */
+export const SERVED_RESOURCE_TYPES: readonly string[] = R4_RESOURCE_TYPES.filter((t) => t !== AUDIT_EVENT);
 
 const SERVED = new Set<string>(SERVED_RESOURCE_TYPES);
 
-export function isServedType(type: string): type is ServedResourceType {
+export function isServedType(type: string): boolean {
   return SERVED.has(type);
 }
 

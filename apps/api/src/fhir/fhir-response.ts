@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { FHIR_JSON } from '@ccri/contracts';
-import type { FhirResult } from './fhir.service';
+import { etag, FhirResult, httpDate } from './fhir-result';
 
 export const FHIR_CONTENT_TYPE = `${FHIR_JSON}; charset=utf-8`;
 
@@ -10,8 +10,8 @@ export const FHIR_CONTENT_TYPE = `${FHIR_JSON}; charset=utf-8`;
  */
 export function sendFhir(reply: FastifyReply, result: FhirResult): FastifyReply {
   reply.code(result.status).header('content-type', FHIR_CONTENT_TYPE);
-  if (result.versionId !== undefined) reply.header('etag', `W/"${result.versionId}"`);
-  if (result.lastUpdated) reply.header('last-modified', new Date(result.lastUpdated).toUTCString());
+  if (result.versionId !== undefined) reply.header('etag', etag(result.versionId));
+  if (result.lastUpdated) reply.header('last-modified', httpDate(result.lastUpdated));
   if (result.location) reply.header('location', result.location);
   return reply.send(result.body);
 }

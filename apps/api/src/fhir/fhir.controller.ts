@@ -1,12 +1,16 @@
-import { Controller, Delete, Get, Headers, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Put, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Access } from '../scopes/decorators/fhir-access.decorator';
+import type { TokenPrincipal } from '../common/http/request-context';
+import { Principal } from '../scopes/decorators/fhir-access.decorator';
 import { FhirInteraction } from '../scopes/decorators/fhir-interaction.decorator';
-import type { FhirAccess } from '../scopes/fhir-access';
-import { FhirResourceBody } from './decorators/fhir-resource-body.decorator';
+import { FhirAccessPolicy } from './access/fhir-access-policy';
+import { FhirResourceBody, JsonPatchBody } from './decorators/fhir-resource-body.decorator';
+import { FhirHistoryService } from './fhir-history.service';
+import { FhirOutcomeFilter } from './fhir-outcome.filter';
 import { parsePrefer } from './fhir-prefer';
 import { sendFhir } from './fhir-response';
+import { FhirSearchService } from './fhir-search.service';
 import { FhirService } from './fhir.service';
 import type { QueryValues } from './search/search-request-parser';
 
@@ -17,39 +21,75 @@ const RESOURCE_BODY = {
 /** The FHIR R4 RESTful API on resource types (R4 http.html). Each route declares its interaction for the scope guard. */
 @ApiTags('fhir')
 @Controller('fhir')
+@UseFilters(FhirOutcomeFilter)
 export class FhirController {
-  constructor(private readonly fhir: FhirService) {}
+  constructor(
+    private readonly fhir: FhirService,
+    private readonly searches: FhirSearchService,
+    private readonly histories: FhirHistoryService,
+    private readonly policy: FhirAccessPolicy,
+  ) {}
 
   @ApiOperation({
-    summary: 'Search (searchset Bundle; _count, paging links; Prefer: handling=strict rejects unknown parameters)',
+    summary:
+      'Search (searchset Bundle; _count, _sort, _include, _revinclude, _summary, _elements, _total; paging links; Prefer: handling=strict rejects unknown parameters)',
   })
   @FhirInteraction('search-type')
   @Get(':type')
   async search(
     @Param('type') type: string,
     @Query() query: QueryValues,
-    @Access() access: FhirAccess | undefined,
+    @Principal() principal: TokenPrincipal | undefined,
     @Headers('prefer') prefer: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.search(type, query, access, parsePrefer(prefer)));
+    return sendFhir(reply, await this.searches.search(type, query, this.policy.forPrincipal(principal), parsePrefer(prefer)));
   }
 
-  @ApiOperation({ summary: 'Create (the server assigns id and meta; 201 with Location and ETag)' })
+  @ApiOperation({ summary: 'Search by POST (R4 http.html#search): parameters in an application/x-www-form-urlencoded body' })
+  @FhirInteraction('search-type')
+  @Post(':type/_search')
+  async searchByPost(
+    @Param('type') type: string,
+    @Query() query: QueryValues,
+    @Body() form: unknown,
+    @Req() request: FastifyRequest,
+    @Principal() principal: TokenPrincipal | undefined,
+    @Headers('prefer') prefer: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const params = this.searches.formParameters(request.headers['content-type'], query, form);
+    return sendFhir(reply, await this.searches.search(type, params, this.policy.forPrincipal(principal), parsePrefer(prefer)));
+  }
+
+  @ApiOperation({ summary: 'Create (the server assigns id and meta; 201 with Location and ETag; If-None-Exist for a conditional create)' })
   @ApiBody(RESOURCE_BODY)
   @FhirInteraction('create')
   @Post(':type')
   async create(
     @Param('type') type: string,
     @FhirResourceBody() body: unknown,
-    @Access() access: FhirAccess | undefined,
+    @Principal() principal: TokenPrincipal | undefined,
     @Headers('prefer') prefer: string | undefined,
+    @Headers('if-none-exist') ifNoneExist: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const result = await this.fhir.create(type, body, access, parsePrefer(prefer));
+    const result = await this.fhir.create(type, body, this.policy.forPrincipal(principal), parsePrefer(prefer), ifNoneExist);
     if (request.audit) request.audit.resource_id = result.resourceId ?? null;
     return sendFhir(reply, result);
+  }
+
+  @ApiOperation({ summary: 'History of a type, newest first (_since, _count)' })
+  @FhirInteraction('history-type')
+  @Get(':type/_history')
+  async historyType(
+    @Param('type') type: string,
+    @Query() query: QueryValues,
+    @Principal() principal: TokenPrincipal | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    return sendFhir(reply, await this.histories.type(type, query, this.policy.forPrincipal(principal)));
   }
 
   @ApiOperation({ summary: 'Read the current version (404 unknown, 410 deleted)' })
@@ -58,13 +98,13 @@ export class FhirController {
   async read(
     @Param('type') type: string,
     @Param('id') id: string,
-    @Access() access: FhirAccess | undefined,
+    @Principal() principal: TokenPrincipal | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.read(type, id, access));
+    return sendFhir(reply, await this.fhir.read(type, id, this.policy.forPrincipal(principal)));
   }
 
-  @ApiOperation({ summary: 'Update, or create with this id (the body id must equal the URL id)' })
+  @ApiOperation({ summary: 'Update, or create with this id (the body id must equal the URL id); If-Match for versioned update' })
   @ApiBody(RESOURCE_BODY)
   @FhirInteraction('update')
   @Put(':type/:id')
@@ -72,23 +112,60 @@ export class FhirController {
     @Param('type') type: string,
     @Param('id') id: string,
     @FhirResourceBody() body: unknown,
-    @Access() access: FhirAccess | undefined,
+    @Principal() principal: TokenPrincipal | undefined,
     @Headers('prefer') prefer: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.update(type, id, body, access, parsePrefer(prefer)));
+    return sendFhir(
+      reply,
+      await this.fhir.update(type, id, body, this.policy.forPrincipal(principal), parsePrefer(prefer), ifMatch),
+    );
   }
 
-  @ApiOperation({ summary: 'Delete (204; later reads answer 410 Gone)' })
+  @ApiOperation({ summary: 'Patch with a JSON Patch (application/json-patch+json); If-Match for versioned patch' })
+  @ApiBody({ schema: { type: 'array', example: [{ op: 'replace', path: '/gender', value: 'female' }] } })
+  @FhirInteraction('patch')
+  @Patch(':type/:id')
+  async patch(
+    @Param('type') type: string,
+    @Param('id') id: string,
+    @JsonPatchBody() body: unknown,
+    @Principal() principal: TokenPrincipal | undefined,
+    @Headers('prefer') prefer: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    return sendFhir(
+      reply,
+      await this.fhir.patch(type, id, body, this.policy.forPrincipal(principal), parsePrefer(prefer), ifMatch),
+    );
+  }
+
+  @ApiOperation({ summary: 'Delete (204; later reads answer 410 Gone); If-Match for versioned delete' })
   @FhirInteraction('delete')
   @Delete(':type/:id')
   async remove(
     @Param('type') type: string,
     @Param('id') id: string,
-    @Access() access: FhirAccess | undefined,
+    @Principal() principal: TokenPrincipal | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.delete(type, id, access));
+    return sendFhir(reply, await this.fhir.delete(type, id, this.policy.forPrincipal(principal), ifMatch));
+  }
+
+  @ApiOperation({ summary: 'History of one resource, newest first (_since, _count)' })
+  @FhirInteraction('history-instance')
+  @Get(':type/:id/_history')
+  async historyInstance(
+    @Param('type') type: string,
+    @Param('id') id: string,
+    @Query() query: QueryValues,
+    @Principal() principal: TokenPrincipal | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    return sendFhir(reply, await this.histories.instance(type, id, query, this.policy.forPrincipal(principal)));
   }
 
   @ApiOperation({ summary: 'Read one version' })
@@ -98,9 +175,9 @@ export class FhirController {
     @Param('type') type: string,
     @Param('id') id: string,
     @Param('vid') vid: string,
-    @Access() access: FhirAccess | undefined,
+    @Principal() principal: TokenPrincipal | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.vread(type, id, vid, access));
+    return sendFhir(reply, await this.fhir.vread(type, id, vid, this.policy.forPrincipal(principal)));
   }
 }

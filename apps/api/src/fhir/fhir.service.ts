@@ -1,43 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ResourceScope } from '@ccri/smart-scopes';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import type { FhirAccess } from '../scopes/fhir-access';
+import { FhirAccessPolicy } from './access/fhir-access-policy';
+import { TokenAccess, TypeGrant } from './access/token-access';
 import { fhirErrors } from './fhir-errors';
 import { FhirPreferences } from './fhir-prefer';
-import { parseResourceBody } from './fhir-resource-body';
+import { assertValidResource, checkResourceBody } from './fhir-resource-body';
 import { FHIR_ID, FhirResource, isServedType } from './fhir-resource-types';
-import { IndexExtractor } from './search/index-extractor';
-import { PatientCompartment } from './search/patient-compartment';
-import { SearchCondition } from './search/search-condition';
+import { FhirResult } from './fhir-result';
+import { fhirBaseUrl, parseQueryString } from './fhir-urls';
+import { applyPatch, JsonPatchError, parsePatch } from './patch/json-patch';
+import { ResourcePreparer } from './resource-preparer';
 import { SearchParameterRegistry } from './search/search-parameter-registry';
-import { parseSearchRequest, QueryValues, SearchRequest } from './search/search-request-parser';
-import { PreparedVersion, ResourceStore, StoredVersion } from './store/resource-store';
+import { parseSearchRequest } from './search/search-request-parser';
+import { ResourceStore, StoredVersion, WriteConflict } from './store/resource-store';
 
-/** What an interaction answers; the controller turns it into status, headers and body. */
-export interface FhirResult {
-  status: number;
-  /** JSON text, sent as is. */
-  body?: string;
-  /** For ETag and Last-Modified (R4 http.html#versioning). */
-  versionId?: number;
-  lastUpdated?: string;
-  /** Absolute URL of the version written (R4 http.html#create). */
-  location?: string;
-  /** The resource a create or update wrote, for the audit record. */
-  resourceId?: string;
+/** `W/"3"`, `"3"` or `3` → 3 (R4 http.html#concurrency); undefined without a header. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const m = /^\s*(?:W\/)?"?([1-9]\d{0,8})"?\s*$/.exec(header);
+  if (!m) throw fhirErrors.badIfMatch(header);
+  return Number(m[1]);
 }
 
-/** `<PUBLIC_URL>/fhir`, the base every absolute URL of this API starts with. */
-export function fhirBaseUrl(publicUrl: string): string {
-  return `${publicUrl}/fhir`;
+/** The store's write conflicts as FHIR errors. */
+export function conflictError(e: unknown, ifMatch: number | undefined): unknown {
+  if (!(e instanceof WriteConflict)) return e;
+  if (e.reason === 'duplicate') return fhirErrors.invalidBundle(`${e.type}/${e.id} is written more than once`);
+  return fhirErrors.versionConflict(e.type, e.id, ifMatch ?? 0, e.current);
 }
 
 /**
- * The FHIR RESTful interactions on the generic store (FHIR R4 http.html). The scope guard has already checked the
- * interaction and type; this service enforces what the guard cannot see: the patient compartment of a token with a
- * patient context and SMART v2 `?param=value` scope restrictions.
+ * The FHIR RESTful interactions on one resource or type (FHIR R4 http.html). The scope guard has already checked the
+ * interaction and type; this service checks each grant again through the token's access (which also confines the
+ * types the guard cannot see) and enforces what the guard cannot: the patient compartment and SMART v2 `?param=value`
+ * restrictions, on everything read and written.
  */
 @Injectable()
 export class FhirService {
@@ -47,55 +45,158 @@ export class FhirService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly store: ResourceStore,
     private readonly registry: SearchParameterRegistry,
-    private readonly extractor: IndexExtractor,
-    private readonly compartment: PatientCompartment,
+    private readonly policy: FhirAccessPolicy,
+    private readonly preparer: ResourcePreparer,
   ) {
     this.base = fhirBaseUrl(config.publicUrl);
   }
 
   /** R4 http.html#read: one primary-key lookup; 404 unknown, 410 deleted. */
-  async read(type: string, id: string, access?: FhirAccess): Promise<FhirResult> {
+  async read(type: string, id: string, access: TokenAccess): Promise<FhirResult> {
     this.assertServed(type);
+    const grant = access.require(type, 'r', 'read');
     if (!FHIR_ID.test(id)) throw fhirErrors.notFound(type, id);
     const current = await this.store.read(type, id);
     if (!current) throw fhirErrors.notFound(type, id);
+    if (current.deleted) {
+      // A deleted resource has no content to check; its last live version decides whether it was within reach.
+      if (!(await this.versionVisible(type, id, current.versionId - 1, grant))) throw fhirErrors.notFound(type, id);
+      throw fhirErrors.deleted(type, id);
+    }
     // Outside the token's reach answers 404 like an unknown id, so it is no existence oracle.
-    if (!(await this.visible(type, id, access))) throw fhirErrors.notFound(type, id);
-    if (current.deleted) throw fhirErrors.deleted(type, id);
-    return this.resourceResult(type, current, 200);
+    if (!(await this.policy.visible(type, id, grant))) throw fhirErrors.notFound(type, id);
+    return this.resourceResult(current, 200);
   }
 
   /** R4 http.html#vread. */
-  async vread(type: string, id: string, version: string, access?: FhirAccess): Promise<FhirResult> {
+  async vread(type: string, id: string, version: string, access: TokenAccess): Promise<FhirResult> {
     this.assertServed(type);
+    const grant = access.require(type, 'r', 'vread');
     if (!FHIR_ID.test(id) || !/^[1-9]\d{0,8}$/.test(version)) throw fhirErrors.versionNotFound(type, id, version);
     const stored = await this.store.vread(type, id, Number(version));
-    if (!stored || !(await this.visible(type, id, access))) throw fhirErrors.versionNotFound(type, id, version);
+    if (!stored) throw fhirErrors.versionNotFound(type, id, version);
+    const checked = stored.deleted ? Number(version) - 1 : Number(version);
+    if (!(await this.versionVisible(type, id, checked, grant, stored.deleted ? undefined : stored)))
+      throw fhirErrors.versionNotFound(type, id, version);
     if (stored.deleted) throw fhirErrors.deleted(type, id);
-    return this.resourceResult(type, stored, 200);
+    return this.resourceResult(stored, 200);
   }
 
-  /** R4 http.html#create: the server assigns the id and meta; a client-sent id is ignored. */
-  async create(type: string, body: unknown, access?: FhirAccess, prefer: FhirPreferences = {}): Promise<FhirResult> {
+  /**
+   * Whether one version is within the grant's reach, judged on its own content (old versions have no index rows):
+   * the patient compartment; a `?param=value` restriction is judged on the current resource.
+   */
+  private async versionVisible(
+    type: string,
+    id: string,
+    versionId: number,
+    grant: TypeGrant,
+    known?: StoredVersion,
+  ): Promise<boolean> {
+    if (!grant.patientCompartment && !this.policy.restricted(type, grant)) return true;
+    if (this.policy.restricted(type, grant) && !(await this.policy.visible(type, id, grant))) return false;
+    if (!grant.patientCompartment) return true;
+    const version = known ?? (versionId > 0 ? await this.store.vread(type, id, versionId) : null);
+    if (!version?.content) return false;
+    return this.policy.contentInCompartment(type, JSON.parse(version.content) as FhirResource, grant);
+  }
+
+  /**
+   * R4 http.html#create: the server assigns the id and meta; a client-sent id is ignored. With `If-None-Exist`
+   * (#ccreate), an existing match is answered instead (200), and several matches are 412.
+   */
+  async create(
+    type: string,
+    body: unknown,
+    access: TokenAccess,
+    prefer: FhirPreferences = {},
+    ifNoneExist?: string,
+  ): Promise<FhirResult> {
     this.assertServed(type);
-    const resource = parseResourceBody(type, body);
-    this.assertWritable(type, resource, access);
+    const grant = access.require(type, 'c', 'create');
+    const resource = checkResourceBody(type, body);
+    this.policy.assertWritable(type, resource, grant);
+    if (ifNoneExist !== undefined && ifNoneExist.trim() !== '') {
+      const existing = await this.conditionalMatch(type, ifNoneExist, access);
+      if (existing) return this.existingResult(type, existing, access, prefer);
+    }
     const id = randomUUID();
-    const { version } = await this.store.put(type, id, (v, at) => this.prepare(type, id, resource, v, at));
+    const { version } = await this.store.put(
+      type,
+      id,
+      (v, at) => this.preparer.prepare(type, id, resource, v, at),
+      { fresh: true },
+    );
     return this.writeResult(type, version, 201, prefer);
   }
 
-  /** R4 http.html#update: the body's id must equal the URL's; an unknown id is created (update as create). */
+  /**
+   * The one resource an `If-None-Exist` query matches (null: none), searched with what the token may see of the type:
+   * the condition is a search, so it needs the search permission (else it would be an existence oracle).
+   */
+  async conditionalMatch(type: string, query: string, access: TokenAccess): Promise<StoredVersion | null> {
+    const grant = access.require(type, 's', 'conditional create (If-None-Exist is a search)');
+    const request = parseSearchRequest(type, parseQueryString(query.replace(/^\?/, '')), this.registry, {
+      strict: true,
+      fhirBase: this.base,
+      cross: (t) => {
+        const g = access.require(t, 's', 'search');
+        return this.policy.conditions(t, g);
+      },
+    });
+    if (request.conditions.length === 0) throw fhirErrors.invalidSearch('If-None-Exist names no search parameter');
+    const page = await this.store.search(type, [...request.conditions, ...this.policy.conditions(type, grant)], {
+      count: 2,
+      offset: 0,
+      total: true,
+    });
+    if ((page.total ?? 0) > 1) throw fhirErrors.multipleMatches(type, page.total!);
+    const match = page.entries[0];
+    return match ? this.store.read(type, match.id) : null;
+  }
+
+  /** The answer to a conditional create that found its match: 200, the resource only if the token may read it. */
+  existingResult(type: string, existing: StoredVersion, access: TokenAccess, prefer: FhirPreferences): FhirResult {
+    const result = this.writeResult(type, existing, 200, prefer);
+    if (!access.grant(type, 'r') && prefer.return !== 'OperationOutcome') delete result.body;
+    return result;
+  }
+
+  /**
+   * R4 http.html#update: the body's id must equal the URL's; an unknown id is created (update as create). With
+   * `If-Match`, the update applies only to that version (412 otherwise), checked under the row lock.
+   */
   async update(
     type: string,
     id: string,
     body: unknown,
-    access?: FhirAccess,
+    access: TokenAccess,
     prefer: FhirPreferences = {},
+    ifMatchHeader?: string,
   ): Promise<FhirResult> {
     this.assertServed(type);
-    const resource = parseResourceBody(type, body);
+    const grant = access.require(type, 'u', 'update');
+    const ifMatch = parseIfMatch(ifMatchHeader);
+    const resource = this.checkUpdateBody(type, id, body);
+    this.policy.assertWritable(type, resource, grant);
+    await this.assertReplaceable(type, id, grant);
+    try {
+      const { version, created } = await this.store.put(
+        type,
+        id,
+        (v, at) => this.preparer.prepare(type, id, resource, v, at),
+        { ifMatch },
+      );
+      return this.writeResult(type, version, created ? 201 : 200, prefer);
+    } catch (e) {
+      throw conflictError(e, ifMatch);
+    }
+  }
+
+  /** The body of an update: a valid resource of the URL's type carrying the URL's id. */
+  checkUpdateBody(type: string, id: string, body: unknown): FhirResource {
     if (!FHIR_ID.test(id)) throw fhirErrors.invalidResource(`"${id}" is not a valid resource id`);
+    const resource = checkResourceBody(type, body);
     if (resource.id === undefined)
       throw fhirErrors.invalidResource('The resource must carry the id of the URL', `${type}.id`);
     if (resource.id !== id)
@@ -103,124 +204,97 @@ export class FhirService {
         `The resource id "${resource.id}" does not match the URL id "${id}"`,
         `${type}.id`,
       );
-    this.assertWritable(type, resource, access);
-    if (!(await this.visible(type, id, access))) {
-      const current = await this.store.read(type, id);
-      if (current && !current.deleted) throw fhirErrors.outsideCompartment(type);
+    return resource;
+  }
+
+  /** An existing live resource may be replaced only when it is within the token's reach. */
+  async assertReplaceable(type: string, id: string, grant: TypeGrant): Promise<void> {
+    if (!grant.patientCompartment && !this.policy.restricted(type, grant)) return;
+    if (await this.policy.visible(type, id, grant)) return;
+    const current = await this.store.read(type, id);
+    if (current && !current.deleted) throw fhirErrors.outsideCompartment(type);
+  }
+
+  /**
+   * R4 http.html#patch with JSON Patch (RFC 6902): applied to the current version inside the write transaction, so no
+   * concurrent update is lost; the result must still be a valid resource with the same type and id.
+   */
+  async patch(
+    type: string,
+    id: string,
+    body: unknown,
+    access: TokenAccess,
+    prefer: FhirPreferences = {},
+    ifMatchHeader?: string,
+  ): Promise<FhirResult> {
+    this.assertServed(type);
+    const grant = access.require(type, 'u', 'patch');
+    const ifMatch = parseIfMatch(ifMatchHeader);
+    if (!FHIR_ID.test(id)) throw fhirErrors.notFound(type, id);
+    let operations;
+    try {
+      operations = parsePatch(body);
+    } catch (e) {
+      throw fhirErrors.invalidPatch((e as Error).message);
     }
-    const { version, created } = await this.store.put(type, id, (v, at) => this.prepare(type, id, resource, v, at));
-    return this.writeResult(type, version, created ? 201 : 200, prefer);
+    if (!(await this.policy.visible(type, id, grant))) throw fhirErrors.notFound(type, id);
+    try {
+      const { version } = await this.store.put(
+        type,
+        id,
+        (v, at, current) => {
+          if (!current) throw fhirErrors.notFound(type, id);
+          if (current.deleted) throw fhirErrors.deleted(type, id);
+          let patched: unknown;
+          try {
+            patched = applyPatch(JSON.parse(current.content!), operations);
+          } catch (e) {
+            if (e instanceof JsonPatchError) throw fhirErrors.invalidPatch(e.message, 422);
+            throw e;
+          }
+          const resource = patched as FhirResource;
+          if (typeof patched !== 'object' || patched === null || resource.resourceType !== type || resource.id !== id)
+            throw fhirErrors.invalidPatch('A patch may not change the resourceType or id', 422);
+          assertValidResource(type, resource);
+          this.policy.assertWritable(type, resource, grant);
+          return this.preparer.prepare(type, id, resource, v, at);
+        },
+        { ifMatch },
+      );
+      return this.writeResult(type, version, 200, prefer);
+    } catch (e) {
+      throw conflictError(e, ifMatch);
+    }
   }
 
   /** R4 http.html#delete: 204, and later reads answer 410. Deleting a deleted resource is a no-op. */
-  async delete(type: string, id: string, access?: FhirAccess): Promise<FhirResult> {
+  async delete(type: string, id: string, access: TokenAccess, ifMatchHeader?: string): Promise<FhirResult> {
     this.assertServed(type);
+    const grant = access.require(type, 'd', 'delete');
+    const ifMatch = parseIfMatch(ifMatchHeader);
     if (!FHIR_ID.test(id)) throw fhirErrors.notFound(type, id);
-    if (!(await this.visible(type, id, access))) throw fhirErrors.notFound(type, id);
-    const deleted = await this.store.delete(type, id);
-    if (!deleted) throw fhirErrors.notFound(type, id);
-    return { status: 204, versionId: deleted.versionId, lastUpdated: deleted.lastUpdated };
-  }
-
-  /** R4 search.html: a searchset Bundle of one page, with total and self/next/previous links. */
-  async search(
-    type: string,
-    query: QueryValues,
-    access?: FhirAccess,
-    prefer: FhirPreferences = {},
-  ): Promise<FhirResult> {
-    this.assertServed(type);
-    const request = parseSearchRequest(type, query, this.registry, {
-      strict: prefer.handling === 'strict',
-      fhirBase: this.base,
-    });
-    const conditions = [...request.conditions, ...this.accessConditions(type, access)];
-    const page = await this.store.search(type, conditions, { count: request.count, offset: request.offset });
-    return { status: 200, body: this.searchBundle(type, request, page.total, page.entries) };
+    const current = await this.store.read(type, id);
+    if (!current) throw fhirErrors.notFound(type, id);
+    if (!current.deleted && !(await this.policy.visible(type, id, grant))) throw fhirErrors.notFound(type, id);
+    try {
+      const deleted = await this.store.delete(type, id, ifMatch);
+      if (!deleted) throw fhirErrors.notFound(type, id);
+      return { status: 204, versionId: deleted.versionId, lastUpdated: deleted.lastUpdated };
+    } catch (e) {
+      throw conflictError(e, ifMatch);
+    }
   }
 
   /** Whether any live resource of the type exists (the demo seeder's "is the store empty?"). */
   async isEmpty(type: string): Promise<boolean> {
-    return (await this.store.search(type, [], { count: 0, offset: 0 })).total === 0;
+    return (await this.store.search(type, [], { count: 0, offset: 0, total: true })).total === 0;
   }
 
   private assertServed(type: string): void {
     if (!isServedType(type)) throw fhirErrors.unsupportedType(type);
   }
 
-  /** The conditions the token adds to every search: its patient compartment and its scope restrictions. */
-  private accessConditions(type: string, access: FhirAccess | undefined): SearchCondition[] {
-    const out: SearchCondition[] = [];
-    const patient = access?.patientCompartment;
-    if (patient) {
-      const c = this.compartment.condition(type, patient);
-      if (c) out.push(c);
-    }
-    const restriction = this.scopeRestriction(type, access);
-    if (restriction) out.push(restriction);
-    return out;
-  }
-
-  /**
-   * SMART v2 `?param=value` restrictions (SMART App Launch 2.x §Finer-grained resource constraints): with every
-   * granting scope restricted, a resource must meet one scope's query. A query this server cannot evaluate grants
-   * nothing.
-   */
-  private scopeRestriction(type: string, access: FhirAccess | undefined): SearchCondition | null {
-    const scopes: readonly ResourceScope[] = access?.matched ?? [];
-    if (scopes.length === 0 || scopes.some((s) => s.query.length === 0)) return null;
-    return {
-      kind: 'or',
-      items: scopes.map((s): SearchCondition => {
-        const query: Record<string, string[]> = {};
-        for (const [k, v] of s.query) (query[k] ??= []).push(v);
-        try {
-          const parsed = parseSearchRequest(type, query, this.registry, { strict: true, fhirBase: this.base });
-          return { kind: 'and', items: parsed.conditions };
-        } catch {
-          return { kind: 'none' };
-        }
-      }),
-    };
-  }
-
-  /** Whether the stored resource is within the token's reach (compartment and scope restrictions). */
-  private async visible(type: string, id: string, access: FhirAccess | undefined): Promise<boolean> {
-    const patient = access?.patientCompartment;
-    if (!patient && !this.scopeRestriction(type, access)) return true;
-    if (type === 'Patient' && id === patient && !this.scopeRestriction(type, access)) return true;
-    const conditions = this.accessConditions(type, access);
-    return conditions.length === 0 || this.store.matches(type, id, { kind: 'and', items: conditions });
-  }
-
-  /** What a write must satisfy before anything is stored. */
-  private assertWritable(type: string, resource: FhirResource, access: FhirAccess | undefined): void {
-    const patient = access?.patientCompartment;
-    if (patient && !this.compartment.contains(type, resource, patient, this.extractor))
-      throw fhirErrors.outsideCompartment(type);
-    // Checking new content against arbitrary restriction queries is not supported yet: refuse rather than ignore them.
-    if (this.scopeRestriction(type, access)) throw fhirErrors.restrictedWrite(type);
-  }
-
-  /** The stored form of a version: server-assigned id and meta, then the client's content unchanged. */
-  private prepare(
-    type: string,
-    id: string,
-    resource: FhirResource,
-    versionId: number,
-    lastUpdated: string,
-  ): PreparedVersion {
-    const { resourceType, id: _ignored, meta, ...rest } = resource;
-    const stored: FhirResource = {
-      resourceType,
-      id,
-      meta: { ...(meta ?? {}), versionId: String(versionId), lastUpdated },
-      ...rest,
-    };
-    return { content: JSON.stringify(stored), rows: this.extractor.extract(type, stored) };
-  }
-
-  private resourceResult(type: string, v: StoredVersion, status: number): FhirResult {
+  private resourceResult(v: StoredVersion, status: number): FhirResult {
     return {
       status,
       body: v.content ?? undefined,
@@ -230,12 +304,13 @@ export class FhirService {
     };
   }
 
-  private writeResult(type: string, v: StoredVersion, status: number, prefer: FhirPreferences): FhirResult {
-    const result = this.resourceResult(type, v, status);
+  /** The answer to a write, shaped by `Prefer: return=` (R4 http.html#ops). */
+  writeResult(type: string, v: StoredVersion, status: number, prefer: FhirPreferences): FhirResult {
+    const result = this.resourceResult(v, status);
     result.location = `${this.base}/${type}/${v.id}/_history/${v.versionId}`;
     if (prefer.return === 'minimal') delete result.body;
     if (prefer.return === 'OperationOutcome') {
-      const what = status === 201 ? 'created' : 'updated';
+      const what = status === 201 ? 'created' : status === 200 && v.versionId === 1 ? 'found' : 'updated';
       result.body = JSON.stringify({
         resourceType: 'OperationOutcome',
         issue: [
@@ -249,42 +324,4 @@ export class FhirService {
     }
     return result;
   }
-
-  private searchBundle(
-    type: string,
-    request: SearchRequest,
-    total: number,
-    entries: { id: string; content: string }[],
-  ): string {
-    const url = (offset: number) => {
-      const params = [...request.applied, ['_count', String(request.count)]];
-      if (offset > 0) params.push(['_offset', String(offset)]);
-      return `${this.base}/${type}?` + params.map(([k, v]) => `${encodeQueryPart(k)}=${encodeQueryPart(v)}`).join('&');
-    };
-    const link = [{ relation: 'self', url: url(request.offset) }];
-    if (request.count > 0 && request.offset + request.count < total)
-      link.push({ relation: 'next', url: url(request.offset + request.count) });
-    if (request.offset > 0)
-      link.push({ relation: 'previous', url: url(Math.max(0, request.offset - Math.max(request.count, 1))) });
-    const head = JSON.stringify({
-      resourceType: 'Bundle',
-      id: randomUUID(),
-      meta: { lastUpdated: new Date().toISOString() },
-      type: 'searchset',
-      total,
-      link,
-    });
-    if (entries.length === 0) return head;
-    // The stored JSON is spliced in as is: no parse and re-serialise per entry.
-    const items = entries.map(
-      (e) =>
-        `{"fullUrl":${JSON.stringify(`${this.base}/${type}/${e.id}`)},"resource":${e.content},"search":{"mode":"match"}}`,
-    );
-    return `${head.slice(0, -1)},"entry":[${items.join(',')}]}`;
-  }
-}
-
-/** Percent-encodes a query key or value, leaving the characters FHIR search syntax uses readable. */
-function encodeQueryPart(s: string): string {
-  return encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%7C/gi, '|').replace(/%2C/gi, ',').replace(/%2F/gi, '/');
 }

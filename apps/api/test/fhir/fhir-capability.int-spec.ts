@@ -63,11 +63,14 @@ describe.each(databases())('FHIR CapabilityStatement on %s', (db) => {
 
   it('lists exactly the served types, each with its interactions', () => {
     const resources = statement.rest[0].resource;
-    expect(resources.map((r) => r.type)).toEqual([...SERVED_RESOURCE_TYPES]);
-    for (const r of resources) {
+    expect(resources.map((r) => r.type)).toEqual([...SERVED_RESOURCE_TYPES, 'AuditEvent'].sort());
+    for (const r of resources.filter((x) => x.type !== 'AuditEvent')) {
       expect(r.interaction.map((i) => i.code).sort()).toEqual([
         'create',
         'delete',
+        'history-instance',
+        'history-type',
+        'patch',
         'read',
         'search-type',
         'update',
@@ -101,7 +104,15 @@ describe.each(databases())('FHIR CapabilityStatement on %s', (db) => {
   it('advertises only parameters that work: each one is accepted in strict mode', async () => {
     const { tokenFor } = await import('../support/test-app');
     const auth = `Bearer ${await tokenFor(t, 'system/*.read')}`;
-    const sample: Record<string, string> = { token: 'x', string: 'x', date: '2020', reference: 'Patient/x' };
+    const sample: Record<string, string> = {
+      token: 'x',
+      string: 'x',
+      date: '2020',
+      reference: 'Patient/x',
+      number: 'gt1.5',
+      quantity: '5.4|http://unitsofmeasure.org|mg',
+      uri: 'http://example.org/x',
+    };
     for (const r of statement.rest[0].resource) {
       for (const p of r.searchParam) {
         await t.http

@@ -8,8 +8,27 @@ export const RESTFUL_SECURITY_SERVICE = 'http://terminology.hl7.org/CodeSystem/r
 /** Sub-extensions of oauth-uris, in the order they are listed; each appears only when the endpoint is served. */
 const OAUTH_URI_KEYS = ['token', 'register', 'revoke', 'introspect', 'manage', 'authorize'] as const;
 
-/** The instance interactions and the type interactions every served type supports (R4 valueset-type-restful-interaction). */
-export const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'delete', 'create', 'search-type'] as const;
+/** The interactions every stored type supports (R4 valueset-type-restful-interaction). */
+export const TYPE_INTERACTIONS = [
+  'read',
+  'vread',
+  'update',
+  'patch',
+  'delete',
+  'history-instance',
+  'history-type',
+  'create',
+  'search-type',
+] as const;
+
+/** Interactions on the base (R4 valueset-system-restful-interaction). */
+export const SYSTEM_INTERACTIONS = ['transaction', 'batch', 'history-system'] as const;
+
+/** A type served read-only from elsewhere than the store (AuditEvent from the audit trail). */
+export interface ReadOnlyType {
+  type: string;
+  searchParam: { name: string; type: string; definition?: string; documentation?: string }[];
+}
 
 export interface CapabilityInput {
   fhirBase: string;
@@ -17,6 +36,7 @@ export interface CapabilityInput {
   registry: SearchParameterRegistry;
   endpoints: OAuthEndpoints;
   date: string;
+  readOnly?: readonly ReadOnlyType[];
 }
 
 /**
@@ -27,6 +47,45 @@ export function buildCapabilityStatement(input: CapabilityInput): Record<string,
   const oauthUris = OAUTH_URI_KEYS.filter((k) => input.endpoints[k]).map((k) => ({
     url: k,
     valueUri: input.endpoints[k],
+  }));
+  const references = (type: string) =>
+    [...input.registry.forType(type).values()].filter((p) => p.type === 'reference').map((p) => p.code).sort();
+  const revIncludes = new Map<string, string[]>();
+  for (const source of input.types) {
+    for (const p of input.registry.forType(source).values()) {
+      if (p.type !== 'reference') continue;
+      for (const target of p.targets.length ? p.targets : input.types) {
+        const list = revIncludes.get(target) ?? [];
+        list.push(`${source}:${p.code}`);
+        revIncludes.set(target, list);
+      }
+    }
+  }
+  const stored = input.types.map((type) => ({
+    type,
+    profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    interaction: TYPE_INTERACTIONS.map((code) => ({ code })),
+    versioning: 'versioned-update',
+    readHistory: true,
+    updateCreate: true,
+    conditionalCreate: true,
+    conditionalRead: 'not-supported',
+    conditionalUpdate: false,
+    conditionalDelete: 'not-supported',
+    searchInclude: references(type).map((code) => `${type}:${code}`),
+    searchRevInclude: (revIncludes.get(type) ?? []).sort(),
+    searchParam: [...input.registry.forType(type).values()]
+      .sort((a, b) => a.code.localeCompare(b.code))
+      .map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+  }));
+  const readOnly = (input.readOnly ?? []).map((r) => ({
+    type: r.type,
+    profile: `http://hl7.org/fhir/StructureDefinition/${r.type}`,
+    interaction: [{ code: 'read' }, { code: 'search-type' }],
+    versioning: 'no-version',
+    readHistory: false,
+    updateCreate: false,
+    searchParam: r.searchParam,
   }));
   return {
     resourceType: 'CapabilityStatement',
@@ -41,10 +100,12 @@ export function buildCapabilityStatement(input: CapabilityInput): Record<string,
     },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/json-patch+json'],
     rest: [
       {
         mode: 'server',
         security: {
+          cors: true,
           extension: [{ url: SMART_OAUTH_URIS, extension: oauthUris }],
           service: [
             {
@@ -54,17 +115,8 @@ export function buildCapabilityStatement(input: CapabilityInput): Record<string,
           ],
           description: 'Bearer access tokens from the token endpoint (client_credentials); SMART v1 and v2 scopes',
         },
-        resource: input.types.map((type) => ({
-          type,
-          profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
-          interaction: TYPE_INTERACTIONS.map((code) => ({ code })),
-          versioning: 'versioned',
-          readHistory: true,
-          updateCreate: true,
-          searchParam: [...input.registry.forType(type).values()]
-            .sort((a, b) => a.code.localeCompare(b.code))
-            .map((p) => ({ name: p.code, definition: p.url, type: p.type })),
-        })),
+        resource: [...stored, ...readOnly].sort((a, b) => a.type.localeCompare(b.type)),
+        interaction: SYSTEM_INTERACTIONS.map((code) => ({ code })),
       },
     ],
   };

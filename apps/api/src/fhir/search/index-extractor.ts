@@ -31,13 +31,47 @@ export interface ReferenceRow {
   targetId: string;
 }
 
+/** Number and quantity search values (R4 search.html#number, #quantity): a point or a Range, with its unit. */
+export interface QuantityRow {
+  param: string;
+  /** '' for plain numbers and quantities without a system. */
+  system: string;
+  /** The unit code (or, without one, the human unit); '' for plain numbers. */
+  code: string;
+  low: number;
+  high: number;
+}
+
+/** URI search values (R4 search.html#uri). */
+export interface UriRow {
+  param: string;
+  uri: string;
+}
+
 /** Everything search needs to know about one resource version, by index table. */
 export interface IndexRows {
   token: TokenRow[];
   string: StringRow[];
   date: DateRow[];
   reference: ReferenceRow[];
+  quantity: QuantityRow[];
+  uri: UriRow[];
 }
+
+export const INDEX_TABLE_KEYS = ['token', 'string', 'date', 'reference', 'quantity', 'uri'] as const;
+export type IndexTableKey = (typeof INDEX_TABLE_KEYS)[number];
+
+/** The string-index parameter holding the display texts of a token parameter, for `:text` (R4 search.html#modifiers). */
+export function tokenTextParam(code: string): string {
+  return `${code}:text`;
+}
+
+/** Bounds standing in for an open end of a Range: finite, so every engine stores them in a DOUBLE. */
+export const MIN_NUMBER = -1e300;
+export const MAX_NUMBER = 1e300;
+
+/** ISO 4217, the system of Money currencies (R4 datatypes.html#Money). */
+const ISO_4217 = 'urn:iso:std:iso:4217';
 
 const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
@@ -79,6 +113,79 @@ const PRIMITIVE_TOKEN_TYPES = new Set([
   'unsignedInt',
 ]);
 const DATE_TYPES = new Set(['date', 'dateTime', 'instant']);
+const QUANTITY_TYPES = new Set(['Quantity', 'Age', 'Duration', 'Distance', 'Count', 'SimpleQuantity', 'MoneyQuantity']);
+const URI_TYPES = new Set(['uri', 'url', 'canonical', 'oid', 'uuid', 'string', 'id']);
+
+const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** The display texts a coded value offers to `:text` (R4 search.html#token: CodeableConcept.text, Coding.display). */
+function tokenTextsOf(v: FhirValue): string[] {
+  const { type, value } = v;
+  if (!isObject(value)) return [];
+  switch (type) {
+    case 'Coding':
+      return strings([value.display]);
+    case 'CodeableConcept':
+      return [
+        ...strings([value.text]),
+        ...(Array.isArray(value.coding) ? value.coding : []).filter(isObject).flatMap((c) => strings([c.display])),
+      ];
+    case 'Identifier':
+      return isObject(value.type) ? strings([value.type.text]) : [];
+    default:
+      return [];
+  }
+}
+
+/** The (system, code, low, high) a number or quantity value offers (R4 search.html#number, #quantity). */
+function quantitiesOf(v: FhirValue): QuantityRow[] {
+  const { type, value } = v;
+  const row = (system: string, code: string, low: number, high: number): QuantityRow => ({
+    param: '',
+    system,
+    code,
+    low,
+    high,
+  });
+  const n = finite(value);
+  if (n !== undefined) return [row('', '', n, n)];
+  if (!isObject(value)) return [];
+  const units = (q: Json): { system: string; code: string }[] => {
+    const system = str(q.system) ?? '';
+    const code = str(q.code);
+    const unit = str(q.unit);
+    const out = [{ system, code: code ?? unit ?? '' }];
+    // A unit written for humans next to a coded one is searchable too (`5.4||mg`).
+    if (code && unit && unit !== code) out.push({ system: '', code: unit });
+    return out;
+  };
+  if (QUANTITY_TYPES.has(type)) {
+    const q = finite(value.value);
+    return q === undefined ? [] : units(value).map((u) => row(u.system, u.code, q, q));
+  }
+  if (type === 'Money') {
+    const q = finite(value.value);
+    const currency = str(value.currency);
+    return q === undefined ? [] : [row(currency ? ISO_4217 : '', currency ?? '', q, q)];
+  }
+  if (type === 'Range') {
+    const low = isObject(value.low) ? value.low : undefined;
+    const high = isObject(value.high) ? value.high : undefined;
+    const lo = low ? finite(low.value) : undefined;
+    const hi = high ? finite(high.value) : undefined;
+    if (lo === undefined && hi === undefined) return [];
+    return units(low ?? high ?? {}).map((u) => row(u.system, u.code, lo ?? MIN_NUMBER, hi ?? MAX_NUMBER));
+  }
+  return [];
+}
+
+/** The URIs a value offers (R4 search.html#uri); a canonical with `|version` also without it. */
+function urisOf(v: FhirValue): string[] {
+  const { type, value } = v;
+  if (typeof value !== 'string' || value === '' || !URI_TYPES.has(type)) return [];
+  const bar = value.indexOf('|');
+  return type === 'canonical' && bar > 0 ? [value, value.slice(0, bar)] : [value];
+}
 
 /** The (system, code) pairs a value offers to a token search (R4 search.html#token, "mapping to data types"). */
 function tokensOf(v: FhirValue): { system: string; code: string }[] {
@@ -172,7 +279,7 @@ export class IndexExtractor {
   ) {}
 
   extract(type: string, resource: object): IndexRows {
-    const rows: IndexRows = { token: [], string: [], date: [], reference: [] };
+    const rows: IndexRows = { token: [], string: [], date: [], reference: [], quantity: [], uri: [] };
     const seen = new Set<string>();
     const add = <K extends keyof IndexRows>(table: K, row: IndexRows[K][number], key: string) => {
       const k = `${table}\u0000${key}`;
@@ -211,6 +318,17 @@ export class IndexExtractor {
     return target;
   }
 
+  private addString(
+    param: string,
+    text: string,
+    add: <K extends keyof IndexRows>(table: K, row: IndexRows[K][number], key: string) => void,
+  ): void {
+    const value = truncateForIndex(normalizeSearchString(text));
+    if (!value) return;
+    const exact = truncateForIndex(text);
+    add('string', { param, value, exact }, `${param}\u0000${value}\u0000${exact}`);
+  }
+
   private addValue(
     param: SearchParam,
     resolveType: string | undefined,
@@ -226,13 +344,28 @@ export class IndexExtractor {
           const value = truncateForIndex(t.code);
           add('token', { param: code, system, code: value }, `${code}\u0000${system}\u0000${value}`);
         }
+        for (const text of tokenTextsOf(v)) this.addString(tokenTextParam(code), text, add);
         return;
       case 'string':
-        for (const s of stringsOf(v)) {
-          const value = truncateForIndex(normalizeSearchString(s));
-          if (!value) continue;
-          const exact = truncateForIndex(s);
-          add('string', { param: code, value, exact }, `${code}\u0000${value}\u0000${exact}`);
+        for (const s of stringsOf(v)) this.addString(code, s, add);
+        return;
+      case 'number':
+      case 'quantity':
+        for (const q of quantitiesOf(v)) {
+          // A number parameter compares values only: units play no part (R4 search.html#number).
+          const system = param.type === 'number' ? '' : truncateForIndex(q.system);
+          const unit = param.type === 'number' ? '' : truncateForIndex(q.code);
+          add(
+            'quantity',
+            { param: code, system, code: unit, low: q.low, high: q.high },
+            `${code}\u0000${system}\u0000${unit}\u0000${q.low}\u0000${q.high}`,
+          );
+        }
+        return;
+      case 'uri':
+        for (const u of urisOf(v)) {
+          const uri = truncateForIndex(u);
+          add('uri', { param: code, uri }, `${code}\u0000${uri}`);
         }
         return;
       case 'date':

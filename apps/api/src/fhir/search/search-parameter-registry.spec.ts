@@ -57,13 +57,16 @@ describe('SearchParameterRegistry', () => {
 
   it('leaves out types the index cannot hold and parameters it cannot honour', () => {
     expect(registry.get('Patient', 'phonetic')).toBeUndefined();
-    expect(registry.get('Patient', '_profile')).toBeUndefined(); // uri: later
-    expect(registry.get('Condition', 'onset-age')).toBeUndefined(); // quantity: later
     expect(registry.get('Patient', '_content')).toBeUndefined();
+    expect(registry.get('Observation', 'code-value-quantity')).toBeUndefined(); // composite
+    expect(registry.get('Patient', '_profile')?.type).toBe('uri');
+    expect(registry.get('Condition', 'onset-age')?.type).toBe('quantity');
+    expect(registry.get('RiskAssessment', 'probability')?.type).toBe('number');
   });
 
   it('has no parameters for a type it does not serve', () => {
-    expect(registry.forType('Observation').size).toBe(0);
+    expect(registry.forType('AuditEvent').size).toBe(0);
+    expect(registry.forType('Nonsense').size).toBe(0);
   });
 
   it('evaluates a compiled expression with the FHIR type of each value', () => {

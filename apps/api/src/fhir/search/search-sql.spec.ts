@@ -37,13 +37,13 @@ describe('search SQL', () => {
     const walk = searchSql('Patient', [gender, family], 'sqlite', { count: 20, offset: 0 });
     expect(walk.page.sql).toContain('INDEXED BY idx_fhir_resources_page');
     expect(walk.page.sql.match(/r\.id IN \(SELECT/g)).toHaveLength(2);
-    expect(walk.page.sql).toMatch(/ORDER BY r\.last_updated, r\.id LIMIT \? OFFSET \?$/);
+    expect(walk.page.sql).toMatch(/ORDER BY r\.last_updated ASC, r\.id ASC LIMIT \? OFFSET \?$/);
     const driven = searchSql('Patient', [gender, family], 'mysql', { count: 20, offset: 40 }, family);
     expect(driven.page.sql).toContain('STRAIGHT_JOIN fhir_resources r');
     expect(driven.page.sql).toContain(
-      'EXISTS (SELECT 1 FROM fhir_token_index i WHERE i.resource_type = ? AND i.resource_id = r.id',
+      'EXISTS (SELECT 1 FROM fhir_token_index i WHERE i.resource_id = r.id AND i.resource_type = ? AND i.param = ?',
     );
-    expect(driven.page.params.slice(-2)).toEqual([20, 40]);
+    expect(driven.page.params.slice(-2)).toEqual([21, 40]);
     expect(driven.count.sql).toMatch(/^SELECT COUNT\(\*\) AS total FROM \(SELECT DISTINCT/);
   });
 

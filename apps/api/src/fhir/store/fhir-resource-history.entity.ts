@@ -1,8 +1,13 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CONTENT_COLUMN_TYPE, FHIR_TABLES, ID_LENGTH, INSTANT_LENGTH } from './fhir-tables';
 
-/** Every version of every resource, deletions included (FHIR R4 http.html#history, #vread). */
+/**
+ * Every version of every resource, deletions included (FHIR R4 http.html#history, #vread). History pages walk the
+ * time indexes newest first: system history by (last_updated), type history by (resource_type, last_updated).
+ */
 @Entity(FHIR_TABLES.history)
+@Index('idx_fhir_history_time', ['lastUpdated', 'resourceType', 'id', 'versionId'])
+@Index('idx_fhir_history_type_time', ['resourceType', 'lastUpdated', 'id', 'versionId'])
 export class FhirResourceHistoryEntity {
   @PrimaryColumn({ name: 'resource_type', type: 'varchar', length: ID_LENGTH })
   resourceType!: string;

@@ -6,6 +6,8 @@ export const FHIR_TABLES = {
   string: 'fhir_string_index',
   date: 'fhir_date_index',
   reference: 'fhir_reference_index',
+  quantity: 'fhir_quantity_index',
+  uri: 'fhir_uri_index',
 } as const;
 
 /** The resource table's (resource_type, deleted, last_updated, id) index: search pages walk it in order. */

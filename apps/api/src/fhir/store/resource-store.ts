@@ -1,6 +1,6 @@
-import type { IndexRows } from '../search/index-extractor';
+import { INDEX_TABLE_KEYS, IndexRows, IndexTableKey } from '../search/index-extractor';
 import type { SearchCondition } from '../search/search-condition';
-import type { SqlDialect } from '../search/search-sql';
+import type { PageRequest, SqlDialect } from '../search/search-sql';
 import { FHIR_TABLES } from './fhir-tables';
 
 /** One version of a resource as stored. `content` is the JSON text served for it (null for a deletion). */
@@ -12,155 +12,199 @@ export interface StoredVersion {
   content: string | null;
 }
 
+/** A version in a history: its type too, for system-level history. */
+export interface HistoryVersion extends StoredVersion {
+  type: string;
+}
+
 /** What the service hands the store for a new version: the final JSON and its index rows. */
 export interface PreparedVersion {
   content: string;
   rows: IndexRows;
 }
 
-/** Builds the new version once the store knows its number and time (inside the write transaction). */
-export type VersionBuilder = (versionId: number, lastUpdated: string) => PreparedVersion;
+/**
+ * Builds the new version once the store knows its number and time and the current version (inside the write
+ * transaction, so a patch applies to exactly the version it replaces). May throw to abort the whole write.
+ */
+export type VersionBuilder = (versionId: number, lastUpdated: string, current: StoredVersion | null) => PreparedVersion;
 
-export interface SearchPage {
-  total: number;
-  entries: { id: string; content: string }[];
+/** One resource write in a transaction. */
+export interface WriteRequest {
+  type: string;
+  id: string;
+  op: 'put' | 'delete';
+  /** For `put`. */
+  build?: VersionBuilder;
+  /** `If-Match`: the version the client read; any other current version fails with 412 (R4 http.html#concurrency). */
+  ifMatch?: number;
+  /** The id was generated for this write, so no current row is looked up. */
+  fresh?: boolean;
 }
 
-/** The current row of a resource as the write transaction sees it. */
-export interface CurrentRow {
-  versionId: number;
-  deleted: boolean;
-}
-
-/** A write step: plain SQL, or rows for one table (each engine batches them its own way). */
-export type WriteOp =
-  | { kind: 'sql'; sql: string; params: unknown[] }
-  | { kind: 'rows'; table: string; columns: readonly string[]; rows: unknown[][] };
-
-export interface WritePlan {
-  ops: WriteOp[];
-  result: StoredVersion | null;
+export interface WriteOutcome {
+  /** The version written, the current deleted version for a repeated delete, null for a delete of an unknown id. */
+  version: StoredVersion | null;
   created: boolean;
 }
 
-const INDEX_COLUMNS = {
+export interface SearchEntry {
+  id: string;
+  content: string;
+  /** The entry's order keys, for a paging cursor. */
+  key: unknown[];
+}
+
+export interface SearchPage {
+  /** Present when asked for. */
+  total?: number;
+  entries: SearchEntry[];
+  /** Whether more entries follow in the direction read. */
+  more: boolean;
+}
+
+export interface SearchQuery extends PageRequest {
+  /** Count the matches too (`total`). */
+  total: boolean;
+}
+
+/** The position of a history entry, for paging newest first. */
+export interface HistoryKey {
+  lastUpdated: string;
+  type: string;
+  id: string;
+  versionId: number;
+}
+
+export interface HistoryQuery {
+  type?: string;
+  id?: string;
+  /** System history: only these types (undefined: all). */
+  types?: readonly string[];
+  /** `_since`: versions at or after this instant. */
+  since?: string;
+  count: number;
+  /** Continue after this entry. */
+  after?: HistoryKey;
+}
+
+/** An error the store raises for a write precondition; the service maps it to its domain error. */
+export class WriteConflict extends Error {
+  constructor(
+    readonly reason: 'version_mismatch' | 'not_found' | 'duplicate',
+    readonly type: string,
+    readonly id: string,
+    readonly current?: number,
+  ) {
+    super(`${reason} on ${type}/${id}`);
+  }
+}
+
+export const INDEX_COLUMNS: Record<IndexTableKey, readonly string[]> = {
   token: ['resource_type', 'resource_id', 'param', 'token_system', 'token_code'],
   string: ['resource_type', 'resource_id', 'param', 'value_normalized', 'value_exact'],
   date: ['resource_type', 'resource_id', 'param', 'range_low', 'range_high'],
   reference: ['resource_type', 'resource_id', 'param', 'target_type', 'target_id'],
-} as const;
-const INDEX_TABLES = ['token', 'string', 'date', 'reference'] as const;
-const HISTORY_COLUMNS = ['resource_type', 'id', 'version_id', 'last_updated', 'deleted', 'content'] as const;
+  quantity: ['resource_type', 'resource_id', 'param', 'unit_system', 'unit_code', 'range_low', 'range_high'],
+  uri: ['resource_type', 'resource_id', 'param', 'uri'],
+};
+export const RESOURCE_COLUMNS = ['resource_type', 'id', 'version_id', 'last_updated', 'deleted', 'content'] as const;
+export const HISTORY_COLUMNS = RESOURCE_COLUMNS;
 
-export const SELECT_CURRENT = `SELECT version_id, last_updated, deleted, content FROM ${FHIR_TABLES.resource} WHERE resource_type = ? AND id = ?`;
-export const SELECT_VERSION = `SELECT version_id, last_updated, deleted, content FROM ${FHIR_TABLES.history} WHERE resource_type = ? AND id = ? AND version_id = ?`;
+const CURRENT_COLUMNS = 'id, version_id, last_updated, deleted, content';
+export const SELECT_CURRENT = `SELECT ${CURRENT_COLUMNS} FROM ${FHIR_TABLES.resource} WHERE resource_type = ? AND id = ?`;
+export const SELECT_VERSION = `SELECT ${CURRENT_COLUMNS} FROM ${FHIR_TABLES.history} WHERE resource_type = ? AND id = ? AND version_id = ?`;
+
+/** The current rows of some ids of one type. */
+export function selectCurrentMany(count: number): string {
+  return `SELECT ${CURRENT_COLUMNS} FROM ${FHIR_TABLES.resource} WHERE resource_type = ? AND id IN (${Array(count).fill('?').join(', ')})`;
+}
 
 /** Current time as the fixed-width ISO instant used for meta.lastUpdated and the last_updated columns. */
 export function nowInstant(): string {
   return new Date().toISOString();
 }
 
-function indexOps(type: string, id: string, rows: IndexRows): WriteOp[] {
-  const ops: WriteOp[] = [];
-  for (const table of INDEX_TABLES) {
-    if (rows[table].length === 0) continue;
-    const values: unknown[][] =
-      table === 'token'
-        ? rows.token.map((r) => [type, id, r.param, r.system, r.code])
-        : table === 'string'
-          ? rows.string.map((r) => [type, id, r.param, r.value, r.exact])
-          : table === 'date'
-            ? rows.date.map((r) => [type, id, r.param, r.low, r.high])
-            : rows.reference.map((r) => [type, id, r.param, r.targetType, r.targetId]);
-    ops.push({ kind: 'rows', table: FHIR_TABLES[table], columns: INDEX_COLUMNS[table], rows: values });
+function indexValues(type: string, id: string, table: IndexTableKey, rows: IndexRows): unknown[][] {
+  switch (table) {
+    case 'token':
+      return rows.token.map((r) => [type, id, r.param, r.system, r.code]);
+    case 'string':
+      return rows.string.map((r) => [type, id, r.param, r.value, r.exact]);
+    case 'date':
+      return rows.date.map((r) => [type, id, r.param, r.low, r.high]);
+    case 'reference':
+      return rows.reference.map((r) => [type, id, r.param, r.targetType, r.targetId]);
+    case 'quantity':
+      return rows.quantity.map((r) => [type, id, r.param, r.system, r.code, r.low, r.high]);
+    case 'uri':
+      return rows.uri.map((r) => [type, id, r.param, r.uri]);
   }
-  return ops;
-}
-
-function clearIndexOps(type: string, id: string): WriteOp[] {
-  return INDEX_TABLES.map((t) => ({
-    kind: 'sql',
-    sql: `DELETE FROM ${FHIR_TABLES[t]} WHERE resource_type = ? AND resource_id = ?`,
-    params: [type, id],
-  }));
-}
-
-function historyOp(type: string, v: StoredVersion): WriteOp {
-  return {
-    kind: 'rows',
-    table: FHIR_TABLES.history,
-    columns: HISTORY_COLUMNS,
-    rows: [[type, v.id, v.versionId, v.lastUpdated, v.deleted ? 1 : 0, v.content]],
-  };
 }
 
 /**
- * The writes of a create or update (FHIR R4 http.html#update: update of an unknown id creates it). Runs inside the
- * engine's transaction, after the current row was read (and locked, on MySQL).
+ * Everything a transaction writes, gathered so each engine can send it in as few statements as it likes: resource
+ * rows (upserts), history rows, index rows per table, and the resources whose old index rows go first.
  */
-export function planPut(
-  type: string,
-  id: string,
-  current: CurrentRow | null,
-  build: VersionBuilder,
-  lastUpdated = nowInstant(),
-): WritePlan {
-  const versionId = current ? current.versionId + 1 : 1;
-  const prepared = build(versionId, lastUpdated);
-  const version: StoredVersion = { id, versionId, lastUpdated, deleted: false, content: prepared.content };
-  const ops: WriteOp[] = current
-    ? [
-        {
-          kind: 'sql',
-          sql: `UPDATE ${FHIR_TABLES.resource} SET version_id = ?, last_updated = ?, deleted = 0, content = ? WHERE resource_type = ? AND id = ?`,
-          params: [versionId, lastUpdated, prepared.content, type, id],
-        },
-        ...clearIndexOps(type, id),
-      ]
-    : [
-        {
-          kind: 'rows',
-          table: FHIR_TABLES.resource,
-          columns: ['resource_type', 'id', 'version_id', 'last_updated', 'deleted', 'content'],
-          rows: [[type, id, versionId, lastUpdated, 0, prepared.content]],
-        },
-      ];
-  ops.push(historyOp(type, version), ...indexOps(type, id, prepared.rows));
-  return { ops, result: version, created: current === null };
+export class WriteBatch {
+  readonly resources: unknown[][] = [];
+  readonly history: unknown[][] = [];
+  readonly index = new Map<IndexTableKey, unknown[][]>(INDEX_TABLE_KEYS.map((t) => [t, []]));
+  /** type → ids whose index rows are replaced. */
+  readonly clear = new Map<string, string[]>();
+
+  /** Plans one request against the current version (null: none); returns its outcome. */
+  plan(request: WriteRequest, current: StoredVersion | null, lastUpdated: string): WriteOutcome {
+    const { type, id } = request;
+    if (request.ifMatch !== undefined && (!current || current.versionId !== request.ifMatch)) {
+      throw new WriteConflict(current ? 'version_mismatch' : 'not_found', type, id, current?.versionId);
+    }
+    if (request.op === 'delete') {
+      if (!current) return { version: null, created: false };
+      if (current.deleted) return { version: current, created: false };
+      const version: StoredVersion = { id, versionId: current.versionId + 1, lastUpdated, deleted: true, content: null };
+      this.row(type, version);
+      this.clearIndex(type, id);
+      return { version, created: false };
+    }
+    const versionId = current ? current.versionId + 1 : 1;
+    const prepared = request.build!(versionId, lastUpdated, current);
+    const version: StoredVersion = { id, versionId, lastUpdated, deleted: false, content: prepared.content };
+    this.row(type, version);
+    if (current && !current.deleted) this.clearIndex(type, id);
+    for (const table of INDEX_TABLE_KEYS) {
+      if (prepared.rows[table].length) this.index.get(table)!.push(...indexValues(type, id, table, prepared.rows));
+    }
+    return { version, created: current === null };
+  }
+
+  private row(type: string, v: StoredVersion): void {
+    const row = [type, v.id, v.versionId, v.lastUpdated, v.deleted ? 1 : 0, v.content];
+    this.resources.push(row);
+    this.history.push(row);
+  }
+
+  private clearIndex(type: string, id: string): void {
+    const ids = this.clear.get(type);
+    if (ids) ids.push(id);
+    else this.clear.set(type, [id]);
+  }
 }
 
-/**
- * The writes of a delete (FHIR R4 http.html#delete): a new version marked deleted, no content, no index rows.
- * Deleting a deleted resource changes nothing; an unknown one has no result.
- */
-export function planDelete(
-  type: string,
-  id: string,
-  current: (CurrentRow & { lastUpdated: string }) | null,
-  lastUpdated = nowInstant(),
-): WritePlan {
-  if (!current) return { ops: [], result: null, created: false };
-  if (current.deleted)
-    return {
-      ops: [],
-      result: { id, versionId: current.versionId, lastUpdated: current.lastUpdated, deleted: true, content: null },
-      created: false,
-    };
-  const version: StoredVersion = { id, versionId: current.versionId + 1, lastUpdated, deleted: true, content: null };
-  const ops: WriteOp[] = [
-    {
-      kind: 'sql',
-      sql: `UPDATE ${FHIR_TABLES.resource} SET version_id = ?, last_updated = ?, deleted = 1, content = NULL WHERE resource_type = ? AND id = ?`,
-      params: [version.versionId, lastUpdated, type, id],
-    },
-    ...clearIndexOps(type, id),
-    historyOp(type, version),
-  ];
-  return { ops, result: version, created: false };
+/** Refuses a transaction that writes one resource twice (R4 http.html#trules: each resource once). */
+export function assertDistinct(requests: readonly WriteRequest[]): void {
+  const seen = new Set<string>();
+  for (const r of requests) {
+    const key = `${r.type}/${r.id}`;
+    if (seen.has(key)) throw new WriteConflict('duplicate', r.type, r.id);
+    seen.add(key);
+  }
 }
 
 /** A row as either driver returns it. `content` is text on SQLite and MariaDB, parsed JSON from a MySQL 8 JSON column. */
 export interface RawVersionRow {
+  id?: string;
+  resource_type?: string;
   version_id: number | string;
   last_updated: string;
   deleted: number | boolean | string;
@@ -184,9 +228,58 @@ export function toStoredVersion(id: string, row: RawVersionRow): StoredVersion {
   };
 }
 
+/** The history query, newest first (R4 http.html#history: "sorted with oldest versions last"). */
+export function historySql(q: HistoryQuery, countOnly = false): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.type !== undefined) {
+    where.push('h.resource_type = ?');
+    params.push(q.type);
+  }
+  if (q.id !== undefined) {
+    where.push('h.id = ?');
+    params.push(q.id);
+  }
+  if (q.types !== undefined) {
+    if (q.types.length === 0) where.push('1 = 0');
+    else {
+      where.push(`h.resource_type IN (${q.types.map(() => '?').join(', ')})`);
+      params.push(...q.types);
+    }
+  }
+  if (q.since !== undefined) {
+    where.push('h.last_updated >= ?');
+    params.push(q.since);
+  }
+  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  if (countOnly) return { sql: `SELECT COUNT(*) AS total FROM ${FHIR_TABLES.history} h${whereSql}`, params };
+  const a = q.after;
+  let keyset = '';
+  const keyParams: unknown[] = [];
+  if (a) {
+    if (q.id !== undefined) {
+      keyset = 'h.version_id < ?';
+      keyParams.push(a.versionId);
+    } else {
+      keyset =
+        '(h.last_updated < ? OR (h.last_updated = ? AND (h.resource_type < ? OR (h.resource_type = ? AND (h.id < ? OR (h.id = ? AND h.version_id < ?))))))';
+      keyParams.push(a.lastUpdated, a.lastUpdated, a.type, a.type, a.id, a.id, a.versionId);
+    }
+  }
+  const all = keyset ? (whereSql ? `${whereSql} AND ${keyset}` : ` WHERE ${keyset}`) : whereSql;
+  const order =
+    q.id !== undefined
+      ? 'h.version_id DESC'
+      : 'h.last_updated DESC, h.resource_type DESC, h.id DESC, h.version_id DESC';
+  return {
+    sql: `SELECT h.resource_type AS resource_type, h.id AS id, h.version_id AS version_id, h.last_updated AS last_updated, h.deleted AS deleted, h.content AS content FROM ${FHIR_TABLES.history} h${all} ORDER BY ${order} LIMIT ?`,
+    params: [...params, ...keyParams, q.count + 1],
+  };
+}
+
 /**
  * The FHIR store: current resources, their history and their search indexes, on SQLite or MySQL/MariaDB.
- * Every write (resource row, history row, index rows) is one transaction.
+ * Every write (resource rows, history rows, index rows) is one transaction.
  */
 export abstract class ResourceStore {
   abstract readonly dialect: SqlDialect;
@@ -196,19 +289,58 @@ export abstract class ResourceStore {
 
   abstract vread(type: string, id: string, versionId: number): Promise<StoredVersion | null>;
 
+  /**
+   * Writes resources all or nothing, in one transaction: the current rows are read (and locked, on MySQL), each request
+   * is planned against its current version, and the rows go in as batches. Throws WriteConflict (or whatever a builder
+   * throws) and writes nothing when any request fails.
+   */
+  abstract write(requests: WriteRequest[]): Promise<WriteOutcome[]>;
+
   /** Creates or replaces a resource; `created` tells which. */
-  abstract put(type: string, id: string, build: VersionBuilder): Promise<{ version: StoredVersion; created: boolean }>;
+  async put(
+    type: string,
+    id: string,
+    build: VersionBuilder,
+    options: { ifMatch?: number; fresh?: boolean } = {},
+  ): Promise<{ version: StoredVersion; created: boolean }> {
+    const [outcome] = await this.write([{ type, id, op: 'put', build, ...options }]);
+    return { version: outcome.version!, created: outcome.created };
+  }
 
   /** Marks a resource deleted; null when it never existed. */
-  abstract delete(type: string, id: string): Promise<StoredVersion | null>;
+  async delete(type: string, id: string, ifMatch?: number): Promise<StoredVersion | null> {
+    const [outcome] = await this.write([{ type, id, op: 'delete', ifMatch }]);
+    return outcome.version;
+  }
 
-  /** One page of live resources meeting every condition, in (last_updated, id) order, and their total. */
-  abstract search(
-    type: string,
-    conditions: SearchCondition[],
-    page: { count: number; offset: number },
-  ): Promise<SearchPage>;
+  /** One page of live resources meeting every condition, in the requested order, and (when asked) their total. */
+  abstract search(type: string, conditions: SearchCondition[], query: SearchQuery): Promise<SearchPage>;
 
   /** Whether a live resource meets a condition (compartment membership of a stored resource). */
   abstract matches(type: string, id: string, condition: SearchCondition): Promise<boolean>;
+
+  /** The targets the reference parameters of some resources point to (`_include`). */
+  abstract referencesFrom(
+    type: string,
+    ids: readonly string[],
+    params: readonly string[] | null,
+  ): Promise<{ targetType: string; targetId: string }[]>;
+
+  /** Versions newest first, `count + 1` at most (the extra one tells that another page follows). */
+  abstract history(query: HistoryQuery): Promise<HistoryVersion[]>;
+
+  abstract historyCount(query: HistoryQuery): Promise<number>;
+}
+
+/** SQL of `referencesFrom`. */
+export function referencesFromSql(
+  type: string,
+  ids: readonly string[],
+  params: readonly string[] | null,
+): { sql: string; params: unknown[] } {
+  const paramSql = params ? ` AND param IN (${params.map(() => '?').join(', ')})` : '';
+  return {
+    sql: `SELECT DISTINCT target_type, target_id FROM ${FHIR_TABLES.reference} WHERE resource_type = ? AND resource_id IN (${ids.map(() => '?').join(', ')})${paramSql}`,
+    params: [type, ...ids, ...(params ?? [])],
+  };
 }
