@@ -72,9 +72,14 @@ export const fhirErrors = {
     }),
   // R4 http.html#ccreate: more than one resource matches If-None-Exist.
   multipleMatches: (type: string, count: number) =>
-    new DomainError(412, 'fhir_multiple_matches', `${count} ${type} resources match the condition; expected at most one`, {
-      fhirIssue: 'multiple-matches',
-    }),
+    new DomainError(
+      412,
+      'fhir_multiple_matches',
+      `${count} ${type} resources match the condition; expected at most one`,
+      {
+        fhirIssue: 'multiple-matches',
+      },
+    ),
   methodNotAllowed: (message: string) =>
     new DomainError(405, 'fhir_method_not_allowed', message, { fhirIssue: 'not-supported' }),
   // R4 http.html#2.21.0.12: a resource that breaks the rules of its type or profile is 422.

@@ -38,7 +38,8 @@ function parseHistoryRequest(query: QueryValues): HistoryRequest {
   const since = single(query._since);
   if (since !== undefined && since !== '') {
     const range = INSTANT.test(since) ? parseDateRange(since) : null;
-    if (!range) throw fhirErrors.invalidSearch(`_since must be an instant such as 2024-01-01T00:00:00Z, got "${since}"`);
+    if (!range)
+      throw fhirErrors.invalidSearch(`_since must be an instant such as 2024-01-01T00:00:00Z, got "${since}"`);
     out.since = new Date(range.low).toISOString();
   }
   const cursor = single(query._cursor);
@@ -89,11 +90,19 @@ export class FhirHistoryService {
     const current = await this.store.read(type, id);
     if (!current) throw fhirErrors.notFound(type, id);
     const grants = new Map([[type, grant]]);
-    const page = await this.page({ type, id, since: request.since, count: request.count, after: request.after }, grants);
+    const page = await this.page(
+      { type, id, since: request.since, count: request.count, after: request.after },
+      grants,
+    );
     // A resource none of whose versions the token may see is answered like an unknown one.
     if (page.versions.length === 0 && !request.after && !request.since && !(await this.anyVisible(type, id, grant)))
       throw fhirErrors.notFound(type, id);
-    return this.bundle(`${type}/${id}`, request, page, grant.patientCompartment ? undefined : await this.total({ type, id, since: request.since }));
+    return this.bundle(
+      `${type}/${id}`,
+      request,
+      page,
+      grant.patientCompartment ? undefined : await this.total({ type, id, since: request.since }),
+    );
   }
 
   async type(type: string, query: QueryValues, access: TokenAccess): Promise<FhirResult> {
@@ -101,8 +110,16 @@ export class FhirHistoryService {
     const grant = access.require(type, 's', 'history-type');
     this.assertUnrestricted(type, grant);
     const request = parseHistoryRequest(query);
-    const page = await this.page({ type, since: request.since, count: request.count, after: request.after }, new Map([[type, grant]]));
-    return this.bundle(type, request, page, grant.patientCompartment ? undefined : await this.total({ type, since: request.since }));
+    const page = await this.page(
+      { type, since: request.since, count: request.count, after: request.after },
+      new Map([[type, grant]]),
+    );
+    return this.bundle(
+      type,
+      request,
+      page,
+      grant.patientCompartment ? undefined : await this.total({ type, since: request.since }),
+    );
   }
 
   /** System history: the types the token may search; types under `?param=value` restrictions are left out. */
@@ -221,4 +238,3 @@ export class FhirHistoryService {
     return { status: 200, body: `${headJson.slice(0, -1)},"entry":[${items.join(',')}]}` };
   }
 }
-

@@ -16,6 +16,10 @@ export class FhirOutcomeFilter implements ExceptionFilter {
       request.audit.reason ??= error.options.auditReason ?? error.code;
       request.audit.outcome ??= 'error';
     }
-    void http.getResponse<FastifyReply>().code(error.status).header('content-type', FHIR_CONTENT_TYPE).send(JSON.stringify(error.outcome()));
+    void http
+      .getResponse<FastifyReply>()
+      .code(error.status)
+      .header('content-type', FHIR_CONTENT_TYPE)
+      .send(JSON.stringify(error.outcome()));
   }
 }

@@ -14,7 +14,8 @@ export function assertJsonMediaType(contentType: string | undefined): void {
 /** R4 http.html#patch: JSON Patch comes as application/json-patch+json (RFC 6902 §6). */
 export function assertJsonPatchMediaType(contentType: string | undefined): void {
   const media = contentType?.split(';')[0].trim().toLowerCase();
-  if (media !== 'application/json-patch+json') throw fhirErrors.unsupportedMediaType(contentType, 'application/json-patch+json');
+  if (media !== 'application/json-patch+json')
+    throw fhirErrors.unsupportedMediaType(contentType, 'application/json-patch+json');
 }
 
 /**

@@ -83,7 +83,8 @@ export class FhirSearchService {
       const vals = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
       if (vals.length === 0) return;
       const prev = out[k];
-      out[k] = prev === undefined ? (vals.length === 1 ? vals[0] : vals) : [...(Array.isArray(prev) ? prev : [prev]), ...vals];
+      out[k] =
+        prev === undefined ? (vals.length === 1 ? vals[0] : vals) : [...(Array.isArray(prev) ? prev : [prev]), ...vals];
     };
     for (const [k, v] of Object.entries(query)) add(k, v);
     if (typeof form === 'object' && form !== null) for (const [k, v] of Object.entries(form)) add(k, v);
@@ -91,7 +92,12 @@ export class FhirSearchService {
   }
 
   /** R4 search.html: a searchset Bundle of one page, with total and self/first/next/previous links. */
-  async search(type: string, query: QueryValues, access: TokenAccess, prefer: FhirPreferences = {}): Promise<FhirResult> {
+  async search(
+    type: string,
+    query: QueryValues,
+    access: TokenAccess,
+    prefer: FhirPreferences = {},
+  ): Promise<FhirResult> {
     if (!isServedType(type)) throw fhirErrors.unsupportedType(type);
     const grant = access.require(type, 's', 'search');
     const request = this.parse(type, query, access, prefer.handling === 'strict');
@@ -173,7 +179,9 @@ export class FhirSearchService {
       return out;
     }
     const values = [...pool]
-      .filter(([t]) => (!d.targetType || t === d.targetType) && (param.targets.length === 0 || param.targets.includes(t)))
+      .filter(
+        ([t]) => (!d.targetType || t === d.targetType) && (param.targets.length === 0 || param.targets.includes(t)),
+      )
       .flatMap(([t, ids]) => ids.map((id) => ({ type: t, id })));
     if (values.length === 0) return out;
     return this.fetch(d.sourceType, [{ kind: 'reference', params: [d.param], values }], access);
@@ -210,11 +218,15 @@ export class FhirSearchService {
     const backwards = request.cursor?.direction === 'before';
     const notFirst = request.cursor !== undefined || request.offset > 0;
     if (notFirst) links.push({ relation: 'first', url: this.link(type, request) });
-    if (last && (backwards || page.more)) links.push({ relation: 'next', url: this.link(type, request, { direction: 'after', values: last.key }) });
+    if (last && (backwards || page.more))
+      links.push({ relation: 'next', url: this.link(type, request, { direction: 'after', values: last.key }) });
     if (first && (backwards ? page.more : notFirst))
       links.push({ relation: 'previous', url: this.link(type, request, { direction: 'before', values: first.key }) });
     else if (!first && request.cursor?.direction === 'after')
-      links.push({ relation: 'previous', url: this.link(type, request, { direction: 'before', values: request.cursor.values }) });
+      links.push({
+        relation: 'previous',
+        url: this.link(type, request, { direction: 'before', values: request.cursor.values }),
+      });
     return links;
   }
 

@@ -24,7 +24,9 @@ export class FhirSystemController {
     private readonly policy: FhirAccessPolicy,
   ) {}
 
-  @ApiOperation({ summary: 'Batch or transaction Bundle (a transaction is all or nothing; urn:uuid references are rewritten)' })
+  @ApiOperation({
+    summary: 'Batch or transaction Bundle (a transaction is all or nothing; urn:uuid references are rewritten)',
+  })
   @ApiBody({
     schema: {
       type: 'object',

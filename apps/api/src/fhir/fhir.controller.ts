@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Put, Query, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenPrincipal } from '../common/http/request-context';
@@ -43,10 +57,15 @@ export class FhirController {
     @Headers('prefer') prefer: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.searches.search(type, query, this.policy.forPrincipal(principal), parsePrefer(prefer)));
+    return sendFhir(
+      reply,
+      await this.searches.search(type, query, this.policy.forPrincipal(principal), parsePrefer(prefer)),
+    );
   }
 
-  @ApiOperation({ summary: 'Search by POST (R4 http.html#search): parameters in an application/x-www-form-urlencoded body' })
+  @ApiOperation({
+    summary: 'Search by POST (R4 http.html#search): parameters in an application/x-www-form-urlencoded body',
+  })
   @FhirInteraction('search-type')
   @Post(':type/_search')
   async searchByPost(
@@ -59,10 +78,16 @@ export class FhirController {
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const params = this.searches.formParameters(request.headers['content-type'], query, form);
-    return sendFhir(reply, await this.searches.search(type, params, this.policy.forPrincipal(principal), parsePrefer(prefer)));
+    return sendFhir(
+      reply,
+      await this.searches.search(type, params, this.policy.forPrincipal(principal), parsePrefer(prefer)),
+    );
   }
 
-  @ApiOperation({ summary: 'Create (the server assigns id and meta; 201 with Location and ETag; If-None-Exist for a conditional create)' })
+  @ApiOperation({
+    summary:
+      'Create (the server assigns id and meta; 201 with Location and ETag; If-None-Exist for a conditional create)',
+  })
   @ApiBody(RESOURCE_BODY)
   @FhirInteraction('create')
   @Post(':type')
@@ -75,7 +100,13 @@ export class FhirController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const result = await this.fhir.create(type, body, this.policy.forPrincipal(principal), parsePrefer(prefer), ifNoneExist);
+    const result = await this.fhir.create(
+      type,
+      body,
+      this.policy.forPrincipal(principal),
+      parsePrefer(prefer),
+      ifNoneExist,
+    );
     if (request.audit) request.audit.resource_id = result.resourceId ?? null;
     return sendFhir(reply, result);
   }
@@ -104,7 +135,9 @@ export class FhirController {
     return sendFhir(reply, await this.fhir.read(type, id, this.policy.forPrincipal(principal)));
   }
 
-  @ApiOperation({ summary: 'Update, or create with this id (the body id must equal the URL id); If-Match for versioned update' })
+  @ApiOperation({
+    summary: 'Update, or create with this id (the body id must equal the URL id); If-Match for versioned update',
+  })
   @ApiBody(RESOURCE_BODY)
   @FhirInteraction('update')
   @Put(':type/:id')

@@ -121,12 +121,9 @@ export class FhirService {
       if (existing) return this.existingResult(type, existing, access, prefer);
     }
     const id = randomUUID();
-    const { version } = await this.store.put(
-      type,
-      id,
-      (v, at) => this.preparer.prepare(type, id, resource, v, at),
-      { fresh: true },
-    );
+    const { version } = await this.store.put(type, id, (v, at) => this.preparer.prepare(type, id, resource, v, at), {
+      fresh: true,
+    });
     return this.writeResult(type, version, 201, prefer);
   }
 

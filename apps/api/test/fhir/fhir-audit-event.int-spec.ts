@@ -16,7 +16,11 @@ describe.each(databases())('FHIR AuditEvent on %s', (db) => {
     t = await createTestApp(db);
     system = `Bearer ${await tokenFor(t, 'system/*.*')}`;
     reader = `Bearer ${await tokenFor(t, 'system/AuditEvent.read')}`;
-    const p = await t.http.post('/fhir/Patient').set('Authorization', system).send({ resourceType: 'Patient' }).expect(201);
+    const p = await t.http
+      .post('/fhir/Patient')
+      .set('Authorization', system)
+      .send({ resourceType: 'Patient' })
+      .expect(201);
     await t.http.get(`/fhir/Patient/${p.body.id}`).set('Authorization', system).expect(200);
   });
 
@@ -30,21 +34,28 @@ describe.each(databases())('FHIR AuditEvent on %s', (db) => {
     expect(bundle.total).toBeGreaterThan(2);
     expect(bundle.entry!.every((e) => e.resource.resourceType === 'AuditEvent')).toBe(true);
     expect(bundle.entry![0].fullUrl).toBe(`${t.config.publicUrl}/fhir/AuditEvent/${bundle.entry![0].resource.id}`);
-    const reads = (await t.http.get('/fhir/AuditEvent').query({ subtype: 'read' }).set('Authorization', reader).expect(200)).body as Bundle;
+    const reads = (
+      await t.http.get('/fhir/AuditEvent').query({ subtype: 'read' }).set('Authorization', reader).expect(200)
+    ).body as Bundle;
     expect(reads.total).toBeGreaterThanOrEqual(1);
   });
 
   it('reads one AuditEvent, and answers 404 for an unknown one', async () => {
-    const first = ((await t.http.get('/fhir/AuditEvent').query({ _count: '1' }).set('Authorization', reader).expect(200)).body as Bundle).entry![0].resource;
+    const first = (
+      (await t.http.get('/fhir/AuditEvent').query({ _count: '1' }).set('Authorization', reader).expect(200))
+        .body as Bundle
+    ).entry![0].resource;
     const res = await t.http.get(`/fhir/AuditEvent/${first.id}`).set('Authorization', reader).expect(200);
     expect(res.body).toEqual(first);
     await t.http.get('/fhir/AuditEvent/00000000-0000-0000-0000-000000000000').set('Authorization', reader).expect(404);
   });
 
   it('pages stably although every request adds a record', async () => {
-    const first = (await t.http.get('/fhir/AuditEvent').query({ _count: '2' }).set('Authorization', reader).expect(200)).body as Bundle;
+    const first = (await t.http.get('/fhir/AuditEvent').query({ _count: '2' }).set('Authorization', reader).expect(200))
+      .body as Bundle;
     const next = first.link.find((l) => l.relation === 'next')!.url;
-    const second = (await t.http.get(next.slice(t.config.publicUrl.length)).set('Authorization', reader).expect(200)).body as Bundle;
+    const second = (await t.http.get(next.slice(t.config.publicUrl.length)).set('Authorization', reader).expect(200))
+      .body as Bundle;
     const ids = [...first.entry!, ...second.entry!].map((e) => e.resource.id);
     expect(new Set(ids).size).toBe(4);
     expect(second.total).toBe(first.total);
@@ -75,7 +86,11 @@ describe.each(databases())('FHIR AuditEvent on %s', (db) => {
     await t.http
       .post('/fhir')
       .set('Authorization', system)
-      .send({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'AuditEvent' }, request: { method: 'POST', url: 'AuditEvent' } }] })
+      .send({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{ resource: { resourceType: 'AuditEvent' }, request: { method: 'POST', url: 'AuditEvent' } }],
+      })
       .expect(404);
   });
 
@@ -83,6 +98,8 @@ describe.each(databases())('FHIR AuditEvent on %s', (db) => {
     const statement = (await t.http.get('/fhir/metadata').expect(200)).body;
     const entry = statement.rest[0].resource.find((r: { type: string }) => r.type === 'AuditEvent');
     expect(entry.interaction.map((i: { code: string }) => i.code)).toEqual(['read', 'search-type']);
-    expect(entry.searchParam.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['date', 'agent', 'subtype', 'entity']));
+    expect(entry.searchParam.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['date', 'agent', 'subtype', 'entity']),
+    );
   });
 });

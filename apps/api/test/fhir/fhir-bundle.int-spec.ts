@@ -6,7 +6,13 @@ interface ResponseBundle {
   type: string;
   entry: {
     resource?: Record<string, unknown> & { id: string; resourceType: string };
-    response: { status: string; location?: string; etag?: string; lastModified?: string; outcome?: { issue: { diagnostics: string; expression?: string[] }[] } };
+    response: {
+      status: string;
+      location?: string;
+      etag?: string;
+      lastModified?: string;
+      outcome?: { issue: { diagnostics: string; expression?: string[] }[] };
+    };
   }[];
 }
 
@@ -24,9 +30,16 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
     await t?.close();
   });
 
-  const post = (bundle: object, token = auth, path = '/fhir') => t.http.post(path).set('Authorization', token).send(bundle);
+  const post = (bundle: object, token = auth, path = '/fhir') =>
+    t.http.post(path).set('Authorization', token).send(bundle);
   const count = async (type: string, query: Record<string, string> = {}) =>
-    (await t.http.get(`/fhir/${type}`).query({ ...query, _summary: 'count' }).set('Authorization', auth).expect(200)).body.total as number;
+    (
+      await t.http
+        .get(`/fhir/${type}`)
+        .query({ ...query, _summary: 'count' })
+        .set('Authorization', auth)
+        .expect(200)
+    ).body.total as number;
   const uuid = () => `urn:uuid:${randomUUID()}`;
 
   describe('transaction', () => {
@@ -38,19 +51,41 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { fullUrl: encounter, resource: { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: patient } }, request: { method: 'POST', url: 'Encounter' } },
+          {
+            fullUrl: encounter,
+            resource: {
+              resourceType: 'Encounter',
+              status: 'finished',
+              class: { code: 'AMB' },
+              subject: { reference: patient },
+            },
+            request: { method: 'POST', url: 'Encounter' },
+          },
           {
             fullUrl: uuid(),
-            resource: { resourceType: 'Condition', subject: { reference: patient }, encounter: { reference: encounter }, text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">See ${patient}</div>` } },
+            resource: {
+              resourceType: 'Condition',
+              subject: { reference: patient },
+              encounter: { reference: encounter },
+              text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">See ${patient}</div>` },
+            },
             request: { method: 'POST', url: 'Condition' },
           },
-          { fullUrl: patient, resource: { resourceType: 'Patient', name: [{ family: marker }] }, request: { method: 'POST', url: 'Patient' } },
+          {
+            fullUrl: patient,
+            resource: { resourceType: 'Patient', name: [{ family: marker }] },
+            request: { method: 'POST', url: 'Patient' },
+          },
           { request: { method: 'GET', url: `Patient?family=${marker}&_revinclude=Condition:subject` } },
         ],
       }).expect(200);
       const body = res.body as ResponseBundle;
       expect(body.type).toBe('transaction-response');
-      expect(body.entry.slice(0, 3).map((e) => e.response.status)).toEqual(['201 Created', '201 Created', '201 Created']);
+      expect(body.entry.slice(0, 3).map((e) => e.response.status)).toEqual([
+        '201 Created',
+        '201 Created',
+        '201 Created',
+      ]);
       const [enc, cond, pat] = body.entry.map((e) => e.resource!);
       expect(pat.resourceType).toBe('Patient');
       expect(enc.subject).toEqual({ reference: `Patient/${pat.id}` });
@@ -60,14 +95,21 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
       expect(body.entry[2].response.location).toBe(`${t.config.publicUrl}/fhir/Patient/${pat.id}/_history/1`);
       expect(body.entry[2].response.etag).toBe('W/"1"');
       // The GET ran after the writes and saw them.
-      const search = body.entry[3].resource as unknown as { total: number; entry: { resource: { resourceType: string } }[] };
+      const search = body.entry[3].resource as unknown as {
+        total: number;
+        entry: { resource: { resourceType: string } }[];
+      };
       expect(search.total).toBe(1);
       expect(search.entry.map((e) => e.resource.resourceType).sort()).toEqual(['Condition', 'Patient']);
       expect(await count('Condition', { patient: pat.id })).toBe(1);
     });
 
     it('honours Prefer: return=minimal', async () => {
-      const res = await post({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } }] })
+      const res = await post({
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient' } }],
+      })
         .set('Prefer', 'return=minimal')
         .expect(200);
       expect(res.body.entry[0].resource).toBeUndefined();
@@ -75,23 +117,62 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
     });
 
     it('updates, patches and deletes, and takes conditional creates', async () => {
-      const a = (await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient', gender: 'male' }).expect(201)).body;
-      const b = (await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient', gender: 'male' }).expect(201)).body;
-      const c = (await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient', identifier: [{ system: 'urn:tx', value: 'one' }] }).expect(201)).body;
-      const patch = Buffer.from(JSON.stringify([{ op: 'replace', path: '/gender', value: 'female' }])).toString('base64');
+      const a = (
+        await t.http
+          .post('/fhir/Patient')
+          .set('Authorization', auth)
+          .send({ resourceType: 'Patient', gender: 'male' })
+          .expect(201)
+      ).body;
+      const b = (
+        await t.http
+          .post('/fhir/Patient')
+          .set('Authorization', auth)
+          .send({ resourceType: 'Patient', gender: 'male' })
+          .expect(201)
+      ).body;
+      const c = (
+        await t.http
+          .post('/fhir/Patient')
+          .set('Authorization', auth)
+          .send({ resourceType: 'Patient', identifier: [{ system: 'urn:tx', value: 'one' }] })
+          .expect(201)
+      ).body;
+      const patch = Buffer.from(JSON.stringify([{ op: 'replace', path: '/gender', value: 'female' }])).toString(
+        'base64',
+      );
       const existing = uuid();
       const res = await post({
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { resource: { resourceType: 'Patient', id: a.id, gender: 'other' }, request: { method: 'PUT', url: `Patient/${a.id}`, ifMatch: 'W/"1"' } },
-          { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: patch }, request: { method: 'PATCH', url: `Patient/${b.id}` } },
+          {
+            resource: { resourceType: 'Patient', id: a.id, gender: 'other' },
+            request: { method: 'PUT', url: `Patient/${a.id}`, ifMatch: 'W/"1"' },
+          },
+          {
+            resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: patch },
+            request: { method: 'PATCH', url: `Patient/${b.id}` },
+          },
           { request: { method: 'DELETE', url: `Patient/${c.id}` } },
-          { fullUrl: existing, resource: { resourceType: 'Patient', identifier: [{ system: 'urn:tx', value: 'two' }] }, request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:tx|two' } },
-          { resource: { resourceType: 'Condition', subject: { reference: existing } }, request: { method: 'POST', url: 'Condition' } },
+          {
+            fullUrl: existing,
+            resource: { resourceType: 'Patient', identifier: [{ system: 'urn:tx', value: 'two' }] },
+            request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:tx|two' },
+          },
+          {
+            resource: { resourceType: 'Condition', subject: { reference: existing } },
+            request: { method: 'POST', url: 'Condition' },
+          },
         ],
       }).expect(200);
-      expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['200 OK', '200 OK', '204 No Content', '201 Created', '201 Created']);
+      expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
+        '200 OK',
+        '200 OK',
+        '204 No Content',
+        '201 Created',
+        '201 Created',
+      ]);
       expect((await t.http.get(`/fhir/Patient/${a.id}`).set('Authorization', auth)).body.gender).toBe('other');
       expect((await t.http.get(`/fhir/Patient/${b.id}`).set('Authorization', auth)).body.gender).toBe('female');
       await t.http.get(`/fhir/Patient/${c.id}`).set('Authorization', auth).expect(410);
@@ -101,8 +182,15 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { fullUrl: existing, resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:tx|two' } },
-          { resource: { resourceType: 'Condition', subject: { reference: existing } }, request: { method: 'POST', url: 'Condition' } },
+          {
+            fullUrl: existing,
+            resource: { resourceType: 'Patient' },
+            request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:tx|two' },
+          },
+          {
+            resource: { resourceType: 'Condition', subject: { reference: existing } },
+            request: { method: 'POST', url: 'Condition' },
+          },
         ],
       }).expect(200);
       expect(again.body.entry[0].response.status).toBe('200 OK');
@@ -111,26 +199,82 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
 
     describe('is all or nothing: one failing entry and nothing is written', () => {
       const failing: [string, (marker: string, victim: string) => Record<string, unknown>, number][] = [
-        ['an invalid resource (422)', () => ({ resource: { resourceType: 'Patient', gender: 42 }, request: { method: 'POST', url: 'Patient' } }), 422],
-        ['a stale If-Match (412)', (_m, victim) => ({ resource: { resourceType: 'Patient', id: victim }, request: { method: 'PUT', url: `Patient/${victim}`, ifMatch: 'W/"9"' } }), 412],
-        ['a delete of an unknown resource (404)', () => ({ request: { method: 'DELETE', url: 'Patient/no-such-patient' } }), 404],
-        ['a resource type that does not exist (404)', () => ({ resource: { resourceType: 'Nonsense' }, request: { method: 'POST', url: 'Nonsense' } }), 404],
-        ['a resourceType unlike the URL (400)', () => ({ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Observation' } }), 400],
-        ['a failing patch (422)', (_m, victim) => ({ resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: Buffer.from(JSON.stringify([{ op: 'test', path: '/gender', value: 'x' }])).toString('base64') }, request: { method: 'PATCH', url: `Patient/${victim}` } }), 422],
+        [
+          'an invalid resource (422)',
+          () => ({ resource: { resourceType: 'Patient', gender: 42 }, request: { method: 'POST', url: 'Patient' } }),
+          422,
+        ],
+        [
+          'a stale If-Match (412)',
+          (_m, victim) => ({
+            resource: { resourceType: 'Patient', id: victim },
+            request: { method: 'PUT', url: `Patient/${victim}`, ifMatch: 'W/"9"' },
+          }),
+          412,
+        ],
+        [
+          'a delete of an unknown resource (404)',
+          () => ({ request: { method: 'DELETE', url: 'Patient/no-such-patient' } }),
+          404,
+        ],
+        [
+          'a resource type that does not exist (404)',
+          () => ({ resource: { resourceType: 'Nonsense' }, request: { method: 'POST', url: 'Nonsense' } }),
+          404,
+        ],
+        [
+          'a resourceType unlike the URL (400)',
+          () => ({ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Observation' } }),
+          400,
+        ],
+        [
+          'a failing patch (422)',
+          (_m, victim) => ({
+            resource: {
+              resourceType: 'Binary',
+              contentType: 'application/json-patch+json',
+              data: Buffer.from(JSON.stringify([{ op: 'test', path: '/gender', value: 'x' }])).toString('base64'),
+            },
+            request: { method: 'PATCH', url: `Patient/${victim}` },
+          }),
+          422,
+        ],
       ];
       it.each(failing)('%s', async (_what, bad, status) => {
         const marker = `Rollback${randomUUID().slice(0, 8)}`;
-        const victim = (await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient', gender: 'male' }).expect(201)).body.id;
-        const other = (await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient', gender: 'male' }).expect(201)).body.id;
+        const victim = (
+          await t.http
+            .post('/fhir/Patient')
+            .set('Authorization', auth)
+            .send({ resourceType: 'Patient', gender: 'male' })
+            .expect(201)
+        ).body.id;
+        const other = (
+          await t.http
+            .post('/fhir/Patient')
+            .set('Authorization', auth)
+            .send({ resourceType: 'Patient', gender: 'male' })
+            .expect(201)
+        ).body.id;
         const patient = uuid();
         const before = await count('Patient');
         const res = await post({
           resourceType: 'Bundle',
           type: 'transaction',
           entry: [
-            { fullUrl: patient, resource: { resourceType: 'Patient', name: [{ family: marker }] }, request: { method: 'POST', url: 'Patient' } },
-            { resource: { resourceType: 'Condition', subject: { reference: patient } }, request: { method: 'POST', url: 'Condition' } },
-            { resource: { resourceType: 'Patient', id: victim, gender: 'female' }, request: { method: 'PUT', url: `Patient/${victim}` } },
+            {
+              fullUrl: patient,
+              resource: { resourceType: 'Patient', name: [{ family: marker }] },
+              request: { method: 'POST', url: 'Patient' },
+            },
+            {
+              resource: { resourceType: 'Condition', subject: { reference: patient } },
+              request: { method: 'POST', url: 'Condition' },
+            },
+            {
+              resource: { resourceType: 'Patient', id: victim, gender: 'female' },
+              request: { method: 'PUT', url: `Patient/${victim}` },
+            },
             bad(marker, other),
           ],
         }).expect(status);
@@ -154,8 +298,14 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
           resourceType: 'Bundle',
           type: 'transaction',
           entry: [
-            { resource: { resourceType: 'Patient', name: [{ family: marker }] }, request: { method: 'POST', url: 'Patient' } },
-            { resource: { resourceType: 'Condition', subject: { reference: 'Patient/x' } }, request: { method: 'POST', url: 'Condition' } },
+            {
+              resource: { resourceType: 'Patient', name: [{ family: marker }] },
+              request: { method: 'POST', url: 'Patient' },
+            },
+            {
+              resource: { resourceType: 'Condition', subject: { reference: 'Patient/x' } },
+              request: { method: 'POST', url: 'Condition' },
+            },
           ],
         },
         patientWriter,
@@ -165,7 +315,9 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
     });
 
     it('refuses one resource written twice', async () => {
-      const p = (await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient' }).expect(201)).body;
+      const p = (
+        await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient' }).expect(201)
+      ).body;
       await post({
         resourceType: 'Bundle',
         type: 'transaction',
@@ -185,10 +337,16 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
       const marker = `Bulk${Date.now()}`;
       const entry = Array.from({ length: 500 }, (_, i) => ({
         fullUrl: uuid(),
-        resource: { resourceType: 'Patient', name: [{ family: marker, given: [`G${i}`] }], gender: i % 2 ? 'male' : 'female' },
+        resource: {
+          resourceType: 'Patient',
+          name: [{ family: marker, given: [`G${i}`] }],
+          gender: i % 2 ? 'male' : 'female',
+        },
         request: { method: 'POST', url: 'Patient' },
       }));
-      const res = await post({ resourceType: 'Bundle', type: 'transaction', entry }).set('Prefer', 'return=minimal').expect(200);
+      const res = await post({ resourceType: 'Bundle', type: 'transaction', entry })
+        .set('Prefer', 'return=minimal')
+        .expect(200);
       expect(res.body.entry).toHaveLength(500);
       expect(await count('Patient', { family: marker })).toBe(500);
       expect(await count('Patient', { family: marker, gender: 'male' })).toBe(250);
@@ -204,9 +362,18 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
           resourceType: 'Bundle',
           type: 'batch',
           entry: [
-            { resource: { resourceType: 'Observation', status: 'final', code: { text: marker } }, request: { method: 'POST', url: 'Observation' } },
-            { resource: { resourceType: 'Condition', subject: { reference: 'Patient/x' } }, request: { method: 'POST', url: 'Condition' } },
-            { resource: { resourceType: 'Observation', status: 'nonsense', code: { text: marker } }, request: { method: 'POST', url: 'Observation' } },
+            {
+              resource: { resourceType: 'Observation', status: 'final', code: { text: marker } },
+              request: { method: 'POST', url: 'Observation' },
+            },
+            {
+              resource: { resourceType: 'Condition', subject: { reference: 'Patient/x' } },
+              request: { method: 'POST', url: 'Condition' },
+            },
+            {
+              resource: { resourceType: 'Observation', status: 'nonsense', code: { text: marker } },
+              request: { method: 'POST', url: 'Observation' },
+            },
             { request: { method: 'GET', url: 'Patient/does-not-exist' } },
             { request: { method: 'GET', url: 'Patient?_count=1' } },
           ],
@@ -227,11 +394,43 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
       ['not a Bundle', { resourceType: 'Patient' }],
       ['a searchset', { resourceType: 'Bundle', type: 'searchset' }],
       ['entries that are not an array', { resourceType: 'Bundle', type: 'batch', entry: {} }],
-      ['an entry without request', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient' } }] }],
-      ['a bad method', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'FETCH', url: 'Patient' } }] }],
-      ['a URL on another server', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'https://elsewhere.example/fhir/Patient' } }] }],
-      ['a POST without resource', { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'Patient' } }] }],
-      ['a conditional PUT', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'PUT', url: 'Patient?identifier=x' } }] }],
+      [
+        'an entry without request',
+        { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient' } }] },
+      ],
+      [
+        'a bad method',
+        {
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'FETCH', url: 'Patient' } }],
+        },
+      ],
+      [
+        'a URL on another server',
+        {
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: [
+            {
+              resource: { resourceType: 'Patient' },
+              request: { method: 'POST', url: 'https://elsewhere.example/fhir/Patient' },
+            },
+          ],
+        },
+      ],
+      [
+        'a POST without resource',
+        { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'Patient' } }] },
+      ],
+      [
+        'a conditional PUT',
+        {
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: [{ resource: { resourceType: 'Patient' }, request: { method: 'PUT', url: 'Patient?identifier=x' } }],
+        },
+      ],
       ['an array', []],
     ])('%s', async (_what, bundle) => {
       const before = await count('Patient');

@@ -2,7 +2,10 @@ import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app
 
 interface Bundle {
   total?: number;
-  entry?: { resource: { id: string; resourceType: string; issue?: { diagnostics: string }[] }; search: { mode: string } }[];
+  entry?: {
+    resource: { id: string; resourceType: string; issue?: { diagnostics: string }[] };
+    search: { mode: string };
+  }[];
 }
 
 /** `_include` and `_revinclude`, with `:iterate` one level (R4 search.html#include). */
@@ -12,7 +15,10 @@ describe.each(databases())('FHIR _include and _revinclude on %s', (db) => {
   const ids: Record<string, string> = {};
 
   const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http.post(`/fhir/${resource.resourceType as string}`).set('Authorization', auth).send(resource);
+    const res = await t.http
+      .post(`/fhir/${resource.resourceType as string}`)
+      .set('Authorization', auth)
+      .send(resource);
     if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
     ids[key] = res.body.id;
   };
@@ -33,12 +39,33 @@ describe.each(databases())('FHIR _include and _revinclude on %s', (db) => {
     auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
     await create('org', { resourceType: 'Organization', name: 'Practice' });
     await create('gp', { resourceType: 'Practitioner', name: [{ family: 'Who' }] });
-    await create('alice', { resourceType: 'Patient', name: [{ family: 'Alice' }], generalPractitioner: [{ reference: `Practitioner/${ids.gp}` }], managingOrganization: { reference: `Organization/${ids.org}` } });
+    await create('alice', {
+      resourceType: 'Patient',
+      name: [{ family: 'Alice' }],
+      generalPractitioner: [{ reference: `Practitioner/${ids.gp}` }],
+      managingOrganization: { reference: `Organization/${ids.org}` },
+    });
     await create('bob', { resourceType: 'Patient', name: [{ family: 'Bob' }] });
-    await create('enc', { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${ids.alice}` } });
-    await create('c1', { resourceType: 'Condition', subject: { reference: `Patient/${ids.alice}` }, encounter: { reference: `Encounter/${ids.enc}` }, code: { text: 'asthma' } });
+    await create('enc', {
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { code: 'AMB' },
+      subject: { reference: `Patient/${ids.alice}` },
+    });
+    await create('c1', {
+      resourceType: 'Condition',
+      subject: { reference: `Patient/${ids.alice}` },
+      encounter: { reference: `Encounter/${ids.enc}` },
+      code: { text: 'asthma' },
+    });
     await create('c2', { resourceType: 'Condition', subject: { reference: `Patient/${ids.bob}` } });
-    await create('o1', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${ids.alice}` }, encounter: { reference: `Encounter/${ids.enc}` } });
+    await create('o1', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { reference: `Patient/${ids.alice}` },
+      encounter: { reference: `Encounter/${ids.enc}` },
+    });
   });
 
   afterAll(async () => {
@@ -46,13 +73,18 @@ describe.each(databases())('FHIR _include and _revinclude on %s', (db) => {
   });
 
   it('_include follows a reference of the matches', async () => {
-    expect(entries(await search('Condition', { _id: ids.c1, _include: 'Condition:subject' }))).toEqual(['include:Patient:alice', 'match:Condition:c1']);
-    expect(entries(await search('Condition', { _id: ids.c1, _include: 'Condition:subject:Group' }))).toEqual(['match:Condition:c1']);
-    expect(entries(await search('Patient', { _id: ids.alice, _include: ['Patient:general-practitioner', 'Patient:organization'] }))).toEqual([
-      'include:Organization:org',
-      'include:Practitioner:gp',
-      'match:Patient:alice',
+    expect(entries(await search('Condition', { _id: ids.c1, _include: 'Condition:subject' }))).toEqual([
+      'include:Patient:alice',
+      'match:Condition:c1',
     ]);
+    expect(entries(await search('Condition', { _id: ids.c1, _include: 'Condition:subject:Group' }))).toEqual([
+      'match:Condition:c1',
+    ]);
+    expect(
+      entries(
+        await search('Patient', { _id: ids.alice, _include: ['Patient:general-practitioner', 'Patient:organization'] }),
+      ),
+    ).toEqual(['include:Organization:org', 'include:Practitioner:gp', 'match:Patient:alice']);
   });
 
   it('_revinclude adds the resources that refer to the matches', async () => {
@@ -62,15 +94,24 @@ describe.each(databases())('FHIR _include and _revinclude on %s', (db) => {
       'match:Patient:alice',
       'match:Patient:bob',
     ]);
-    expect(entries(await search('Patient', { _id: ids.bob, _revinclude: ['Condition:subject', 'Observation:subject'] }))).toEqual([
-      'include:Condition:c2',
-      'match:Patient:bob',
-    ]);
+    expect(
+      entries(await search('Patient', { _id: ids.bob, _revinclude: ['Condition:subject', 'Observation:subject'] })),
+    ).toEqual(['include:Condition:c2', 'match:Patient:bob']);
   });
 
   it(':iterate applies once more to what was included', async () => {
-    const bundle = await search('Condition', { _id: ids.c1, _include: 'Condition:encounter', '_revinclude:iterate': 'Observation:encounter', '_include:iterate': 'Encounter:subject' });
-    expect(entries(bundle)).toEqual(['include:Encounter:enc', 'include:Observation:o1', 'include:Patient:alice', 'match:Condition:c1']);
+    const bundle = await search('Condition', {
+      _id: ids.c1,
+      _include: 'Condition:encounter',
+      '_revinclude:iterate': 'Observation:encounter',
+      '_include:iterate': 'Encounter:subject',
+    });
+    expect(entries(bundle)).toEqual([
+      'include:Encounter:enc',
+      'include:Observation:o1',
+      'include:Patient:alice',
+      'match:Condition:c1',
+    ]);
   });
 
   it('includes each resource once, and only for the matches of the page', async () => {

@@ -19,7 +19,10 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
   const ids: Record<string, string> = {};
 
   const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http.post(`/fhir/${resource.resourceType as string}`).set('Authorization', system).send(resource);
+    const res = await t.http
+      .post(`/fhir/${resource.resourceType as string}`)
+      .set('Authorization', system)
+      .send(resource);
     if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
     ids[key] = res.body.id;
   };
@@ -32,25 +35,70 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
   };
   /** Resource types and ids in a Bundle (outcome entries aside). */
   const seen = (b: Bundle) =>
-    (b.entry ?? []).filter((e) => e.resource && e.resource.resourceType !== 'OperationOutcome').map((e) => `${e.resource!.resourceType}/${e.resource!.id}`);
+    (b.entry ?? [])
+      .filter((e) => e.resource && e.resource.resourceType !== 'OperationOutcome')
+      .map((e) => `${e.resource!.resourceType}/${e.resource!.id}`);
   const types = (b: Bundle) => new Set(seen(b).map((s) => s.split('/')[0]));
 
   beforeAll(async () => {
     t = await createTestApp(db);
     system = `Bearer ${await tokenFor(t, 'system/*.*')}`;
     await create('alice', { resourceType: 'Patient', name: [{ family: 'Alice' }] });
-    await create('bob', { resourceType: 'Patient', name: [{ family: 'Bob' }], link: [{ other: { reference: 'Patient/nobody' }, type: 'seealso' }] });
-    await create('aliceEnc', { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${ids.alice}` } });
-    await create('bobEnc', { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${ids.bob}` } });
-    await create('aliceCond', { resourceType: 'Condition', subject: { reference: `Patient/${ids.alice}` }, encounter: { reference: `Encounter/${ids.aliceEnc}` }, code: { coding: [{ system: 'http://snomed.info/sct', code: '195967001' }] } });
-    await create('bobCond', { resourceType: 'Condition', subject: { reference: `Patient/${ids.bob}` }, encounter: { reference: `Encounter/${ids.bobEnc}` }, code: { coding: [{ system: 'http://snomed.info/sct', code: '195967001' }] } });
-    await create('aliceObs', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${ids.alice}` }, focus: [{ reference: `Condition/${ids.aliceCond}` }] });
-    await create('bobObs', { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${ids.bob}` }, focus: [{ reference: `Condition/${ids.bobCond}` }] });
+    await create('bob', {
+      resourceType: 'Patient',
+      name: [{ family: 'Bob' }],
+      link: [{ other: { reference: 'Patient/nobody' }, type: 'seealso' }],
+    });
+    await create('aliceEnc', {
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { code: 'AMB' },
+      subject: { reference: `Patient/${ids.alice}` },
+    });
+    await create('bobEnc', {
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { code: 'AMB' },
+      subject: { reference: `Patient/${ids.bob}` },
+    });
+    await create('aliceCond', {
+      resourceType: 'Condition',
+      subject: { reference: `Patient/${ids.alice}` },
+      encounter: { reference: `Encounter/${ids.aliceEnc}` },
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '195967001' }] },
+    });
+    await create('bobCond', {
+      resourceType: 'Condition',
+      subject: { reference: `Patient/${ids.bob}` },
+      encounter: { reference: `Encounter/${ids.bobEnc}` },
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '195967001' }] },
+    });
+    await create('aliceObs', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { reference: `Patient/${ids.alice}` },
+      focus: [{ reference: `Condition/${ids.aliceCond}` }],
+    });
+    await create('bobObs', {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { reference: `Patient/${ids.bob}` },
+      focus: [{ reference: `Condition/${ids.bobCond}` }],
+    });
     // Bob's encounter names Alice's condition as a diagnosis: a cross-patient link.
     await t.http
       .put(`/fhir/Encounter/${ids.bobEnc}`)
       .set('Authorization', system)
-      .send({ resourceType: 'Encounter', id: ids.bobEnc, status: 'finished', class: { code: 'AMB' }, subject: { reference: `Patient/${ids.bob}` }, diagnosis: [{ condition: { reference: `Condition/${ids.bobCond}` } }] })
+      .send({
+        resourceType: 'Encounter',
+        id: ids.bobEnc,
+        status: 'finished',
+        class: { code: 'AMB' },
+        subject: { reference: `Patient/${ids.bob}` },
+        diagnosis: [{ condition: { reference: `Condition/${ids.bobCond}` } }],
+      })
       .expect(200);
     await create('bobDevice', { resourceType: 'Device', patient: { reference: `Patient/${ids.bob}` } });
     await create('freeDevice', { resourceType: 'Device' });
@@ -95,7 +143,9 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
         expect(res.body.resourceType).toBe('OperationOutcome');
         expect(res.body.issue[0].code).toBe('forbidden');
       }
-      await get('/fhir/Patient', patientOnly, { '_has:Encounter:subject:_has:Condition:encounter:code': 'x' }).expect(403);
+      await get('/fhir/Patient', patientOnly, { '_has:Encounter:subject:_has:Condition:encounter:code': 'x' }).expect(
+        403,
+      );
     });
 
     it('is refused (403) a chain crossing Condition', async () => {
@@ -114,10 +164,22 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
         { request: { method: 'GET', url: 'Condition?code=195967001' } },
         { request: { method: 'GET', url: `Patient?_revinclude=Condition:subject` } },
       ];
-      const batch = await t.http.post('/fhir').set('Authorization', patientOnly).send({ resourceType: 'Bundle', type: 'batch', entry }).expect(200);
-      expect(batch.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['403', '403', '200 OK']);
+      const batch = await t.http
+        .post('/fhir')
+        .set('Authorization', patientOnly)
+        .send({ resourceType: 'Bundle', type: 'batch', entry })
+        .expect(200);
+      expect(batch.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
+        '403',
+        '403',
+        '200 OK',
+      ]);
       expect(JSON.stringify(batch.body)).not.toContain(ids.aliceCond);
-      await t.http.post('/fhir').set('Authorization', patientOnly).send({ resourceType: 'Bundle', type: 'transaction', entry }).expect(403);
+      await t.http
+        .post('/fhir')
+        .set('Authorization', patientOnly)
+        .send({ resourceType: 'Bundle', type: 'transaction', entry })
+        .expect(403);
     });
 
     it('sees no Condition in the system history', async () => {
@@ -182,24 +244,52 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
         expectNoBob(await bundle(`/fhir/${type}`, alice, query));
       }
       expect(seen(await bundle('/fhir/Condition', alice))).toEqual([`Condition/${ids.aliceCond}`]);
-      expect(seen(await bundle('/fhir/Patient', alice, { '_has:Condition:subject:code': '195967001' }))).toEqual([`Patient/${ids.alice}`]);
+      expect(seen(await bundle('/fhir/Patient', alice, { '_has:Condition:subject:code': '195967001' }))).toEqual([
+        `Patient/${ids.alice}`,
+      ]);
     });
 
     it('includes only its own resources', async () => {
       for (const query of [
-        { _revinclude: ['Condition:subject', 'Encounter:subject', 'Observation:subject'] } as Record<string, string | string[]>,
-        { _revinclude: 'Condition:subject', '_revinclude:iterate': 'Encounter:diagnosis', '_include:iterate': 'Condition:encounter' },
+        { _revinclude: ['Condition:subject', 'Encounter:subject', 'Observation:subject'] } as Record<
+          string,
+          string | string[]
+        >,
+        {
+          _revinclude: 'Condition:subject',
+          '_revinclude:iterate': 'Encounter:diagnosis',
+          '_include:iterate': 'Condition:encounter',
+        },
       ])
         expectNoBob(await bundle('/fhir/Patient', alice, query));
       // Bob's encounter refers to Bob's condition; reverse includes from Alice's never reach it.
-      expectNoBob(await bundle('/fhir/Condition', alice, { _revinclude: 'Encounter:diagnosis', '_include:iterate': 'Encounter:subject' }));
+      expectNoBob(
+        await bundle('/fhir/Condition', alice, {
+          _revinclude: 'Encounter:diagnosis',
+          '_include:iterate': 'Encounter:subject',
+        }),
+      );
       expectNoBob(await bundle('/fhir/Device', alice, { _include: 'Device:patient' }));
     });
 
     it('sees only its own history, version by version', async () => {
       // A condition that was Bob's, then moved to Alice: its Bob-era version stays hidden.
-      const moved = (await t.http.post('/fhir/Condition').set('Authorization', system).send({ resourceType: 'Condition', subject: { reference: `Patient/${ids.bob}` }, note: [{ text: 'secret of Bob' }] }).expect(201)).body.id;
-      await t.http.put(`/fhir/Condition/${moved}`).set('Authorization', system).send({ resourceType: 'Condition', id: moved, subject: { reference: `Patient/${ids.alice}` } }).expect(200);
+      const moved = (
+        await t.http
+          .post('/fhir/Condition')
+          .set('Authorization', system)
+          .send({
+            resourceType: 'Condition',
+            subject: { reference: `Patient/${ids.bob}` },
+            note: [{ text: 'secret of Bob' }],
+          })
+          .expect(201)
+      ).body.id;
+      await t.http
+        .put(`/fhir/Condition/${moved}`)
+        .set('Authorization', system)
+        .send({ resourceType: 'Condition', id: moved, subject: { reference: `Patient/${ids.alice}` } })
+        .expect(200);
       await get(`/fhir/Condition/${moved}`, alice).expect(200);
       await get(`/fhir/Condition/${moved}/_history/1`, alice).expect(404);
       for (const path of [`/fhir/Condition/${moved}/_history`, '/fhir/Condition/_history', '/fhir/_history']) {
@@ -219,8 +309,15 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
         { request: { method: 'GET', url: `Patient?_revinclude=Condition:subject` } },
         { request: { method: 'GET', url: '_history' } },
       ].filter((e) => !e.request.url.startsWith('_'));
-      const res = await t.http.post('/fhir').set('Authorization', alice).send({ resourceType: 'Bundle', type: 'batch', entry }).expect(200);
-      expect(res.body.entry.slice(0, 2).map((e: { response: { status: string } }) => e.response.status)).toEqual(['404', '404']);
+      const res = await t.http
+        .post('/fhir')
+        .set('Authorization', alice)
+        .send({ resourceType: 'Bundle', type: 'batch', entry })
+        .expect(200);
+      expect(res.body.entry.slice(0, 2).map((e: { response: { status: string } }) => e.response.status)).toEqual([
+        '404',
+        '404',
+      ]);
       expectNoBob(res.text);
     });
   });

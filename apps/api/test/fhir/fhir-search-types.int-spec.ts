@@ -18,13 +18,23 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
   const ids: Record<string, string> = {};
 
   const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http.post(`/fhir/${resource.resourceType as string}`).set('Authorization', auth).send(resource);
+    const res = await t.http
+      .post(`/fhir/${resource.resourceType as string}`)
+      .set('Authorization', auth)
+      .send(resource);
     if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
     ids[key] = res.body.id;
   };
 
-  const search = async (type: string, query: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
-    const req = t.http.get(`/fhir/${type}`).query({ _count: '100', ...query }).set('Authorization', auth);
+  const search = async (
+    type: string,
+    query: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ) => {
+    const req = t.http
+      .get(`/fhir/${type}`)
+      .query({ _count: '100', ...query })
+      .set('Authorization', auth);
     for (const [k, v] of Object.entries(headers)) req.set(k, v);
     return (await req.expect(200)).body as Bundle;
   };
@@ -32,20 +42,29 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
   /** The keys of the matches, in order. */
   const keys = (bundle: Bundle) => {
     const byId = new Map(Object.entries(ids).map(([k, v]) => [v, k]));
-    return (bundle.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => byId.get(e.resource.id) ?? `?${e.resource.id}`);
+    return (bundle.entry ?? [])
+      .filter((e) => e.search?.mode !== 'include')
+      .map((e) => byId.get(e.resource.id) ?? `?${e.resource.id}`);
   };
-  const found = async (type: string, query: Record<string, string | string[]>) => keys(await search(type, query)).sort();
+  const found = async (type: string, query: Record<string, string | string[]>) =>
+    keys(await search(type, query)).sort();
 
   beforeAll(async () => {
     t = await createTestApp(db);
     auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
     await create('p1', {
       resourceType: 'Patient',
-      meta: { tag: [{ system: 'urn:t', code: 'a' }], security: [{ system: CONFIDENTIALITY, code: 'R' }], profile: [PROFILE] },
+      meta: {
+        tag: [{ system: 'urn:t', code: 'a' }],
+        security: [{ system: CONFIDENTIALITY, code: 'R' }],
+        profile: [PROFILE],
+      },
       name: [{ family: 'Smith', given: ['John'] }],
       gender: 'male',
       birthDate: '1970-05-02',
-      maritalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'M', display: 'Married' }] },
+      maritalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'M', display: 'Married' }],
+      },
       communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'en', display: 'English' }] } }],
     });
     await create('p2', {
@@ -62,14 +81,60 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
       code: { coding: [{ system: LOINC, code, display: text }] },
       ...extra,
     });
-    await create('o1', obs('8867-4', 'Heart rate', { subject: { reference: `Patient/${ids.p1}` }, valueQuantity: { value: 72, unit: 'beats/minute', system: UCUM, code: '/min' }, effectiveDateTime: '2021-01-01' }));
-    await create('o2', obs('29463-7', 'Body weight', { subject: { reference: `Patient/${ids.p2}` }, valueQuantity: { value: 80.5, system: UCUM, code: 'kg' }, effectiveDateTime: '2022-06-15' }));
-    await create('o3', obs('29463-7', 'Body weight', { subject: { reference: `Patient/${ids.p1}` }, valueQuantity: { value: 100, unit: 'kg' } }));
+    await create(
+      'o1',
+      obs('8867-4', 'Heart rate', {
+        subject: { reference: `Patient/${ids.p1}` },
+        valueQuantity: { value: 72, unit: 'beats/minute', system: UCUM, code: '/min' },
+        effectiveDateTime: '2021-01-01',
+      }),
+    );
+    await create(
+      'o2',
+      obs('29463-7', 'Body weight', {
+        subject: { reference: `Patient/${ids.p2}` },
+        valueQuantity: { value: 80.5, system: UCUM, code: 'kg' },
+        effectiveDateTime: '2022-06-15',
+      }),
+    );
+    await create(
+      'o3',
+      obs('29463-7', 'Body weight', {
+        subject: { reference: `Patient/${ids.p1}` },
+        valueQuantity: { value: 100, unit: 'kg' },
+      }),
+    );
     await create('o4', { resourceType: 'Observation', status: 'final', code: { text: 'Free note' }, valueString: 'x' });
-    await create('r1', { resourceType: 'RiskAssessment', status: 'final', subject: { reference: `Patient/${ids.p1}` }, prediction: [{ probabilityDecimal: 0.25 }] });
-    await create('r2', { resourceType: 'RiskAssessment', status: 'final', subject: { reference: `Patient/${ids.p2}` }, prediction: [{ probabilityDecimal: 0.75 }] });
-    await create('r3', { resourceType: 'RiskAssessment', status: 'final', subject: { reference: `Patient/${ids.p3}` }, prediction: [{ probabilityRange: { low: { value: 0.1, system: UCUM, code: '%' }, high: { value: 0.3, system: UCUM, code: '%' } } }] });
-    await create('vs', { resourceType: 'ValueSet', status: 'active', url: 'http://example.org/fhir/ValueSet/colours/v1' });
+    await create('r1', {
+      resourceType: 'RiskAssessment',
+      status: 'final',
+      subject: { reference: `Patient/${ids.p1}` },
+      prediction: [{ probabilityDecimal: 0.25 }],
+    });
+    await create('r2', {
+      resourceType: 'RiskAssessment',
+      status: 'final',
+      subject: { reference: `Patient/${ids.p2}` },
+      prediction: [{ probabilityDecimal: 0.75 }],
+    });
+    await create('r3', {
+      resourceType: 'RiskAssessment',
+      status: 'final',
+      subject: { reference: `Patient/${ids.p3}` },
+      prediction: [
+        {
+          probabilityRange: {
+            low: { value: 0.1, system: UCUM, code: '%' },
+            high: { value: 0.3, system: UCUM, code: '%' },
+          },
+        },
+      ],
+    });
+    await create('vs', {
+      resourceType: 'ValueSet',
+      status: 'active',
+      url: 'http://example.org/fhir/ValueSet/colours/v1',
+    });
   });
 
   afterAll(async () => {
@@ -191,12 +256,14 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
       expect(await found(type, query)).toEqual(expected);
     });
 
-    it.each([{ 'subject.organization.name': 'x' }, { 'code.family': 'x' }, { '_has:Observation': 'x' }, { '_has:Observation:code:status': 'final' }])(
-      'refuses %j with 400',
-      async (query) => {
-        await t.http.get('/fhir/Observation').query(query).set('Authorization', auth).expect(400);
-      },
-    );
+    it.each([
+      { 'subject.organization.name': 'x' },
+      { 'code.family': 'x' },
+      { '_has:Observation': 'x' },
+      { '_has:Observation:code:status': 'final' },
+    ])('refuses %j with 400', async (query) => {
+      await t.http.get('/fhir/Observation').query(query).set('Authorization', auth).expect(400);
+    });
   });
 
   describe('_sort (search.html#sort)', () => {
@@ -220,13 +287,19 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
         seen.push(...keys(bundle));
         const next = bundle.link.find((l) => l.relation === 'next');
         if (!next) break;
-        bundle = (await t.http.get(next.url.slice(t.config.publicUrl.length)).set('Authorization', auth).expect(200)).body;
+        bundle = (await t.http.get(next.url.slice(t.config.publicUrl.length)).set('Authorization', auth).expect(200))
+          .body;
       }
       expect(seen).toEqual(['o3', 'o2', 'o1', 'o4']);
     });
 
     it('refuses an unknown sort parameter in strict mode', async () => {
-      await t.http.get('/fhir/Patient').query({ _sort: 'nonsense' }).set('Authorization', auth).set('Prefer', 'handling=strict').expect(400);
+      await t.http
+        .get('/fhir/Patient')
+        .query({ _sort: 'nonsense' })
+        .set('Authorization', auth)
+        .set('Prefer', 'handling=strict')
+        .expect(400);
       await t.http.get('/fhir/Patient').query({ _sort: 'nonsense' }).set('Authorization', auth).expect(200);
     });
   });
@@ -285,11 +358,26 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
   describe('unknown parameters and modifiers', () => {
     it('ignores unknown parameters unless Prefer: handling=strict', async () => {
       expect((await search('Patient', { nonsense: 'x' })).total).toBe(3);
-      await t.http.get('/fhir/Patient').query({ nonsense: 'x' }).set('Authorization', auth).set('Prefer', 'handling=strict').expect(400);
-      await t.http.get('/fhir/Patient').query({ 'subject.family': 'x' }).set('Authorization', auth).set('Prefer', 'handling=strict').expect(400);
+      await t.http
+        .get('/fhir/Patient')
+        .query({ nonsense: 'x' })
+        .set('Authorization', auth)
+        .set('Prefer', 'handling=strict')
+        .expect(400);
+      await t.http
+        .get('/fhir/Patient')
+        .query({ 'subject.family': 'x' })
+        .set('Authorization', auth)
+        .set('Prefer', 'handling=strict')
+        .expect(400);
     });
 
-    it.each([{ 'family:below': 'x' }, { 'birthdate:not': '1970' }, { 'gender:of-type': 'x' }, { '_profile:contains': 'x' }])('refuses %j with 400', async (query) => {
+    it.each([
+      { 'family:below': 'x' },
+      { 'birthdate:not': '1970' },
+      { 'gender:of-type': 'x' },
+      { '_profile:contains': 'x' },
+    ])('refuses %j with 400', async (query) => {
       await t.http.get('/fhir/Patient').query(query).set('Authorization', auth).expect(400);
     });
   });
@@ -344,8 +432,12 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
       const before = await search('Patient', { _summary: 'count' });
       for (const [type, name] of PARAMS) {
         for (const attack of ATTACKS) {
-          const res = await t.http.get(`/fhir/${type}`).query({ [name]: attack }).set('Authorization', auth);
-          if (res.status !== 200 && res.status !== 400) throw new Error(`${type}?${name}=${attack.slice(0, 40)} answered ${res.status}`);
+          const res = await t.http
+            .get(`/fhir/${type}`)
+            .query({ [name]: attack })
+            .set('Authorization', auth);
+          if (res.status !== 200 && res.status !== 400)
+            throw new Error(`${type}?${name}=${attack.slice(0, 40)} answered ${res.status}`);
           expect(res.body.resourceType).toBe(res.status === 200 ? 'Bundle' : 'OperationOutcome');
           // Nothing matches these values; a negation (:not) matches everything.
           if (res.status === 200 && !['_sort', '_count', '_elements'].includes(name))
@@ -358,7 +450,10 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
 
     it('keeps injection strings in the names of parameters harmless too', async () => {
       for (const attack of ATTACKS.slice(0, 8)) {
-        const res = await t.http.get('/fhir/Patient').query({ [attack]: 'x', [`family:${attack}`]: 'x' }).set('Authorization', auth);
+        const res = await t.http
+          .get('/fhir/Patient')
+          .query({ [attack]: 'x', [`family:${attack}`]: 'x' })
+          .set('Authorization', auth);
         expect([200, 400]).toContain(res.status);
       }
       expect((await search('Patient', {})).total).toBe(3);

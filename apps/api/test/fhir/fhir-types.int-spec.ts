@@ -17,7 +17,9 @@ describe.each(databases())('every R4 resource type on %s', (db) => {
 
   it('serves the 146 R4 resource types, AuditEvent from the audit trail', () => {
     expect(R4_RESOURCE_TYPES).toHaveLength(146);
-    expect(R4_RESOURCE_TYPES).toEqual(expect.arrayContaining(['Observation', 'Encounter', 'Bundle', 'Binary', 'Patient']));
+    expect(R4_RESOURCE_TYPES).toEqual(
+      expect.arrayContaining(['Observation', 'Encounter', 'Bundle', 'Binary', 'Patient']),
+    );
     expect(R4_RESOURCE_TYPES).not.toContain('DomainResource');
     expect(SERVED_RESOURCE_TYPES).toEqual(R4_RESOURCE_TYPES.filter((x) => x !== 'AuditEvent'));
   });
@@ -30,15 +32,43 @@ describe.each(databases())('every R4 resource type on %s', (db) => {
   });
 
   it.each([
-    ['Observation', { status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] }, valueQuantity: { value: 72.5, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' } }, { code: '29463-7', 'value-quantity': '72.5|http://unitsofmeasure.org|kg' }],
-    ['Encounter', { status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' } }, { class: 'AMB', status: 'finished' }],
-    ['Bundle', { type: 'collection', identifier: { system: 'urn:x', value: 'b1' } }, { identifier: 'urn:x|b1', type: 'collection' }],
+    [
+      'Observation',
+      {
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] },
+        valueQuantity: { value: 72.5, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
+      },
+      { code: '29463-7', 'value-quantity': '72.5|http://unitsofmeasure.org|kg' },
+    ],
+    [
+      'Encounter',
+      { status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' } },
+      { class: 'AMB', status: 'finished' },
+    ],
+    [
+      'Bundle',
+      { type: 'collection', identifier: { system: 'urn:x', value: 'b1' } },
+      { identifier: 'urn:x|b1', type: 'collection' },
+    ],
     ['Binary', { contentType: 'text/plain', data: 'aGVsbG8=' }, { _id: '' }],
     ['Basic', { code: { text: 'thing' }, created: '2021-03-04' }, { created: '2021-03-04' }],
-    ['ValueSet', { status: 'active', url: 'http://example.org/fhir/ValueSet/colours', name: 'Colours' }, { url: 'http://example.org/fhir/ValueSet/colours', name: 'colo' }],
-    ['RiskAssessment', { status: 'final', subject: { reference: 'Patient/p' }, prediction: [{ probabilityDecimal: 0.25 }] }, { probability: 'lt0.3' }],
+    [
+      'ValueSet',
+      { status: 'active', url: 'http://example.org/fhir/ValueSet/colours', name: 'Colours' },
+      { url: 'http://example.org/fhir/ValueSet/colours', name: 'colo' },
+    ],
+    [
+      'RiskAssessment',
+      { status: 'final', subject: { reference: 'Patient/p' }, prediction: [{ probabilityDecimal: 0.25 }] },
+      { probability: 'lt0.3' },
+    ],
   ])('creates, reads, searches and deletes a %s', async (type, body, query) => {
-    const created = await t.http.post(`/fhir/${type}`).set('Authorization', auth).send({ resourceType: type, ...body }).expect(201);
+    const created = await t.http
+      .post(`/fhir/${type}`)
+      .set('Authorization', auth)
+      .send({ resourceType: type, ...body })
+      .expect(201);
     const id = created.body.id as string;
     await t.http.get(`/fhir/${type}/${id}`).set('Authorization', auth).expect(200);
     const q = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v === '' ? id : v]));
@@ -78,10 +108,14 @@ describe.each(databases())('every R4 resource type on %s', (db) => {
     expect(rest.interaction.map((i: { code: string }) => i.code)).toEqual(['transaction', 'batch', 'history-system']);
     const observation = rest.resource.find((r: { type: string }) => r.type === 'Observation');
     const names = observation.searchParam.map((p: { name: string }) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['code', 'value-quantity', 'subject', '_profile', '_tag', '_security', '_id']));
+    expect(names).toEqual(
+      expect.arrayContaining(['code', 'value-quantity', 'subject', '_profile', '_tag', '_security', '_id']),
+    );
     expect(names).not.toContain('code-value-quantity'); // composite: not served
     expect(observation.searchInclude).toContain('Observation:subject');
-    expect(rest.resource.find((r: { type: string }) => r.type === 'Patient').searchRevInclude).toContain('Observation:subject');
+    expect(rest.resource.find((r: { type: string }) => r.type === 'Patient').searchRevInclude).toContain(
+      'Observation:subject',
+    );
     expect(observation.conditionalCreate).toBe(true);
     expect(statement.patchFormat).toEqual(['application/json-patch+json']);
   });

@@ -27,23 +27,42 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
   });
 
   const create = async (resource: Record<string, unknown>) =>
-    (await t.http.post(`/fhir/${resource.resourceType as string}`).set('Authorization', auth).send(resource).expect(201)).body as {
+    (
+      await t.http
+        .post(`/fhir/${resource.resourceType as string}`)
+        .set('Authorization', auth)
+        .send(resource)
+        .expect(201)
+    ).body as {
       id: string;
       meta: { versionId: string; lastUpdated: string };
     } & Record<string, unknown>;
 
   describe('ETag and Last-Modified', () => {
     it('come with read, vread, create, update, patch and delete, and match meta', async () => {
-      const created = await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient', gender: 'male' }).expect(201);
+      const created = await t.http
+        .post('/fhir/Patient')
+        .set('Authorization', auth)
+        .send({ resourceType: 'Patient', gender: 'male' })
+        .expect(201);
       const id = created.body.id;
-      const check = (res: { headers: Record<string, string>; body: { meta: { versionId: string; lastUpdated: string } } }) => {
+      const check = (res: {
+        headers: Record<string, string>;
+        body: { meta: { versionId: string; lastUpdated: string } };
+      }) => {
         expect(res.headers.etag).toBe(`W/"${res.body.meta.versionId}"`);
         expect(res.headers['last-modified']).toBe(new Date(res.body.meta.lastUpdated).toUTCString());
       };
       check(created);
       check(await t.http.get(`/fhir/Patient/${id}`).set('Authorization', auth).expect(200));
       check(await t.http.get(`/fhir/Patient/${id}/_history/1`).set('Authorization', auth).expect(200));
-      check(await t.http.put(`/fhir/Patient/${id}`).set('Authorization', auth).send({ resourceType: 'Patient', id, gender: 'female' }).expect(200));
+      check(
+        await t.http
+          .put(`/fhir/Patient/${id}`)
+          .set('Authorization', auth)
+          .send({ resourceType: 'Patient', id, gender: 'female' })
+          .expect(200),
+      );
       check(
         await t.http
           .patch(`/fhir/Patient/${id}`)
@@ -80,7 +99,12 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
 
     it('refuses a malformed If-Match with 400', async () => {
       const p = await create({ resourceType: 'Patient' });
-      await t.http.put(`/fhir/Patient/${p.id}`).set('Authorization', auth).set('If-Match', 'nonsense').send({ resourceType: 'Patient', id: p.id }).expect(400);
+      await t.http
+        .put(`/fhir/Patient/${p.id}`)
+        .set('Authorization', auth)
+        .set('If-Match', 'nonsense')
+        .send({ resourceType: 'Patient', id: p.id })
+        .expect(400);
     });
 
     it('applies to delete and patch too', async () => {
@@ -121,22 +145,47 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
     it('creates when nothing matches, answers the match with 200 when one does, 412 when several do', async () => {
       const body = { resourceType: 'Patient', identifier: [{ system: NHS, value: '9990000018' }] };
       const ifNoneExist = `identifier=${NHS}|9990000018`;
-      const first = await t.http.post('/fhir/Patient').set('Authorization', auth).set('If-None-Exist', ifNoneExist).send(body).expect(201);
-      const again = await t.http.post('/fhir/Patient').set('Authorization', auth).set('If-None-Exist', ifNoneExist).send(body).expect(200);
+      const first = await t.http
+        .post('/fhir/Patient')
+        .set('Authorization', auth)
+        .set('If-None-Exist', ifNoneExist)
+        .send(body)
+        .expect(201);
+      const again = await t.http
+        .post('/fhir/Patient')
+        .set('Authorization', auth)
+        .set('If-None-Exist', ifNoneExist)
+        .send(body)
+        .expect(200);
       expect(again.body.id).toBe(first.body.id);
       expect(again.headers.location).toBe(`${t.config.publicUrl}/fhir/Patient/${first.body.id}/_history/1`);
       await create(body);
-      const many = await t.http.post('/fhir/Patient').set('Authorization', auth).set('If-None-Exist', ifNoneExist).send(body).expect(412);
+      const many = await t.http
+        .post('/fhir/Patient')
+        .set('Authorization', auth)
+        .set('If-None-Exist', ifNoneExist)
+        .send(body)
+        .expect(412);
       expect(many.body.issue[0].code).toBe('multiple-matches');
     });
 
     it('refuses a condition it cannot evaluate rather than ignore it', async () => {
-      await t.http.post('/fhir/Patient').set('Authorization', auth).set('If-None-Exist', 'nonsense=1').send({ resourceType: 'Patient' }).expect(400);
+      await t.http
+        .post('/fhir/Patient')
+        .set('Authorization', auth)
+        .set('If-None-Exist', 'nonsense=1')
+        .send({ resourceType: 'Patient' })
+        .expect(400);
     });
 
     it('needs the search permission: a condition is a search', async () => {
       const createOnly = `Bearer ${await tokenFor(t, 'system/Patient.c')}`;
-      await t.http.post('/fhir/Patient').set('Authorization', createOnly).set('If-None-Exist', 'family=x').send({ resourceType: 'Patient' }).expect(403);
+      await t.http
+        .post('/fhir/Patient')
+        .set('Authorization', createOnly)
+        .set('If-None-Exist', 'family=x')
+        .send({ resourceType: 'Patient' })
+        .expect(403);
       await t.http.post('/fhir/Patient').set('Authorization', createOnly).send({ resourceType: 'Patient' }).expect(201);
     });
   });
@@ -144,15 +193,27 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
   describe('update as create', () => {
     it('creates with the client id (201), then updates (200)', async () => {
       const id = `client-${Date.now()}`;
-      await t.http.put(`/fhir/Observation/${id}`).set('Authorization', auth).send({ resourceType: 'Observation', id, status: 'final', code: { text: 'x' } }).expect(201);
-      const second = await t.http.put(`/fhir/Observation/${id}`).set('Authorization', auth).send({ resourceType: 'Observation', id, status: 'amended', code: { text: 'x' } }).expect(200);
+      await t.http
+        .put(`/fhir/Observation/${id}`)
+        .set('Authorization', auth)
+        .send({ resourceType: 'Observation', id, status: 'final', code: { text: 'x' } })
+        .expect(201);
+      const second = await t.http
+        .put(`/fhir/Observation/${id}`)
+        .set('Authorization', auth)
+        .send({ resourceType: 'Observation', id, status: 'amended', code: { text: 'x' } })
+        .expect(200);
       expect(second.body.meta.versionId).toBe('2');
     });
   });
 
   describe('JSON Patch (R4 http.html#patch, RFC 6902)', () => {
     const patch = (id: string, ops: unknown, contentType = 'application/json-patch+json') =>
-      t.http.patch(`/fhir/Patient/${id}`).set('Authorization', auth).set('Content-Type', contentType).send(JSON.stringify(ops));
+      t.http
+        .patch(`/fhir/Patient/${id}`)
+        .set('Authorization', auth)
+        .set('Content-Type', contentType)
+        .send(JSON.stringify(ops));
 
     it('applies add, replace, remove, copy, move and test', async () => {
       const p = await create({ resourceType: 'Patient', gender: 'male', name: [{ family: 'Old' }] });
@@ -166,9 +227,19 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
         { op: 'move', from: '/birthDate', path: '/deceasedDateTime' },
         { op: 'remove', path: '/deceasedDateTime' },
       ]).expect(200);
-      expect(res.body).toMatchObject({ gender: 'female', name: [{ family: 'Old', given: ['Ann'] }, { family: 'New', given: ['Ann'] }] });
+      expect(res.body).toMatchObject({
+        gender: 'female',
+        name: [
+          { family: 'Old', given: ['Ann'] },
+          { family: 'New', given: ['Ann'] },
+        ],
+      });
       expect(res.body.meta.versionId).toBe('2');
-      const found = await t.http.get('/fhir/Patient').query({ family: 'new', _id: p.id }).set('Authorization', auth).expect(200);
+      const found = await t.http
+        .get('/fhir/Patient')
+        .query({ family: 'new', _id: p.id })
+        .set('Authorization', auth)
+        .expect(200);
       expect(found.body.total).toBe(1);
     });
 
@@ -201,12 +272,27 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
     it.each([
       ['minimal', (res: { text: string }) => expect(res.text).toBe('')],
       ['representation', (res: { body: { resourceType: string } }) => expect(res.body.resourceType).toBe('Patient')],
-      ['OperationOutcome', (res: { body: { resourceType: string } }) => expect(res.body.resourceType).toBe('OperationOutcome')],
+      [
+        'OperationOutcome',
+        (res: { body: { resourceType: string } }) => expect(res.body.resourceType).toBe('OperationOutcome'),
+      ],
     ])('return=%s shapes create, update and patch answers', async (pref, check) => {
-      const res = await t.http.post('/fhir/Patient').set('Authorization', auth).set('Prefer', `return=${pref}`).send({ resourceType: 'Patient' }).expect(201);
+      const res = await t.http
+        .post('/fhir/Patient')
+        .set('Authorization', auth)
+        .set('Prefer', `return=${pref}`)
+        .send({ resourceType: 'Patient' })
+        .expect(201);
       check(res as never);
       const id = res.headers.location.split('/')[5];
-      check((await t.http.put(`/fhir/Patient/${id}`).set('Authorization', auth).set('Prefer', `return=${pref}`).send({ resourceType: 'Patient', id }).expect(200)) as never);
+      check(
+        (await t.http
+          .put(`/fhir/Patient/${id}`)
+          .set('Authorization', auth)
+          .set('Prefer', `return=${pref}`)
+          .send({ resourceType: 'Patient', id })
+          .expect(200)) as never,
+      );
       check(
         (await t.http
           .patch(`/fhir/Patient/${id}`)
@@ -234,7 +320,11 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
           since = new Date().toISOString();
           await new Promise((r) => setTimeout(r, 20));
         }
-        await t.http.put(`/fhir/Basic/${id}`).set('Authorization', auth).send({ resourceType: 'Basic', id, code: { text: marker }, created: `202${v}-01-01` }).expect(200);
+        await t.http
+          .put(`/fhir/Basic/${id}`)
+          .set('Authorization', auth)
+          .send({ resourceType: 'Basic', id, code: { text: marker }, created: `202${v}-01-01` })
+          .expect(200);
       }
       await t.http.delete(`/fhir/Basic/${id}`).set('Authorization', auth).expect(204);
     });
@@ -250,7 +340,10 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
       expect(bundle.entry![0].request).toEqual({ method: 'DELETE', url: `Basic/${id}` });
       expect(bundle.entry![0].resource).toBeUndefined();
       expect(bundle.entry![1].request.method).toBe('PUT');
-      expect(bundle.entry![4]).toMatchObject({ request: { method: 'POST', url: 'Basic' }, response: { status: '201 Created' } });
+      expect(bundle.entry![4]).toMatchObject({
+        request: { method: 'POST', url: 'Basic' },
+        response: { status: '201 Created' },
+      });
       expect(bundle.entry![4].resource!.meta.versionId).toBe('1');
     });
 
@@ -262,7 +355,11 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
       const next = page1.link.find((l) => l.relation === 'next')!.url;
       const page2 = await history(next.slice(t.config.publicUrl.length));
       expect(page2.entry!.map((e) => e.response.etag)).toEqual(['W/"3"', 'W/"2"']);
-      await t.http.get(`/fhir/Basic/${id}/_history`).query({ _since: 'yesterday' }).set('Authorization', auth).expect(400);
+      await t.http
+        .get(`/fhir/Basic/${id}/_history`)
+        .query({ _since: 'yesterday' })
+        .set('Authorization', auth)
+        .expect(400);
     });
 
     it('of a type and of the system', async () => {
@@ -280,7 +377,11 @@ describe.each(databases())('FHIR versioning on %s', (db) => {
       const other = `Bearer ${await tokenFor(t, 'system/Patient.read')}`;
       await t.http.get(`/fhir/Basic/${id}/_history`).set('Authorization', other).expect(403);
       await t.http.get('/fhir/Basic/_history').set('Authorization', other).expect(403);
-      const system = await t.http.get('/fhir/_history').query({ _since: since }).set('Authorization', other).expect(200);
+      const system = await t.http
+        .get('/fhir/_history')
+        .query({ _since: since })
+        .set('Authorization', other)
+        .expect(200);
       expect((system.body as Bundle).entry ?? []).toEqual([]);
     });
   });

@@ -55,7 +55,8 @@ export class TokenAccess {
   /** The grant, or a 403 `insufficient_scope` naming the interaction (RFC 6750 §3.1). */
   require(type: string, permission: Permission, interaction: string): TypeGrant {
     const grant = this.grant(type, permission);
-    if (!grant) throw bearerError(403, 'insufficient_scope', `The token's scopes do not permit ${interaction} on ${type}`);
+    if (!grant)
+      throw bearerError(403, 'insufficient_scope', `The token's scopes do not permit ${interaction} on ${type}`);
     return grant;
   }
 

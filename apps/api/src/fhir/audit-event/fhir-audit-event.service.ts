@@ -16,7 +16,17 @@ import { fhirBaseUrl, queryString } from '../fhir-urls';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryValues } from '../search/search-request-parser';
 
 /** The search parameters the audit trail answers (AuditService.searchAuditEvents). */
-const AUDIT_EVENT_PARAMS = ['date', 'agent', 'agent-name', 'outcome', 'type', 'subtype', 'entity', 'entity-type', '_id'];
+const AUDIT_EVENT_PARAMS = [
+  'date',
+  'agent',
+  'agent-name',
+  'outcome',
+  'type',
+  'subtype',
+  'entity',
+  'entity-type',
+  '_id',
+];
 /** Paging and format parameters handled here. */
 const RESULT_PARAMS = new Set(['_count', '_offset', '_before', '_format', '_pretty']);
 
@@ -43,7 +53,8 @@ function single(v: string | string[] | undefined): string | undefined {
 
 function count(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw fhirErrors.invalidSearch(`${name} must be a whole number, got "${raw.slice(0, 40)}"`);
+  if (!/^\d{1,9}$/.test(raw))
+    throw fhirErrors.invalidSearch(`${name} must be a whole number, got "${raw.slice(0, 40)}"`);
   return Number(raw);
 }
 
@@ -67,10 +78,15 @@ export class FhirAuditEventService {
   private require(access: TokenAccess, permission: 'r' | 's', interaction: string): TypeGrant {
     const grant = access.require(AUDIT_EVENT, permission, interaction);
     if (grant.patientCompartment || this.policy.restricted(AUDIT_EVENT, grant))
-      throw new DomainError(403, 'fhir_audit_event_confined', 'AuditEvents are not available to a patient-context or restricted scope', {
-        fhirIssue: 'forbidden',
-        auditReason: 'audit_event_confined',
-      });
+      throw new DomainError(
+        403,
+        'fhir_audit_event_confined',
+        'AuditEvents are not available to a patient-context or restricted scope',
+        {
+          fhirIssue: 'forbidden',
+          auditReason: 'audit_event_confined',
+        },
+      );
     return grant;
   }
 
@@ -104,8 +120,12 @@ export class FhirAuditEventService {
     const pageSize = Math.min(count('_count', single(query._count), DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     const offset = count('_offset', single(query._offset), 0);
     const beforeRaw = single(query._before);
-    const before = beforeRaw && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(beforeRaw) ? beforeRaw : new Date().toISOString();
-    if (beforeRaw && before !== beforeRaw) throw fhirErrors.invalidSearch('_before must be an instant this server gave out');
+    const before =
+      beforeRaw && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(beforeRaw)
+        ? beforeRaw
+        : new Date().toISOString();
+    if (beforeRaw && before !== beforeRaw)
+      throw fhirErrors.invalidSearch('_before must be an instant this server gave out');
     const dates = params.date === undefined ? [] : Array.isArray(params.date) ? params.date : [params.date];
     if (beforeRaw) params.date = [...dates, `le${before}`];
     const { total, resources } = await this.audit.searchAuditEvents(params, { count: pageSize, offset }, this.base);

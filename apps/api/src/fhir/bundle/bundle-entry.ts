@@ -42,11 +42,13 @@ function parseEntry(raw: unknown, index: number, fhirBase: string): BundleEntry 
   const request = raw.request;
   if (!isObject(request)) throw fail('request (method and url) is required', `${at}.request`);
   const method = typeof request.method === 'string' ? (request.method.toUpperCase() as EntryMethod) : undefined;
-  if (!method || !METHODS.has(method)) throw fail('request.method must be GET, HEAD, POST, PUT, PATCH or DELETE', `${at}.request.method`);
+  if (!method || !METHODS.has(method))
+    throw fail('request.method must be GET, HEAD, POST, PUT, PATCH or DELETE', `${at}.request.method`);
   if (typeof request.url !== 'string' || request.url === '') throw fail('request.url is required', `${at}.request.url`);
   let url = request.url;
   if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url)) {
-    if (!url.startsWith(fhirBase + '/')) throw fail(`request.url ${url.slice(0, 100)} is not on this server`, `${at}.request.url`);
+    if (!url.startsWith(fhirBase + '/'))
+      throw fail(`request.url ${url.slice(0, 100)} is not on this server`, `${at}.request.url`);
     url = url.slice(fhirBase.length + 1);
   }
   url = url.replace(/^\//, '');
@@ -55,7 +57,8 @@ function parseEntry(raw: unknown, index: number, fhirBase: string): BundleEntry 
   const query = q < 0 ? undefined : url.slice(q + 1);
   const segments = path.split('/');
   const [type, id, op, versionId] = segments;
-  if (!TYPE.test(type ?? '')) throw fail(`request.url "${url.slice(0, 100)}" does not start with a resource type`, `${at}.request.url`);
+  if (!TYPE.test(type ?? ''))
+    throw fail(`request.url "${url.slice(0, 100)}" does not start with a resource type`, `${at}.request.url`);
   const entry: BundleEntry = { index, method, url, type };
   if (query !== undefined) entry.query = query;
   if (segments.length === 2 && id === '_history') entry.history = true;
@@ -63,8 +66,10 @@ function parseEntry(raw: unknown, index: number, fhirBase: string): BundleEntry 
     if (!FHIR_ID.test(id)) throw fail(`"${id.slice(0, 70)}" is not a resource id`, `${at}.request.url`);
     entry.id = id;
     if (segments.length === 3 && op === '_history') entry.history = true;
-    else if (segments.length === 4 && op === '_history' && /^[1-9]\d{0,8}$/.test(versionId)) entry.versionId = versionId;
-    else if (segments.length > 2) throw fail(`request.url "${url.slice(0, 100)}" is not supported`, `${at}.request.url`);
+    else if (segments.length === 4 && op === '_history' && /^[1-9]\d{0,8}$/.test(versionId))
+      entry.versionId = versionId;
+    else if (segments.length > 2)
+      throw fail(`request.url "${url.slice(0, 100)}" is not supported`, `${at}.request.url`);
   }
   if (typeof raw.fullUrl === 'string') entry.fullUrl = raw.fullUrl;
   if (raw.resource !== undefined) entry.resource = raw.resource;
@@ -72,8 +77,14 @@ function parseEntry(raw: unknown, index: number, fhirBase: string): BundleEntry 
   if (typeof request.ifNoneExist === 'string') entry.ifNoneExist = request.ifNoneExist;
   const needsResource = method === 'POST' || method === 'PUT' || method === 'PATCH';
   if (needsResource && !isObject(entry.resource)) throw fail(`a ${method} entry needs a resource`, `${at}.resource`);
-  if ((method === 'PUT' || method === 'PATCH' || method === 'DELETE') && (!entry.id || entry.versionId || entry.history))
-    throw fail(`${method} needs a URL of the form Type/id (conditional ${method} is not supported)`, `${at}.request.url`);
+  if (
+    (method === 'PUT' || method === 'PATCH' || method === 'DELETE') &&
+    (!entry.id || entry.versionId || entry.history)
+  )
+    throw fail(
+      `${method} needs a URL of the form Type/id (conditional ${method} is not supported)`,
+      `${at}.request.url`,
+    );
   if (method === 'POST' && (entry.id || entry.query)) throw fail('POST takes the URL of a type', `${at}.request.url`);
   return entry;
 }
@@ -86,7 +97,10 @@ export function patchOfEntry(entry: BundleEntry): unknown {
   const r = entry.resource as Json;
   const at = `Bundle.entry[${entry.index}].resource`;
   if (r.resourceType !== 'Binary' || typeof r.data !== 'string' || !/json-patch\+json/.test(String(r.contentType)))
-    throw fhirErrors.invalidBundle(`${at}: a PATCH entry carries a Binary of contentType application/json-patch+json`, at);
+    throw fhirErrors.invalidBundle(
+      `${at}: a PATCH entry carries a Binary of contentType application/json-patch+json`,
+      at,
+    );
   try {
     return JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'));
   } catch {

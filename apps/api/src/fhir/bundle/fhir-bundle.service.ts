@@ -87,14 +87,21 @@ export class FhirBundleService {
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw fhirErrors.invalidBundle('The request body must be a Bundle');
     const bundle = body as Record<string, unknown>;
-    if (bundle.resourceType !== 'Bundle') throw fhirErrors.invalidBundle('The request body must be a Bundle', 'resourceType');
+    if (bundle.resourceType !== 'Bundle')
+      throw fhirErrors.invalidBundle('The request body must be a Bundle', 'resourceType');
     if (bundle.type !== 'transaction' && bundle.type !== 'batch')
       throw fhirErrors.invalidBundle('Bundle.type must be transaction or batch', 'Bundle.type');
     const entries = parseBundleEntries(bundle, this.base);
-    if (entries.length > MAX_ENTRIES) throw fhirErrors.invalidBundle(`A Bundle may hold ${MAX_ENTRIES} entries at most`);
+    if (entries.length > MAX_ENTRIES)
+      throw fhirErrors.invalidBundle(`A Bundle may hold ${MAX_ENTRIES} entries at most`);
     const responses =
-      bundle.type === 'transaction' ? await this.transaction(entries, access, prefer) : await this.batch(entries, access, prefer);
-    return { status: 200, body: this.responseBundle(bundle.type === 'transaction' ? 'transaction-response' : 'batch-response', responses) };
+      bundle.type === 'transaction'
+        ? await this.transaction(entries, access, prefer)
+        : await this.batch(entries, access, prefer);
+    return {
+      status: 200,
+      body: this.responseBundle(bundle.type === 'transaction' ? 'transaction-response' : 'batch-response', responses),
+    };
   }
 
   /** R4 http.html#brules: each entry on its own; a failure is that entry's response. */
@@ -144,7 +151,11 @@ export class FhirBundleService {
    * with a `urn:uuid:` fullUrl get a new id every reference to them is rewritten to); one store transaction writes
    * them; reads run last and see the writes.
    */
-  private async transaction(entries: BundleEntry[], access: TokenAccess, prefer: FhirPreferences): Promise<ResponseEntry[]> {
+  private async transaction(
+    entries: BundleEntry[],
+    access: TokenAccess,
+    prefer: FhirPreferences,
+  ): Promise<ResponseEntry[]> {
     const responses: (ResponseEntry | undefined)[] = new Array(entries.length);
     const grants = new Map<BundleEntry, TypeGrant>();
     for (const entry of entries) {
@@ -161,10 +172,15 @@ export class FhirBundleService {
     for (const entry of entries) {
       if (entry.method !== 'POST') continue;
       if (entry.ifNoneExist) {
-        const existing = await this.atEntryAsync(entry, () => this.fhir.conditionalMatch(entry.type, entry.ifNoneExist!, access));
+        const existing = await this.atEntryAsync(entry, () =>
+          this.fhir.conditionalMatch(entry.type, entry.ifNoneExist!, access),
+        );
         if (existing) {
           if (entry.fullUrl) ids.set(entry.fullUrl, `${entry.type}/${existing.id}`);
-          responses[entry.index] = this.fromResult(entry, this.fhir.existingResult(entry.type, existing, access, prefer));
+          responses[entry.index] = this.fromResult(
+            entry,
+            this.fhir.existingResult(entry.type, existing, access, prefer),
+          );
           continue;
         }
       }
@@ -173,7 +189,8 @@ export class FhirBundleService {
       if (entry.fullUrl) ids.set(entry.fullUrl, `${entry.type}/${id}`);
     }
     for (const entry of entries) {
-      if (entry.method === 'PUT' && entry.fullUrl?.startsWith('urn:')) ids.set(entry.fullUrl, `${entry.type}/${entry.id}`);
+      if (entry.method === 'PUT' && entry.fullUrl?.startsWith('urn:'))
+        ids.set(entry.fullUrl, `${entry.type}/${entry.id}`);
     }
     for (const entry of entries) {
       const grant = grants.get(entry)!;
@@ -186,7 +203,13 @@ export class FhirBundleService {
         });
         writes.push({
           entry,
-          request: { type: entry.type, id, op: 'put', fresh: true, build: (v, at) => this.preparer.prepare(entry.type, id, resource, v, at) },
+          request: {
+            type: entry.type,
+            id,
+            op: 'put',
+            fresh: true,
+            build: (v, at) => this.preparer.prepare(entry.type, id, resource, v, at),
+          },
         });
       } else if (entry.method === 'PUT') {
         const id = entry.id!;
@@ -199,7 +222,13 @@ export class FhirBundleService {
         const ifMatch = this.atEntry(entry, () => parseIfMatch(entry.ifMatch));
         writes.push({
           entry,
-          request: { type: entry.type, id, op: 'put', ifMatch, build: (v, at) => this.preparer.prepare(entry.type, id, resource, v, at) },
+          request: {
+            type: entry.type,
+            id,
+            op: 'put',
+            ifMatch,
+            build: (v, at) => this.preparer.prepare(entry.type, id, resource, v, at),
+          },
         });
       } else if (entry.method === 'PATCH') {
         const operations = this.atEntry(entry, () => {
@@ -211,10 +240,20 @@ export class FhirBundleService {
           }
         });
         await this.atEntryAsync(entry, async () => {
-          if (!(await this.policy.visible(entry.type, entry.id!, grant))) throw fhirErrors.notFound(entry.type, entry.id!);
+          if (!(await this.policy.visible(entry.type, entry.id!, grant)))
+            throw fhirErrors.notFound(entry.type, entry.id!);
         });
         const ifMatch = this.atEntry(entry, () => parseIfMatch(entry.ifMatch));
-        writes.push({ entry, request: { type: entry.type, id: entry.id!, op: 'put', ifMatch, build: this.patchBuilder(entry, operations, grant) } });
+        writes.push({
+          entry,
+          request: {
+            type: entry.type,
+            id: entry.id!,
+            op: 'put',
+            ifMatch,
+            build: this.patchBuilder(entry, operations, grant),
+          },
+        });
       } else if (entry.method === 'DELETE') {
         await this.atEntryAsync(entry, async () => {
           const current = await this.store.read(entry.type, entry.id!);
@@ -232,7 +271,10 @@ export class FhirBundleService {
     try {
       outcomes = await this.store.write(writes.map((w) => w.request));
     } catch (e) {
-      const failed = writes.find((w) => (e as { type?: string; id?: string }).id === w.request.id && (e as { type?: string }).type === w.request.type);
+      const failed = writes.find(
+        (w) =>
+          (e as { type?: string; id?: string }).id === w.request.id && (e as { type?: string }).type === w.request.type,
+      );
       const error = conflictError(e, failed?.request.ifMatch);
       throw failed ? this.entryError(failed.entry, error) : error;
     }
@@ -273,7 +315,12 @@ export class FhirBundleService {
     };
   }
 
-  private writeResponse(entry: BundleEntry, outcome: WriteOutcome, access: TokenAccess, prefer: FhirPreferences): ResponseEntry {
+  private writeResponse(
+    entry: BundleEntry,
+    outcome: WriteOutcome,
+    access: TokenAccess,
+    prefer: FhirPreferences,
+  ): ResponseEntry {
     const v = outcome.version;
     if (entry.method === 'DELETE') {
       return v ? { status: 204, etag: etag(v.versionId), lastModified: v.lastUpdated } : { status: 204 };
@@ -331,22 +378,35 @@ export class FhirBundleService {
     if (e instanceof FhirOutcomeError) {
       const issues = e.issues.map((i) => ({
         ...i,
-        expression: (i.expression ?? []).map((x) => `${where}.resource${x.startsWith(`${entry.type}.`) ? x.slice(entry.type.length) : x === entry.type ? '' : `.${x}`}`),
+        expression: (i.expression ?? []).map(
+          (x) =>
+            `${where}.resource${x.startsWith(`${entry.type}.`) ? x.slice(entry.type.length) : x === entry.type ? '' : `.${x}`}`,
+        ),
         diagnostics: i.diagnostics,
       }));
       const wrapped = new FhirOutcomeError(e.status, e.code, prefix + e.message, issues);
       return Object.assign(wrapped, { entryIndex: entry.index });
     }
     const fieldErrors = (e.options.fieldErrors ?? []).map((f) => ({
-      field: f.field ? `${where}.resource${f.field.startsWith(`${entry.type}.`) ? f.field.slice(entry.type.length) : `.${f.field}`}` : where,
+      field: f.field
+        ? `${where}.resource${f.field.startsWith(`${entry.type}.`) ? f.field.slice(entry.type.length) : `.${f.field}`}`
+        : where,
       message: f.message,
     }));
-    const wrapped = new DomainError(e.status, e.code, prefix + e.message, { ...e.options, ...(fieldErrors.length ? { fieldErrors } : {}) });
+    const wrapped = new DomainError(e.status, e.code, prefix + e.message, {
+      ...e.options,
+      ...(fieldErrors.length ? { fieldErrors } : {}),
+    });
     return Object.assign(wrapped, { entryIndex: entry.index });
   }
 
   private responseBundle(type: string, responses: ResponseEntry[]): string {
-    const head = JSON.stringify({ resourceType: 'Bundle', id: randomUUID(), type, meta: { lastUpdated: new Date().toISOString() } });
+    const head = JSON.stringify({
+      resourceType: 'Bundle',
+      id: randomUUID(),
+      type,
+      meta: { lastUpdated: new Date().toISOString() },
+    });
     if (responses.length === 0) return head;
     const items = responses.map((r) => {
       const response: Record<string, unknown> = { status: STATUS_TEXT[r.status] ?? String(r.status) };
@@ -355,7 +415,9 @@ export class FhirBundleService {
       if (r.lastModified) response.lastModified = r.lastModified;
       if (r.outcome) response.outcome = r.outcome;
       const responseJson = JSON.stringify(response);
-      return r.resource !== undefined ? `{"resource":${r.resource},"response":${responseJson}}` : `{"response":${responseJson}}`;
+      return r.resource !== undefined
+        ? `{"resource":${r.resource},"response":${responseJson}}`
+        : `{"response":${responseJson}}`;
     });
     return `${head.slice(0, -1)},"entry":[${items.join(',')}]}`;
   }

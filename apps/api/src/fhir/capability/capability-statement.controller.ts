@@ -17,7 +17,9 @@ export class CapabilityStatementController {
   constructor(private readonly capability: CapabilityStatementService) {}
 
   /** R4 http.html#capabilities: open to anyone, so clients can discover the SMART endpoints before they have a token. */
-  @ApiOperation({ summary: 'CapabilityStatement (no token needed, CORS open); rest[0].security carries the SMART oauth-uris' })
+  @ApiOperation({
+    summary: 'CapabilityStatement (no token needed, CORS open); rest[0].security carries the SMART oauth-uris',
+  })
   @Public()
   @Get('metadata')
   metadata(@Res() reply: FastifyReply): FastifyReply {
@@ -33,7 +35,8 @@ export class CapabilityStatementController {
     @Headers('access-control-request-headers') requested: string | undefined,
     @Res() reply: FastifyReply,
   ): FastifyReply {
-    const headers = requested && /^[A-Za-z0-9\-_, ]{1,500}$/.test(requested) ? requested : 'Accept, Authorization, Content-Type';
+    const headers =
+      requested && /^[A-Za-z0-9\-_, ]{1,500}$/.test(requested) ? requested : 'Accept, Authorization, Content-Type';
     return reply
       .code(204)
       .headers({

@@ -49,7 +49,10 @@ export function buildCapabilityStatement(input: CapabilityInput): Record<string,
     valueUri: input.endpoints[k],
   }));
   const references = (type: string) =>
-    [...input.registry.forType(type).values()].filter((p) => p.type === 'reference').map((p) => p.code).sort();
+    [...input.registry.forType(type).values()]
+      .filter((p) => p.type === 'reference')
+      .map((p) => p.code)
+      .sort();
   const revIncludes = new Map<string, string[]>();
   for (const source of input.types) {
     for (const p of input.registry.forType(source).values()) {

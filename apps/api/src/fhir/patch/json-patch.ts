@@ -25,7 +25,8 @@ type Container = Record<string, Json> | Json[];
 /** RFC 6901: `/a/b~1c/0` → ['a', 'b/c', '0']. */
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new JsonPatchError('malformed', `"${pointer.slice(0, 100)}" is not a JSON Pointer`);
+  if (!pointer.startsWith('/'))
+    throw new JsonPatchError('malformed', `"${pointer.slice(0, 100)}" is not a JSON Pointer`);
   return pointer
     .slice(1)
     .split('/')
@@ -38,10 +39,12 @@ export function parsePointer(pointer: string): string[] {
 /** Checks the shape of a patch document (RFC 6902 §3, §4). */
 export function parsePatch(body: unknown): PatchOperation[] {
   if (!Array.isArray(body)) throw new JsonPatchError('malformed', 'A JSON Patch is an array of operations');
-  if (body.length > MAX_OPERATIONS) throw new JsonPatchError('malformed', `A JSON Patch may have ${MAX_OPERATIONS} operations at most`);
+  if (body.length > MAX_OPERATIONS)
+    throw new JsonPatchError('malformed', `A JSON Patch may have ${MAX_OPERATIONS} operations at most`);
   return body.map((op, i) => {
     const where = `operation ${i}`;
-    if (typeof op !== 'object' || op === null || Array.isArray(op)) throw new JsonPatchError('malformed', `${where} is not an object`);
+    if (typeof op !== 'object' || op === null || Array.isArray(op))
+      throw new JsonPatchError('malformed', `${where} is not an object`);
     const o = op as Record<string, unknown>;
     if (typeof o.op !== 'string' || !OPS.has(o.op)) throw new JsonPatchError('malformed', `${where} has no valid "op"`);
     if (typeof o.path !== 'string') throw new JsonPatchError('malformed', `${where} has no "path"`);
@@ -60,7 +63,8 @@ function arrayIndex(array: Json[], token: string, forAdd: boolean): number {
   if (forAdd && token === '-') return array.length;
   if (!/^(0|[1-9]\d*)$/.test(token)) throw new JsonPatchError('failed', `"${token}" is not an array index`);
   const i = Number(token);
-  if (i > array.length || (!forAdd && i === array.length)) throw new JsonPatchError('failed', `index ${i} is out of bounds`);
+  if (i > array.length || (!forAdd && i === array.length))
+    throw new JsonPatchError('failed', `index ${i} is out of bounds`);
   return i;
 }
 
@@ -68,7 +72,8 @@ function parentOf(doc: Json, tokens: string[], path: string): { parent: Containe
   let node = doc;
   for (const t of tokens.slice(0, -1)) {
     if (Array.isArray(node)) node = node[arrayIndex(node, t, false)];
-    else if (isContainer(node) && Object.prototype.hasOwnProperty.call(node, t)) node = (node as Record<string, Json>)[t];
+    else if (isContainer(node) && Object.prototype.hasOwnProperty.call(node, t))
+      node = (node as Record<string, Json>)[t];
     else throw new JsonPatchError('failed', `path ${path} does not exist`);
   }
   if (!isContainer(node)) throw new JsonPatchError('failed', `path ${path} does not exist`);
@@ -79,7 +84,8 @@ function get(doc: Json, path: string): Json {
   let node = doc;
   for (const t of parsePointer(path)) {
     if (Array.isArray(node)) node = node[arrayIndex(node, t, false)];
-    else if (isContainer(node) && Object.prototype.hasOwnProperty.call(node, t)) node = (node as Record<string, Json>)[t];
+    else if (isContainer(node) && Object.prototype.hasOwnProperty.call(node, t))
+      node = (node as Record<string, Json>)[t];
     else throw new JsonPatchError('failed', `path ${path} does not exist`);
   }
   return node;
@@ -113,7 +119,14 @@ function deepEqual(a: Json, b: Json): boolean {
   if (isContainer(a) && isContainer(b) && !Array.isArray(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]));
+    return (
+      ka.length === kb.length &&
+      ka.every(
+        (k) =>
+          Object.prototype.hasOwnProperty.call(b, k) &&
+          deepEqual((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]),
+      )
+    );
   }
   return false;
 }

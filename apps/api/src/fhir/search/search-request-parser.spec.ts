@@ -1,6 +1,10 @@
 import { DomainError } from '../../common/errors/domain-error';
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
 import {
+  decodeCursor,
+  encodeCursor,
+  parseNumberValue,
+  parseQuantityValue,
   parseReferenceValue,
   parseSearchRequest,
   parseTokenValue,
@@ -177,5 +181,157 @@ describe('parseSearchRequest', () => {
     const e = errorOf(() => parse('Patient', query as QueryValues));
     expect(e.status).toBe(400);
     expect(e.code).toBe(code);
+  });
+});
+
+describe('parseNumberValue and parseQuantityValue (search.html#number, #quantity)', () => {
+  it.each<[string, { prefix: string; value: number; low?: number; high?: number }]>([
+    ['100', { prefix: 'eq', value: 100, low: 99.5, high: 100.5 }],
+    ['100.00', { prefix: 'eq', value: 100, low: 99.995, high: 100.005 }],
+    ['1e2', { prefix: 'eq', value: 100, low: 50, high: 150 }],
+    ['gt0.8', { prefix: 'gt', value: 0.8 }],
+    ['-3', { prefix: 'eq', value: -3, low: -3.5, high: -2.5 }],
+    ['ap1.5', { prefix: 'ap', value: 1.5 }],
+  ])('%s → %j', (raw, expected) => {
+    const n = parseNumberValue(raw)!;
+    expect(n).toMatchObject({ prefix: expected.prefix, value: expected.value });
+    if (expected.low !== undefined) {
+      expect(n.low).toBeCloseTo(expected.low, 10);
+      expect(n.high).toBeCloseTo(expected.high!, 10);
+    }
+  });
+
+  it.each(['', 'abc', 'gt', '1,5', '0x10', 'Infinity', '1e999', '--1'])('refuses %j', (raw) => {
+    expect(parseNumberValue(raw)).toBeNull();
+  });
+
+  it.each([
+    ['5.4|http://unitsofmeasure.org|mg', { value: 5.4, system: 'http://unitsofmeasure.org', code: 'mg' }],
+    ['le5.4||mg', { prefix: 'le', value: 5.4, code: 'mg' }],
+    ['5.4', { value: 5.4 }],
+  ])('quantity %s → %j', (raw, expected) => {
+    const q = parseQuantityValue(raw)!;
+    expect(q).toMatchObject(expected);
+    if (!('system' in expected)) expect(q.system).toBeUndefined();
+  });
+
+  it.each(['5.4|mg', 'x|y|z', ''])('refuses quantity %j', (raw) => {
+    expect(parseQuantityValue(raw)).toBeNull();
+  });
+});
+
+describe('parseSearchRequest: modifiers, chains, _has, result parameters', () => {
+  it.each([
+    [{ 'gender:not': 'male' }, { kind: 'not', item: { kind: 'token', param: 'gender', values: [{ code: 'male' }] } }],
+    [{ 'gender:missing': 'true' }, { kind: 'not', item: { kind: 'present', table: 'token', param: 'gender' } }],
+    [{ 'birthdate:missing': 'false' }, { kind: 'present', table: 'date', param: 'birthdate' }],
+    [{ 'language:text': 'Engl' }, { kind: 'string', param: 'language:text', modifier: 'default', values: ['engl'] }],
+    [{ '_profile:below': 'http://x/y' }, { kind: 'uri', param: '_profile', modifier: 'below', values: ['http://x/y'] }],
+    [{ _profile: 'http://x/y' }, { kind: 'uri', param: '_profile', modifier: 'exact', values: ['http://x/y'] }],
+  ])('%j', (query, condition) => {
+    expect(parse('Patient', query as QueryValues).conditions).toEqual([condition]);
+  });
+
+  it('parses a chain, adding what the token may see of the target', () => {
+    const cross = jest.fn((type: string) => [{ kind: 'id' as const, ids: [`only-${type}`] }]);
+    const req = parseSearchRequest('Observation', { 'subject:Patient.family': 'Smith' }, registry, {
+      strict: false,
+      fhirBase: BASE,
+      cross,
+    });
+    expect(req.conditions).toEqual([
+      {
+        kind: 'chain',
+        params: ['subject'],
+        targets: [
+          {
+            type: 'Patient',
+            conditions: [
+              { kind: 'string', param: 'family', modifier: 'default', values: ['smith'] },
+              { kind: 'id', ids: ['only-Patient'] },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(cross).toHaveBeenCalledWith('Patient');
+  });
+
+  it('crosses only the allowed targets of a chain without a type', () => {
+    const req = parseSearchRequest('Observation', { 'subject.name': 'x' }, registry, {
+      strict: false,
+      fhirBase: BASE,
+      cross: () => [],
+      mayCross: (t) => t === 'Patient',
+    });
+    const chain = req.conditions[0] as { targets: { type: string }[] };
+    expect(chain.targets.map((t) => t.type)).toEqual(['Patient']);
+  });
+
+  it('parses _has, nested too', () => {
+    const req = parse('Patient', { '_has:Encounter:subject:_has:Condition:encounter:code': 'x' } as QueryValues);
+    expect(req.conditions[0]).toMatchObject({
+      kind: 'has',
+      sourceType: 'Encounter',
+      param: 'subject',
+      conditions: [{ kind: 'has', sourceType: 'Condition', param: 'encounter' }],
+    });
+  });
+
+  it('lets the token refuse a crossed type', () => {
+    const cross = () => {
+      throw new DomainError(403, 'insufficient_scope', 'no');
+    };
+    const e = errorOf(() =>
+      parseSearchRequest('Patient', { '_has:Condition:subject:code': 'x' }, registry, {
+        strict: false,
+        fhirBase: BASE,
+        cross,
+      }),
+    );
+    expect(e.status).toBe(403);
+  });
+
+  it.each([
+    [{ 'subject.organization.name': 'x' }, 'fhir_invalid_search'],
+    [{ 'code.family': 'x' }, 'fhir_invalid_search'],
+    [{ '_has:Observation': 'x' }, 'fhir_invalid_search'],
+    [{ '_has:Observation:code:status': 'x' }, 'fhir_invalid_search'],
+    [{ 'subject:Nonsense.name': 'x' }, 'fhir_unsupported_modifier'],
+  ])('rejects %j with %s', (query, code) => {
+    expect(errorOf(() => parse('Observation', query as QueryValues)).code).toBe(code);
+  });
+
+  it('reads _sort, _include, _summary, _elements and _total', () => {
+    const req = parse('Condition', {
+      _sort: '-onset-date,_id',
+      _include: 'Condition:subject:Patient',
+      '_revinclude:iterate': 'Encounter:diagnosis',
+      _summary: 'count',
+      _elements: 'code,subject',
+      _total: 'none',
+    } as QueryValues);
+    expect(req.sort).toEqual([
+      { source: 'index', table: 'date', param: 'onset-date', descending: true },
+      { source: 'id', descending: false },
+    ]);
+    expect(req.include).toEqual([
+      { reverse: false, iterate: false, sourceType: 'Condition', param: 'subject', targetType: 'Patient' },
+      { reverse: true, iterate: true, sourceType: 'Encounter', param: 'diagnosis' },
+    ]);
+    expect(req).toMatchObject({ summary: 'count', elements: ['code', 'subject'], total: 'none' });
+  });
+
+  it('decodes the cursors it encodes, and refuses others', () => {
+    const cursor = { direction: 'after' as const, values: ['2020-01-01T00:00:00.000Z', 'abc'] };
+    expect(parse('Patient', { _cursor: encodeCursor(cursor) }).cursor).toEqual(cursor);
+    expect(errorOf(() => decodeCursor(encodeCursor(cursor), 3)).status).toBe(400);
+    expect(errorOf(() => decodeCursor('a' + Buffer.from('{"x":1}').toString('base64url'), 1)).status).toBe(400);
+    expect(errorOf(() => decodeCursor('x', 2)).status).toBe(400);
+  });
+
+  it('refuses control characters anywhere', () => {
+    expect(errorOf(() => parse('Patient', { family: 'a\u0000b' })).status).toBe(400);
+    expect(errorOf(() => parse('Patient', { ['fam\u0001ily']: 'x' })).status).toBe(400);
   });
 });

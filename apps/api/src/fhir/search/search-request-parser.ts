@@ -171,6 +171,7 @@ const TABLE_OF_TYPE: Record<SearchParam['type'], IndexTableKey> = {
 const TYPE_NAME = /^[A-Z][A-Za-z]{1,63}$/;
 
 /** Characters no FHIR string may hold (R4 datatypes.html#string): refused rather than passed to the database. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 
 /** Parses one `name=value` of a search on `type`: a parameter with its modifier, a chain, or a `_has`. */
@@ -215,7 +216,8 @@ class ParameterParser {
       throw fhirErrors.invalidSearch(`"${name}" is not _has:Type:parameter:searchParameter`);
     const param = this.registry.get(source, code);
     if (!param) return this.unknown(source, `${source}:${code}`);
-    if (param.type !== 'reference') throw fhirErrors.invalidSearch(`"${name}": ${source}.${code} is not a reference parameter`);
+    if (param.type !== 'reference')
+      throw fhirErrors.invalidSearch(`"${name}": ${source}.${code} is not a reference parameter`);
     if (param.targets.length > 0 && !param.targets.includes(type))
       throw fhirErrors.invalidSearch(`${source}.${code} cannot refer to a ${type}`);
     const inner = this.parse(source, rest.join(':'), raw, depth + 1);
@@ -234,8 +236,12 @@ class ParameterParser {
     const typeModifier = colon < 0 ? undefined : head.slice(colon + 1);
     const param = this.registry.get(type, code);
     if (!param) return this.unknown(type, name);
-    if (param.type !== 'reference') throw fhirErrors.invalidSearch(`"${code}" is not a reference parameter and cannot be chained`);
-    if (typeModifier !== undefined && (!TYPE_NAME.test(typeModifier) || (param.targets.length && !param.targets.includes(typeModifier))))
+    if (param.type !== 'reference')
+      throw fhirErrors.invalidSearch(`"${code}" is not a reference parameter and cannot be chained`);
+    if (
+      typeModifier !== undefined &&
+      (!TYPE_NAME.test(typeModifier) || (param.targets.length && !param.targets.includes(typeModifier)))
+    )
       throw fhirErrors.unsupportedModifier(head, typeModifier);
     const chainedCode = tail.split(':')[0];
     const candidates = typeModifier ? [typeModifier] : param.targets;
@@ -396,7 +402,9 @@ export function parseSearchRequest(
     if (rawValue === undefined) continue;
     const occurrences = Array.isArray(rawValue) ? rawValue : [rawValue];
     if (CONTROL.test(name) || occurrences.some((v) => typeof v !== 'string' || CONTROL.test(v)))
-      throw fhirErrors.invalidSearch(`Search parameter "${name.replace(CONTROL, '?').slice(0, 64)}" holds a control character`);
+      throw fhirErrors.invalidSearch(
+        `Search parameter "${name.replace(CONTROL, '?').slice(0, 64)}" holds a control character`,
+      );
     const last = occurrences[occurrences.length - 1] ?? '';
     const colon = name.indexOf(':');
     const base = colon < 0 ? name : name.slice(0, colon);
@@ -469,7 +477,12 @@ function sortKeyCount(sort: SortSpec[]): number {
 }
 
 /** `_sort=a,-b` (R4 search.html#sort): parameters of the type, `-` for descending. */
-function parseSort(type: string, raw: string, registry: SearchParameterRegistry, options: SearchParseOptions): SortSpec[] {
+function parseSort(
+  type: string,
+  raw: string,
+  registry: SearchParameterRegistry,
+  options: SearchParseOptions,
+): SortSpec[] {
   const out: SortSpec[] = [];
   for (const item of values(raw)) {
     const descending = item.startsWith('-');
@@ -498,7 +511,10 @@ function parseInclude(
 ): IncludeDirective {
   const m = INCLUDE.exec(raw);
   const what = reverse ? '_revinclude' : '_include';
-  if (!m) throw fhirErrors.invalidSearch(`${what}=${raw} is not SourceType:searchParameter[:TargetType] (${what}=* is not supported)`);
+  if (!m)
+    throw fhirErrors.invalidSearch(
+      `${what}=${raw} is not SourceType:searchParameter[:TargetType] (${what}=* is not supported)`,
+    );
   const [, sourceType, code, targetType] = m;
   const param = registry.get(sourceType, code);
   if (!param || param.type !== 'reference')
@@ -507,10 +523,11 @@ function parseInclude(
     throw fhirErrors.invalidSearch(`${what}=${raw}: ${sourceType}.${code} cannot refer to a ${targetType}`);
   if (!iterate) {
     if (!reverse && sourceType !== type)
-      throw fhirErrors.invalidSearch(`_include=${raw} must start with the searched type ${type} (or use _include:iterate)`);
+      throw fhirErrors.invalidSearch(
+        `_include=${raw} must start with the searched type ${type} (or use _include:iterate)`,
+      );
     if (reverse && param.targets.length > 0 && !param.targets.includes(type))
       throw fhirErrors.invalidSearch(`_revinclude=${raw}: ${sourceType}.${code} cannot refer to a ${type}`);
   }
   return { reverse, iterate, sourceType, param: code, ...(targetType ? { targetType } : {}) };
 }
-

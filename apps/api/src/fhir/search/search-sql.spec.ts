@@ -1,6 +1,6 @@
 import { parseDateSearchValue } from './fhir-date';
 import { SearchCondition } from './search-condition';
-import { conditionSql, searchSql } from './search-sql';
+import { conditionSql, searchSql, uriAncestors } from './search-sql';
 
 describe('search SQL', () => {
   it('prefix-matches strings by an index range on SQLite and LIKE on MySQL, escaping wildcards', () => {
@@ -50,5 +50,92 @@ describe('search SQL', () => {
   it('matches nothing for an empty alternative', () => {
     expect(conditionSql('Patient', { kind: 'none' }, 'sqlite').sql).toBe('1 = 0');
     expect(conditionSql('Patient', { kind: 'or', items: [] }, 'sqlite').sql).toBe('1 = 0');
+  });
+});
+
+describe('keyset paging and sort SQL', () => {
+  it('continues after a cursor on (last_updated, id) with an index-friendly predicate', () => {
+    const q = searchSql('Patient', [], 'sqlite', {
+      count: 10,
+      offset: 0,
+      cursor: { direction: 'after', values: ['2020-01-01T00:00:00.000Z', 'abc'] },
+    });
+    expect(q.page.sql).toContain('(r.last_updated > ? OR (r.last_updated = ? AND r.id > ?))');
+    expect(q.page.params.slice(-5)).toEqual(['2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'abc', 11, 0]);
+    expect(q.keys).toBe(2);
+  });
+
+  it('reads backwards before a cursor, in reverse order', () => {
+    const q = searchSql('Patient', [], 'mysql', {
+      count: 10,
+      offset: 0,
+      cursor: { direction: 'before', values: ['2020-01-01T00:00:00.000Z', 'abc'] },
+    });
+    expect(q.page.sql).toContain('(r.last_updated < ? OR (r.last_updated = ? AND r.id < ?))');
+    expect(q.page.sql).toMatch(/ORDER BY r\.last_updated DESC, r\.id DESC/);
+  });
+
+  it('sorts by parameter values (lowest ascending, highest descending), missing values last', () => {
+    const q = searchSql('Patient', [], 'sqlite', {
+      count: 5,
+      offset: 0,
+      sort: [
+        { source: 'index', table: 'string', param: 'family', descending: false },
+        { source: 'index', table: 'date', param: 'birthdate', descending: true },
+      ],
+      cursor: { direction: 'after', values: ['smith', null, '2020-01-01T00:00:00.000Z', 'x'] },
+    });
+    expect(q.keys).toBe(4);
+    expect(q.page.sql).toContain('(SELECT MIN(s0.value_normalized) FROM fhir_string_index s0');
+    expect(q.page.sql).toContain('(SELECT MAX(s1.range_high) FROM fhir_date_index s1');
+    expect(q.page.sql).toContain(
+      'ORDER BY (t.k0 IS NULL) ASC, t.k0 ASC, (t.k1 IS NULL) ASC, t.k1 DESC, t.lu ASC, t.id ASC',
+    );
+    // After a missing birthdate only missing birthdates follow (for the same family).
+    expect(q.page.sql).toContain('((t.k0 IS NULL OR t.k0 > ?) OR (t.k0 = ? AND (t.k1 IS NULL AND (t.lu > ?');
+  });
+
+  it('can leave the order to the caller', () => {
+    const q = searchSql('Patient', [{ kind: 'id', ids: ['a'] }], 'mysql', { count: 5, offset: 0 }, undefined, {
+      unordered: true,
+    });
+    expect(q.page.sql).not.toContain('ORDER BY');
+  });
+
+  it('names the ancestors of a URI for :above', () => {
+    expect(uriAncestors('http://a.org/fhir/ValueSet/x')).toEqual([
+      'http://a.org/fhir/ValueSet/x',
+      'http://a.org/fhir/ValueSet',
+      'http://a.org/fhir',
+      'http://a.org',
+    ]);
+  });
+
+  it('nests chains and _has as id sets with their own aliases', () => {
+    const chain: SearchCondition = {
+      kind: 'chain',
+      params: ['subject'],
+      targets: [
+        { type: 'Patient', conditions: [{ kind: 'string', param: 'family', modifier: 'default', values: ['smith'] }] },
+      ],
+    };
+    const has: SearchCondition = {
+      kind: 'has',
+      sourceType: 'Observation',
+      param: 'subject',
+      conditions: [
+        { kind: 'token', param: 'code', values: [{ code: 'x' }] },
+        { kind: 'id', ids: ['o1'] },
+      ],
+    };
+    const c = conditionSql('Observation', chain, 'sqlite');
+    expect(c.sql).toContain(
+      'i.target_type = ? AND i.target_id IN (SELECT i1.resource_id AS resource_id FROM fhir_string_index i1',
+    );
+    const h = conditionSql('Patient', has, 'sqlite');
+    expect(h.sql).toContain('SELECT i.target_id AS resource_id FROM fhir_reference_index i');
+    expect(h.sql).toContain(
+      'JOIN fhir_resources r1 ON r1.resource_type = ? AND r1.id = d1.resource_id WHERE (r1.deleted = 0 AND r1.id IN (?))',
+    );
   });
 });

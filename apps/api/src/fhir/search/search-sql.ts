@@ -230,7 +230,8 @@ function idSelect(type: string, cond: SearchCondition, ctx: Ctx): IdSelect | nul
           'OR',
           cond.values.map((n) => {
             const parts = [numberPredicate(`${a}.range_low`, `${a}.range_high`, n)];
-            if (n.system !== undefined) parts.push(exactEquals(`${a}.unit_system`, truncateForIndex(n.system), dialect));
+            if (n.system !== undefined)
+              parts.push(exactEquals(`${a}.unit_system`, truncateForIndex(n.system), dialect));
             if (n.code !== undefined) parts.push(exactEquals(`${a}.unit_code`, truncateForIndex(n.code), dialect));
             return join('AND', parts);
           }),
@@ -261,11 +262,10 @@ function idSelect(type: string, cond: SearchCondition, ctx: Ctx): IdSelect | nul
       return rowsOf('reference', type, cond.params, ctx, (a) =>
         join(
           'OR',
-          cond.values.map(
-            (v): SqlFragment =>
-              v.type
-                ? { sql: `(${a}.target_id = ? AND ${a}.target_type = ?)`, params: [v.id, v.type] }
-                : { sql: `${a}.target_id = ?`, params: [v.id] },
+          cond.values.map((v): SqlFragment =>
+            v.type
+              ? { sql: `(${a}.target_id = ? AND ${a}.target_type = ?)`, params: [v.id, v.type] }
+              : { sql: `${a}.target_id = ?`, params: [v.id] },
           ),
         ),
       );
@@ -382,9 +382,7 @@ function predicate(type: string, cond: SearchCondition, ctx: Ctx, test: IndexTes
       // last_updated holds fixed-width ISO instants, which sort like the instants themselves.
       return join(
         'OR',
-        cond.values.map((d) =>
-          datePredicate(`${resource}.last_updated`, `${resource}.last_updated`, d, isoInstant),
-        ),
+        cond.values.map((d) => datePredicate(`${resource}.last_updated`, `${resource}.last_updated`, d, isoInstant)),
       );
     default:
       return { sql: '1 = 0', params: [] };
@@ -397,7 +395,7 @@ function predicate(type: string, cond: SearchCondition, ctx: Ctx, test: IndexTes
  */
 export function indexSql(type: string, cond: SearchCondition, dialect: SqlDialect): SqlFragment | null {
   const select = idSelect(type, cond, { dialect, depth: 0 });
-  return select && select.idColumn === 'resource_id' ? inForm(select) : select ? inForm(select) : null;
+  return select ? inForm(select) : null;
 }
 
 /** One condition as a predicate on the resource table, aliased `r`. */
@@ -527,11 +525,11 @@ function keysetPredicate(keys: OrderKey[], ref: (k: OrderKey) => string, cursor:
           : { sql: k.nullable ? `(${col} IS NULL OR ${col} ${op} ?)` : `${col} ${op} ?`, params: [c] };
     } else {
       const op = k.descending ? '>' : '<';
-      beyond =
-        c === null ? { sql: `${col} IS NOT NULL`, params: [] } : { sql: `${col} ${op} ?`, params: [c] };
+      beyond = c === null ? { sql: `${col} IS NOT NULL`, params: [] } : { sql: `${col} ${op} ?`, params: [c] };
     }
-    if (rest.sql === '1 = 0') return beyond.sql === '1 = 0' ? { sql: '1 = 0', params: [] } : beyond;
-    return join('OR', [beyond, join('AND', [equal, rest])]);
+    if (rest.sql === '1 = 0') return beyond;
+    const tie = join('AND', [equal, rest]);
+    return beyond.sql === '1 = 0' ? tie : join('OR', [beyond, tie]);
   };
   return build(0);
 }
@@ -539,7 +537,9 @@ function keysetPredicate(keys: OrderKey[], ref: (k: OrderKey) => string, cursor:
 /** SQLite: walk the page index even where statistics (ANALYZE) would tempt the planner into probing every id. */
 function walkInPageOrder(conditions: SearchCondition[], dialect: SqlDialect, keys: OrderKey[]): string {
   const pageOrder = keys.length === 2 && keys[0].name === 'lu' && !keys[0].descending;
-  return dialect === 'sqlite' && pageOrder && !conditions.some((c) => c.kind === 'id') ? ` INDEXED BY ${PAGE_INDEX}` : '';
+  return dialect === 'sqlite' && pageOrder && !conditions.some((c) => c.kind === 'id')
+    ? ` INDEXED BY ${PAGE_INDEX}`
+    : '';
 }
 
 /**
@@ -560,6 +560,7 @@ export function searchSql(
   dialect: SqlDialect,
   page: PageRequest,
   drive?: SearchCondition,
+  options: { unordered?: boolean } = {},
 ): { count: SqlFragment; page: SqlFragment; keys: number } {
   const driver = drive ? indexSql(type, drive, dialect) : null;
   const where = searchWhere(
@@ -597,8 +598,10 @@ export function searchSql(
     const ref = (k: OrderKey) => k.expr.sql;
     const keyset = page.cursor ? keysetPredicate(keys, ref, page.cursor) : null;
     const cols = keys.map((k, n) => `${k.expr.sql} AS key_${n}`).join(', ');
+    // Unordered: the caller sorts a result that turned out to fit on the page (see MysqlResourceStore.search).
+    const order = options.unordered ? '' : ` ORDER BY ${orderBy(keys, ref, backwards)}`;
     pageSql = {
-      sql: `SELECT r.id AS id, r.content AS content, ${cols} ${from.sql}${keyset ? ` AND ${keyset.sql}` : ''} ORDER BY ${orderBy(keys, ref, backwards)} LIMIT ? OFFSET ?`,
+      sql: `SELECT r.id AS id, r.content AS content, ${cols} ${from.sql}${keyset ? ` AND ${keyset.sql}` : ''}${order} LIMIT ? OFFSET ?`,
       params: [...from.params, ...(keyset?.params ?? []), ...limit],
     };
   } else {

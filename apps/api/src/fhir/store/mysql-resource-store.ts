@@ -11,6 +11,7 @@ import {
   HistoryQuery,
   HistoryVersion,
   INDEX_COLUMNS,
+  keyNames,
   nowInstant,
   RawVersionRow,
   referencesFromSql,
@@ -45,9 +46,16 @@ function errno(error: unknown): number | undefined {
 
 /** The callback pool TypeORM's MySQL driver opened (mysql2), for reads without a query runner per statement. */
 interface RawPool {
-  query(options: { sql: string; typeCast: TypeCast }, values: unknown[], cb: (err: Error | null, rows: unknown) => void): void;
+  query(
+    options: { sql: string; typeCast: TypeCast },
+    values: unknown[],
+    cb: (err: Error | null, rows: unknown) => void,
+  ): void;
 }
-type TypeCast = (field: { type: string; extendedFormat?: string; string(encoding?: string): string | null }, next: () => unknown) => unknown;
+type TypeCast = (
+  field: { type: string; extendedFormat?: string; string(encoding?: string): string | null },
+  next: () => unknown,
+) => unknown;
 
 /**
  * Resource JSON comes back as the text stored: mysql2 would parse a JSON column (MariaDB flags LONGTEXT as json) only
@@ -55,6 +63,14 @@ type TypeCast = (field: { type: string; extendedFormat?: string; string(encoding
  */
 const JSON_AS_TEXT: TypeCast = (field, next) =>
   field.type === 'JSON' || field.extendedFormat === 'json' ? field.string('utf8') : next();
+
+/** The default page order (last_updated, id), with ids compared as MySQL's case-insensitive collation does. */
+function byPageOrder(a: Record<string, unknown>, b: Record<string, unknown>): number {
+  const [au, bu] = [String(a.key_0), String(b.key_0)];
+  if (au !== bu) return au < bu ? -1 : 1;
+  const [ai, bi] = [String(a.key_1).toLowerCase(), String(b.key_1).toLowerCase()];
+  return ai < bi ? -1 : ai > bi ? 1 : 0;
+}
 
 interface PendingRead {
   type: string;
@@ -90,7 +106,9 @@ export class MysqlResourceStore extends ResourceStore {
    */
   private select<T>(sql: string, params: unknown[]): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      this.pool.query({ sql, typeCast: JSON_AS_TEXT }, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])));
+      this.pool.query({ sql, typeCast: JSON_AS_TEXT }, params, (err, rows) =>
+        err ? reject(err) : resolve(rows as T[]),
+      );
     });
   }
 
@@ -118,7 +136,10 @@ export class MysqlResourceStore extends ResourceStore {
     }
   }
 
-  private async currentRows(runner: QueryRunner, requests: readonly WriteRequest[]): Promise<Map<string, StoredVersion>> {
+  private async currentRows(
+    runner: QueryRunner,
+    requests: readonly WriteRequest[],
+  ): Promise<Map<string, StoredVersion>> {
     const byType = new Map<string, string[]>();
     for (const r of requests) {
       if (r.fresh) continue;
@@ -164,7 +185,8 @@ export class MysqlResourceStore extends ResourceStore {
         }
         await this.insert(runner, FHIR_TABLES.resource, RESOURCE_COLUMNS, batch.resources, true);
         await this.insert(runner, FHIR_TABLES.history, HISTORY_COLUMNS, batch.history);
-        for (const [table, rows] of batch.index) await this.insert(runner, FHIR_TABLES[table], INDEX_COLUMNS[table], rows);
+        for (const [table, rows] of batch.index)
+          await this.insert(runner, FHIR_TABLES[table], INDEX_COLUMNS[table], rows);
         await runner.commitTransaction();
         return outcomes;
       } catch (error) {
@@ -257,8 +279,25 @@ export class MysqlResourceStore extends ResourceStore {
       return Number(row.total);
     };
     if (query.count === 0) return { total: query.total ? await count() : undefined, entries: [], more: false };
-    const q = searchSql(type, conditions, this.dialect, query);
-    const rows = await this.select<Record<string, unknown>>(q.page.sql, q.page.params);
+    let q = searchSql(type, conditions, this.dialect, query);
+    let rows: Record<string, unknown>[] | undefined;
+    if (
+      !query.cursor &&
+      query.offset === 0 &&
+      !query.sort?.length &&
+      conditions.some((c) => indexSql(type, c, this.dialect))
+    ) {
+      // A targeted search (an identifier, a name) usually fits on its first page. Asked without ORDER BY, MariaDB
+      // skips sorting rows that carry their JSON (an on-disk temporary table: 0.33 against 0.62 ms for 20 of 100,000
+      // patients); when it does fit, the page is sorted here, else it is asked again in order.
+      const unordered = searchSql(type, conditions, this.dialect, query, undefined, { unordered: true });
+      const found = await this.select<Record<string, unknown>>(unordered.page.sql, unordered.page.params);
+      if (found.length <= query.count) {
+        q = unordered;
+        rows = found.sort(byPageOrder);
+      }
+    }
+    rows ??= await this.select<Record<string, unknown>>(q.page.sql, q.page.params);
     const more = rows.length > query.count;
     if (query.total) {
       const whole = !query.cursor && !more && (rows.length > 0 || query.offset === 0);
@@ -267,7 +306,7 @@ export class MysqlResourceStore extends ResourceStore {
     const page = rows.slice(0, query.count).map((r) => ({
       id: r.id as string,
       content: contentText(r.content) ?? 'null',
-      key: Array.from({ length: q.keys }, (_, n) => r[`key_${n}`] ?? null),
+      key: keyNames(q.keys).map((k) => r[k] ?? null),
     }));
     if (query.cursor?.direction === 'before') page.reverse();
     return { total, entries: page, more };
@@ -286,16 +325,18 @@ export class MysqlResourceStore extends ResourceStore {
   ): Promise<{ targetType: string; targetId: string }[]> {
     if (ids.length === 0) return [];
     const q = referencesFromSql(type, ids, params);
-    return (await this.select<{ target_type: string; target_id: string }>(q.sql, q.params)).map(
-      (r) => ({ targetType: r.target_type, targetId: r.target_id }),
-    );
+    return (await this.select<{ target_type: string; target_id: string }>(q.sql, q.params)).map((r) => ({
+      targetType: r.target_type,
+      targetId: r.target_id,
+    }));
   }
 
   async history(query: HistoryQuery): Promise<HistoryVersion[]> {
     const q = historySql(query);
-    return (await this.select<RawVersionRow & { id: string; resource_type: string }>(q.sql, q.params)).map(
-      (row) => ({ ...toStoredVersion(row.id, row), type: row.resource_type }),
-    );
+    return (await this.select<RawVersionRow & { id: string; resource_type: string }>(q.sql, q.params)).map((row) => ({
+      ...toStoredVersion(row.id, row),
+      type: row.resource_type,
+    }));
   }
 
   async historyCount(query: HistoryQuery): Promise<number> {

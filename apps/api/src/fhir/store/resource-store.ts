@@ -120,6 +120,13 @@ export function selectCurrentMany(count: number): string {
   return `SELECT ${CURRENT_COLUMNS} FROM ${FHIR_TABLES.resource} WHERE resource_type = ? AND id IN (${Array(count).fill('?').join(', ')})`;
 }
 
+const KEY_NAMES: string[][] = [];
+
+/** `key_0 … key_{n-1}`, the order-key columns of a page query (see searchSql). */
+export function keyNames(n: number): string[] {
+  return (KEY_NAMES[n] ??= Array.from({ length: n }, (_, i) => `key_${i}`));
+}
+
 /** Current time as the fixed-width ISO instant used for meta.lastUpdated and the last_updated columns. */
 export function nowInstant(): string {
   return new Date().toISOString();
@@ -162,7 +169,13 @@ export class WriteBatch {
     if (request.op === 'delete') {
       if (!current) return { version: null, created: false };
       if (current.deleted) return { version: current, created: false };
-      const version: StoredVersion = { id, versionId: current.versionId + 1, lastUpdated, deleted: true, content: null };
+      const version: StoredVersion = {
+        id,
+        versionId: current.versionId + 1,
+        lastUpdated,
+        deleted: true,
+        content: null,
+      };
       this.row(type, version);
       this.clearIndex(type, id);
       return { version, created: false };

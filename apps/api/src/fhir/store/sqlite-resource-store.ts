@@ -11,6 +11,7 @@ import {
   HistoryQuery,
   HistoryVersion,
   INDEX_COLUMNS,
+  keyNames,
   nowInstant,
   RawVersionRow,
   referencesFromSql,
@@ -170,7 +171,7 @@ export class SqliteResourceStore extends ResourceStore {
     const page = rows.slice(0, query.count).map((r) => ({
       id: r.id as string,
       content: r.content as string,
-      key: Array.from({ length: q.keys }, (_, n) => r[`key_${n}`] ?? null),
+      key: keyNames(q.keys).map((k) => r[k] ?? null),
     }));
     if (query.cursor?.direction === 'before') page.reverse();
     return { total, entries: page, more };

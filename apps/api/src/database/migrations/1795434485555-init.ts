@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Init1795433436178 implements MigrationInterface {
-  name = 'Init1795433436178';
+export class Init1795434485555 implements MigrationInterface {
+  name = 'Init1795434485555';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE \`issued_tokens\` (\`jti\` varchar(64) NOT NULL, \`kind\` varchar(16) NOT NULL, \`client_id\` varchar(100) NOT NULL, \`scope\` text NOT NULL, \`patient\` varchar(64) NULL, \`kid\` varchar(64) NOT NULL, \`issued_at\` datetime(3) NOT NULL, \`expires_at\` datetime(3) NOT NULL, \`revoked_at\` datetime(3) NULL, INDEX \`idx_issued_tokens_expires\` (\`expires_at\`), INDEX \`idx_issued_tokens_revoked\` (\`revoked_at\`), INDEX \`idx_issued_tokens_client_exp\` (\`client_id\`, \`expires_at\`), PRIMARY KEY (\`jti\`)) ENGINE=InnoDB`);
