@@ -3,7 +3,10 @@
 import { createServer } from 'node:http';
 
 const body = process.env.BASELINE_BODY ?? JSON.stringify({ status: 'ok', service: 'baseline' });
-const headers = { 'content-type': process.env.BASELINE_CONTENT_TYPE ?? 'application/json', 'content-length': Buffer.byteLength(body) };
+const headers = {
+  'content-type': process.env.BASELINE_CONTENT_TYPE ?? 'application/json',
+  'content-length': Buffer.byteLength(body),
+};
 
 createServer((req, res) => {
   req.resume();

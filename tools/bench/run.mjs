@@ -136,8 +136,16 @@ async function json(url, init = {}) {
 
 /** One answer of the API, whose bytes the ceiling server then returns. */
 async function sample(request) {
-  const res = await fetch(request.url, { method: request.method ?? 'GET', headers: request.headers, body: request.body });
-  return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', body: await res.text() };
+  const res = await fetch(request.url, {
+    method: request.method ?? 'GET',
+    headers: request.headers,
+    body: request.body,
+  });
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? 'application/json',
+    body: await res.text(),
+  };
 }
 
 function startApi(database) {
@@ -167,11 +175,19 @@ async function ingest(url, token) {
       next += BUNDLE_SIZE;
       const entry = [];
       for (let i = from; i < Math.min(from + BUNDLE_SIZE, PATIENTS); i++) {
-        entry.push({ fullUrl: `urn:uuid:${randomUUID()}`, resource: patient(i), request: { method: 'POST', url: 'Patient' } });
+        entry.push({
+          fullUrl: `urn:uuid:${randomUUID()}`,
+          resource: patient(i),
+          request: { method: 'POST', url: 'Patient' },
+        });
       }
       await json(`${url}/fhir`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', prefer: 'return=minimal' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/fhir+json',
+          prefer: 'return=minimal',
+        },
         body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry }),
       });
     }
@@ -210,9 +226,19 @@ async function apiScenarios(label, database) {
   const rows = [];
   try {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const token = (await json(`${api.url}/auth/token`, { method: 'POST', headers: { ...form, authorization: BASIC }, body: 'grant_type=client_credentials' })).access_token;
+    const token = (
+      await json(`${api.url}/auth/token`, {
+        method: 'POST',
+        headers: { ...form, authorization: BASIC },
+        body: 'grant_type=client_credentials',
+      })
+    ).access_token;
     const admin = (
-      await json(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })
+      await json(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      })
     ).access_token;
 
     // A SMART Backend Services client; its ES256 assertions are made before the run (each jti is used once).
@@ -222,16 +248,28 @@ async function apiScenarios(label, database) {
       await json(`${api.url}/api/clients`, {
         method: 'POST',
         headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ client_name: 'bench backend', scope: 'system/Patient.read', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }),
+        body: JSON.stringify({
+          client_name: 'bench backend',
+          scope: 'system/Patient.read',
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [jwk] },
+        }),
       })
     ).client_id;
     const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'bench', typ: 'JWT' })).toString('base64url');
     const exp = Math.floor(Date.now() / 1000) + 290;
     const assertions = [];
     for (let i = 0; i < 12_000 * settings.duration; i++) {
-      const payload = Buffer.from(JSON.stringify({ iss: backend, sub: backend, aud: `${api.url}/auth/token`, jti: randomUUID(), exp })).toString('base64url');
-      const sig = cryptoSign('sha256', Buffer.from(`${header}.${payload}`), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
-      assertions.push(`grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${header}.${payload}.${sig}`);
+      const payload = Buffer.from(
+        JSON.stringify({ iss: backend, sub: backend, aud: `${api.url}/auth/token`, jti: randomUUID(), exp }),
+      ).toString('base64url');
+      const sig = cryptoSign('sha256', Buffer.from(`${header}.${payload}`), {
+        key: privateKey,
+        dsaEncoding: 'ieee-p1363',
+      }).toString('base64url');
+      assertions.push(
+        `grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${header}.${payload}.${sig}`,
+      );
     }
     let nextAssertion = 0;
     const takeAssertion = () => assertions[nextAssertion++ % assertions.length];
@@ -239,12 +277,19 @@ async function apiScenarios(label, database) {
     const patientId = (
       await json(`${api.url}/fhir/Patient`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', prefer: 'return=representation' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/fhir+json',
+          prefer: 'return=representation',
+        },
         body: JSON.stringify(patient(PATIENTS + 1)),
       })
     ).id;
 
-    const ingestRow = { scenario: `ingest (${label})`, description: `${PATIENTS.toLocaleString('en-US')} patients in transaction bundles of ${BUNDLE_SIZE}, 2 in flight` };
+    const ingestRow = {
+      scenario: `ingest (${label})`,
+      description: `${PATIENTS.toLocaleString('en-US')} patients in transaction bundles of ${BUNDLE_SIZE}, 2 in flight`,
+    };
     try {
       ingestRow.resourcesPerSecond = await ingest(api.url, token);
     } catch (e) {
@@ -254,16 +299,41 @@ async function apiScenarios(label, database) {
 
     const bearer = { authorization: `Bearer ${token}` };
     const http = [
-      { name: 'token client_secret_basic', request: { url: `${api.url}/auth/token`, method: 'POST', headers: { ...form, authorization: BASIC }, body: 'grant_type=client_credentials' } },
-      { name: 'token private_key_jwt', request: { url: `${api.url}/auth/token`, method: 'POST', headers: form, body: takeAssertion() }, fresh: true },
+      {
+        name: 'token client_secret_basic',
+        request: {
+          url: `${api.url}/auth/token`,
+          method: 'POST',
+          headers: { ...form, authorization: BASIC },
+          body: 'grant_type=client_credentials',
+        },
+      },
+      {
+        name: 'token private_key_jwt',
+        request: { url: `${api.url}/auth/token`, method: 'POST', headers: form, body: takeAssertion() },
+        fresh: true,
+      },
       { name: 'FHIR read by id', request: { url: `${api.url}/fhir/Patient/${patientId}`, headers: bearer } },
       { name: 'search family', request: { url: `${api.url}/fhir/Patient?family=Surname1234`, headers: bearer } },
-      { name: 'search identifier', request: { url: `${api.url}/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhsNumber(4321)}`, headers: bearer } },
+      {
+        name: 'search identifier',
+        request: {
+          url: `${api.url}/fhir/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhsNumber(4321)}`,
+          headers: bearer,
+        },
+      },
     ];
     for (const { name, request, fresh } of http) {
       const bytes = await sample(fresh ? { ...request, body: takeAssertion() } : request);
-      const measured = await load(fresh ? { ...request, requests: [{ setupRequest: (req) => ({ ...req, body: takeAssertion() }) }] } : request);
-      rows.push({ scenario: `${name} (${label})`, description: `HTTP ${bytes.status}, ${bytes.body.length} bytes`, ...measured, ceiling: await ceilingFor(bytes) });
+      const measured = await load(
+        fresh ? { ...request, requests: [{ setupRequest: (req) => ({ ...req, body: takeAssertion() }) }] } : request,
+      );
+      rows.push({
+        scenario: `${name} (${label})`,
+        description: `HTTP ${bytes.status}, ${bytes.body.length} bytes`,
+        ...measured,
+        ceiling: await ceilingFor(bytes),
+      });
     }
   } finally {
     await api.stop();
@@ -276,7 +346,12 @@ async function mysqlDatabase() {
   const { createConnection } = await import('mysql2/promise');
   const u = new URL(base);
   try {
-    const conn = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+    const conn = await createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+    });
     await conn.query('DROP DATABASE IF EXISTS ccri_bench');
     await conn.query('CREATE DATABASE ccri_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
     await conn.end();
@@ -313,7 +388,15 @@ function printTable(rows, signing) {
   const pct = (a, b) => (a && b ? `${((a / b) * 100).toFixed(1)}%` : '');
   const columns = [
     ['scenario', (r) => r.scenario],
-    ['rate', (r) => (r.resourcesPerSecond !== undefined ? `${r.resourcesPerSecond.toLocaleString('en-US')} res/s` : r.requestsPerSecond !== undefined ? `${r.requestsPerSecond.toLocaleString('en-US')} req/s` : '')],
+    [
+      'rate',
+      (r) =>
+        r.resourcesPerSecond !== undefined
+          ? `${r.resourcesPerSecond.toLocaleString('en-US')} res/s`
+          : r.requestsPerSecond !== undefined
+            ? `${r.requestsPerSecond.toLocaleString('en-US')} req/s`
+            : '',
+    ],
     ['p50 ms', (r) => String(r.p50Ms ?? '')],
     ['p99 ms', (r) => String(r.p99Ms ?? '')],
     ['ceiling req/s', (r) => (r.ceiling ? r.ceiling.requestsPerSecond.toLocaleString('en-US') : '')],
@@ -342,7 +425,9 @@ if (unknown.length > 0) {
 }
 const selected = wanted.length > 0 ? scenarios.filter((scenario) => wanted.includes(scenario.name)) : scenarios;
 
-console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per measurement; ${cpus().length} cores; Node ${process.version}`);
+console.log(
+  `autocannon: ${settings.connections} connections, ${settings.duration} s per measurement; ${cpus().length} cores; Node ${process.version}`,
+);
 const signing = signingCeiling();
 console.log(`RS256 signatures per second on one core (node:crypto): ${signing.toLocaleString('en-US')}\n`);
 const rows = [];
@@ -355,5 +440,8 @@ printTable(rows, signing);
 
 const outDir = path.join(root, 'test-output');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'bench-results.json'), JSON.stringify({ settings, node: process.version, signingPerSecondOneCore: signing, rows }, null, 2) + '\n');
+writeFileSync(
+  path.join(outDir, 'bench-results.json'),
+  JSON.stringify({ settings, node: process.version, signingPerSecondOneCore: signing, rows }, null, 2) + '\n',
+);
 process.exitCode = rows.some((row) => row.error || row.errors > 0 || row.non2xx > 0) ? 1 : 0;

@@ -118,11 +118,19 @@ describe('admin dashboard in Chromium against the real API', () => {
     expect(await tokenResponse.json()).toMatchObject({ token_type: 'Bearer', scope: 'system/Observation.rs' });
 
     // The server keeps no readable copy: the client as read back has no secret.
-    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('ccri.admin.session') ?? '{}') as { token?: string }).token);
-    const readBack = await fetch(url(`/api/clients/${encodeURIComponent(clientId)}`), { headers: { Authorization: `Bearer ${token}` } });
+    const token = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('ccri.admin.session') ?? '{}') as { token?: string }).token,
+    );
+    const readBack = await fetch(url(`/api/clients/${encodeURIComponent(clientId)}`), {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(readBack.status).toBe(200);
     const stored = (await readBack.json()) as Client & { client_secret?: string };
-    expect(stored).toMatchObject({ client_id: clientId, client_name: 'E2E Lab System', scope: 'system/Observation.rs system/Patient.read' });
+    expect(stored).toMatchObject({
+      client_id: clientId,
+      client_name: 'E2E Lab System',
+      scope: 'system/Observation.rs system/Patient.read',
+    });
     expect(stored.client_secret).toBeUndefined();
 
     // Back on the list, the secret is gone and the new client is counted.
@@ -170,7 +178,9 @@ describe('admin dashboard in Chromium against the real API', () => {
       expect(await page.getByRole('table').count()).toBe(0);
 
       // A card per client: nothing is wider than the screen.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: screenshotPath('clients-phone'), fullPage: true });
       expect(pageErrors).toEqual([]);

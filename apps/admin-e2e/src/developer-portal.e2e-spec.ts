@@ -40,7 +40,9 @@ describe('the developer portal in Chromium against the real API', () => {
   }
 
   async function portalToken(page: Page): Promise<string> {
-    return page.evaluate(() => (JSON.parse(sessionStorage.getItem('ccri.portal.session') ?? '{}') as { token: string }).token);
+    return page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('ccri.portal.session') ?? '{}') as { token: string }).token,
+    );
   }
 
   beforeAll(async () => {
@@ -143,7 +145,9 @@ describe('the developer portal in Chromium against the real API', () => {
     const response = await clientCredentialsToken(api.baseUrl, clientId, secret, 'system/Patient.read');
     expect(response.status).toBe(200);
     const { access_token } = (await response.json()) as { access_token: string };
-    expect((await fetch(url('/fhir/Patient'), { headers: { Authorization: `Bearer ${access_token}` } })).status).toBe(200);
+    expect((await fetch(url('/fhir/Patient'), { headers: { Authorization: `Bearer ${access_token}` } })).status).toBe(
+      200,
+    );
 
     // The integrator sees the approval after signing in again.
     await alice.getByRole('button', { name: 'Sign out' }).click();

@@ -2,7 +2,13 @@ import type { Client } from '@ccri/contracts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { startApi, type RunningApi } from './support/in-process-api';
-import { adminSessionToken, clientCredentialsToken, horizontalOverflow, jwtClaims, signInAsAdmin } from './support/journey';
+import {
+  adminSessionToken,
+  clientCredentialsToken,
+  horizontalOverflow,
+  jwtClaims,
+  signInAsAdmin,
+} from './support/journey';
 import { assertAdminBuilt, screenshotPath } from './support/paths';
 
 const LAPTOP = { width: 1280, height: 800 };
@@ -116,7 +122,9 @@ describe('revoking a token in the dashboard, in Chromium against the real API', 
     const refusal = table.getByRole('row').filter({ hasText: 'revoked' });
     await refusal.first().waitFor();
     expect(await refusal.first().innerText()).toMatch(/Patient/);
-    await page.getByRole('img', { name: /^Requests and denials, last 24 hours: ([1-9]\d*) requests, \1 denied$/ }).waitFor();
+    await page
+      .getByRole('img', { name: /^Requests and denials, last 24 hours: ([1-9]\d*) requests, \1 denied$/ })
+      .waitFor();
     await page.screenshot({ path: screenshotPath('audit'), fullPage: true });
 
     // The administrator's revocation, by category.

@@ -28,7 +28,14 @@ describe('Swagger UI in Chromium against the real API', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const { app } = await createApp({ DATABASE_URL: 'sqlite::memory:', NODE_ENV: 'test', DEMO_MODE: 'true', PUBLIC_URL: base, ADMIN_STATIC_DIR: '', ADMIN_PASSWORD: 'swagger-admin-password-0123' });
+    const { app } = await createApp({
+      DATABASE_URL: 'sqlite::memory:',
+      NODE_ENV: 'test',
+      DEMO_MODE: 'true',
+      PUBLIC_URL: base,
+      ADMIN_STATIC_DIR: '',
+      ADMIN_PASSWORD: 'swagger-admin-password-0123',
+    });
     await app.listen(port, '127.0.0.1');
     close = () => app.close();
     browser = await launchChromium();
@@ -52,7 +59,10 @@ describe('Swagger UI in Chromium against the real API', () => {
     await smart.locator('.auth-btn-wrapper button', { hasText: /^Logout$/ }).waitFor();
     await page.locator('.modal-ux button.btn-done').first().click();
 
-    const search = page.locator('.opblock-get').filter({ has: page.locator('.opblock-summary-path', { hasText: /^\/fhir\/\{type\}$/ }) }).first();
+    const search = page
+      .locator('.opblock-get')
+      .filter({ has: page.locator('.opblock-summary-path', { hasText: /^\/fhir\/\{type\}$/ }) })
+      .first();
     await search.locator('.opblock-summary').click();
     await search.getByRole('button', { name: 'Try it out' }).click();
     await search.locator('input[placeholder="type"]').fill('Patient');
@@ -62,6 +72,8 @@ describe('Swagger UI in Chromium against the real API', () => {
     await status.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'swagger-try-it-out.png'), fullPage: false });
     expect((await status.textContent())?.trim()).toBe('200');
-    expect(await search.locator('.live-responses-table .microlight').first().textContent()).toContain('"resourceType": "Bundle"');
+    expect(await search.locator('.live-responses-table .microlight').first().textContent()).toContain(
+      '"resourceType": "Bundle"',
+    );
   });
 });

@@ -21,7 +21,16 @@ async function start(databaseUrl: string, home: string): Promise<Running> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [apiMain], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: home, PORT: String(port), PUBLIC_URL: 'http://ccri.durability.test', DATABASE_URL: databaseUrl, ADMIN_PASSWORD, ADMIN_STATIC_DIR: '', LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      PORT: String(port),
+      PUBLIC_URL: 'http://ccri.durability.test',
+      DATABASE_URL: databaseUrl,
+      ADMIN_PASSWORD,
+      ADMIN_STATIC_DIR: '',
+      LOG_LEVEL: 'warn',
+    },
     stdio: 'ignore',
   });
   const deadline = Date.now() + 30_000;
@@ -48,7 +57,12 @@ async function mysqlScratch(): Promise<{ url: string; drop: () => Promise<void> 
   if (!process.env.TEST_MYSQL_URL) return null;
   const base = new URL(process.env.TEST_MYSQL_URL);
   const name = `ccri_test_${randomBytes(6).toString('hex')}`;
-  const conn = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+  const conn = await createConnection({
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username),
+    password: decodeURIComponent(base.password),
+  });
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   base.pathname = `/${name}`;
   return {
@@ -73,7 +87,11 @@ describe.each(databases)('durability across kill -9 on %s', (db) => {
     try {
       const token = (
         (await (
-          await fetch(`${running.url}/auth/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })
+          await fetch(`${running.url}/auth/token`, {
+            method: 'POST',
+            headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'grant_type=client_credentials',
+          })
         ).json()) as { access_token: string }
       ).access_token;
 
@@ -83,7 +101,11 @@ describe.each(databases)('durability across kill -9 on %s', (db) => {
         requests.map(async (r) => {
           const res = await fetch(`${running.url}/fhir/Patient`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', 'x-request-id': r.requestId },
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/fhir+json',
+              'x-request-id': r.requestId,
+            },
             body: JSON.stringify({ resourceType: 'Patient', name: [{ family: r.family }] }),
           });
           expect(res.status).toBe(201);
@@ -95,13 +117,29 @@ describe.each(databases)('durability across kill -9 on %s', (db) => {
 
       running = await start(databaseUrl, home);
       for (const r of answered) {
-        const res = await fetch(`${running.url}/fhir/Patient/${r.id}`, { headers: { authorization: `Bearer ${token}` } });
+        const res = await fetch(`${running.url}/fhir/Patient/${r.id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         expect({ id: r.id, status: res.status }).toEqual({ id: r.id, status: 200 });
         expect(((await res.json()) as { name: { family: string }[] }).name[0].family).toBe(r.family);
       }
-      const session = ((await (await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) })).json()) as { access_token: string }).access_token;
-      const audit = (await (await fetch(`${running.url}/api/audit?client_id=patient-access&type=Patient&limit=1000`, { headers: { authorization: `Bearer ${session}` } })).json()) as { items: { request_id: string; action: string; outcome: string }[] };
-      const recorded = new Set(audit.items.filter((a) => a.action === 'create' && a.outcome === 'success').map((a) => a.request_id));
+      const session = (
+        (await (
+          await fetch(`${running.url}/api/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+          })
+        ).json()) as { access_token: string }
+      ).access_token;
+      const audit = (await (
+        await fetch(`${running.url}/api/audit?client_id=patient-access&type=Patient&limit=1000`, {
+          headers: { authorization: `Bearer ${session}` },
+        })
+      ).json()) as { items: { request_id: string; action: string; outcome: string }[] };
+      const recorded = new Set(
+        audit.items.filter((a) => a.action === 'create' && a.outcome === 'success').map((a) => a.request_id),
+      );
       for (const r of answered) expect(recorded.has(r.requestId)).toBe(true);
     } finally {
       if (running.child.exitCode === null && running.child.signalCode === null) await killHard(running.child);

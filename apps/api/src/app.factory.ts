@@ -38,7 +38,9 @@ export async function createApp(overrides: Record<string, string | undefined> = 
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // Per-request log lines only at debug: at 10,000 requests/s they would cost more than the request.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // FHIR R4 http.html: the base answers with and without a trailing slash.
@@ -67,11 +69,23 @@ export async function createApp(overrides: Record<string, string | undefined> = 
   });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    metrics.observeRequest(request.method, request.routeOptions?.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions?.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
   app.get(AuditService).install(fastify);
 
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
   app.enableShutdownHooks();
 
   if (config.adminStaticDir) serveDashboard(fastify, config.adminStaticDir, logger);
@@ -109,9 +123,28 @@ async function setUpSwagger(app: NestFastifyApplication, config: AppConfig): Pro
         },
         SWAGGER_OAUTH_SCHEME,
       )
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Administrator session from POST /api/auth/login' }, SWAGGER_ADMIN_SCHEME)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Developer-portal session from POST /api/portal/login' }, SWAGGER_DEVELOPER_SCHEME)
-      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret (RFC 6749 §2.3.1)' }, 'client')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Administrator session from POST /api/auth/login',
+        },
+        SWAGGER_ADMIN_SCHEME,
+      )
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Developer-portal session from POST /api/portal/login',
+        },
+        SWAGGER_DEVELOPER_SCHEME,
+      )
+      .addBasicAuth(
+        { type: 'http', scheme: 'basic', description: 'client_id and client_secret (RFC 6749 §2.3.1)' },
+        'client',
+      )
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, {
@@ -138,11 +171,15 @@ function serveDashboard(fastify: FastifyInstance, dir: string, logger: { warn(ms
     index: ['index.html'],
     cacheControl: false,
     setHeaders: (res, path) => {
-      res.header('cache-control', path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.header(
+        'cache-control',
+        path.includes(`${join(dir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   fastify.get('/admin/*', (request, reply) => {
-    if (request.url.startsWith('/admin/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    if (request.url.startsWith('/admin/assets/'))
+      return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
   });
 }

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   }
   const { app, config } = created;
   await app.listen({ port: config.port, host: config.host });
-  process.stdout.write(`CCRI SMART on FHIR API listening on ${config.publicUrl} (FHIR ${config.publicUrl}/fhir, docs ${config.publicUrl}/api/docs, dashboard ${config.publicUrl}/admin)\n`);
+  process.stdout.write(
+    `CCRI SMART on FHIR API listening on ${config.publicUrl} (FHIR ${config.publicUrl}/fhir, docs ${config.publicUrl}/api/docs, dashboard ${config.publicUrl}/admin)\n`,
+  );
 }
 
 main().catch((e: unknown) => {

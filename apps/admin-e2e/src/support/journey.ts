@@ -12,7 +12,9 @@ export async function signInAsAdmin(page: Page, baseUrl: string, path = '/admin/
 
 /** The administrator session token the dashboard keeps, to check what the page shows against the API. */
 export async function adminSessionToken(page: Page): Promise<string> {
-  const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('ccri.admin.session') ?? '{}') as { token?: string }).token);
+  const token = await page.evaluate(
+    () => (JSON.parse(sessionStorage.getItem('ccri.admin.session') ?? '{}') as { token?: string }).token,
+  );
   if (!token) throw new Error('No administrator session in the page');
   return token;
 }
@@ -24,7 +26,12 @@ export function basic(clientId: string, secret: string): string {
 }
 
 /** A client_credentials token from /auth/token, requested from this test process (not the browser). */
-export async function clientCredentialsToken(baseUrl: string, clientId: string, secret: string, scope: string): Promise<Response> {
+export async function clientCredentialsToken(
+  baseUrl: string,
+  clientId: string,
+  secret: string,
+  scope: string,
+): Promise<Response> {
   return fetch(`${baseUrl}/auth/token`, {
     method: 'POST',
     headers: { Authorization: basic(clientId, secret), 'Content-Type': 'application/x-www-form-urlencoded' },

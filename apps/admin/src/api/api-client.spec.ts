@@ -13,7 +13,9 @@ describe('ApiClient', () => {
     const { calls } = stubFetch(() => jsonResponse({ items: [], total: 0 }));
     const { api } = client('abc');
 
-    await expect(api.get('/api/clients', { query: { search: '', status: undefined, page: 2, limit: 20 } })).resolves.toEqual({
+    await expect(
+      api.get('/api/clients', { query: { search: '', status: undefined, page: 2, limit: 20 } }),
+    ).resolves.toEqual({
       items: [],
       total: 0,
     });
@@ -54,7 +56,9 @@ describe('ApiClient', () => {
   });
 
   it('falls back to a readable message when the error has no body', async () => {
-    stubFetch(() => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }));
+    stubFetch(
+      () => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }),
+    );
 
     await expect(client().api.get('/api/clients')).rejects.toMatchObject({
       status: 502,
@@ -65,7 +69,10 @@ describe('ApiClient', () => {
   it('reports an unreachable server as status 0', async () => {
     stubFetch(() => Promise.reject(new TypeError('Failed to fetch')));
 
-    await expect(client().api.get('/api/clients')).rejects.toMatchObject({ status: 0, message: expect.stringMatching(/cannot reach/i) });
+    await expect(client().api.get('/api/clients')).rejects.toMatchObject({
+      status: 0,
+      message: expect.stringMatching(/cannot reach/i),
+    });
   });
 
   it('ends the session when a request with a token is refused with 401', async () => {

@@ -14,7 +14,10 @@ const STATUS_MESSAGES: Record<number, string> = {
 };
 
 function fallbackMessage(status: number): string {
-  return STATUS_MESSAGES[status] ?? (status >= 500 ? 'The server had a problem. Try again later.' : `The request failed (HTTP ${status}).`);
+  return (
+    STATUS_MESSAGES[status] ??
+    (status >= 500 ? 'The server had a problem. Try again later.' : `The request failed (HTTP ${status}).`)
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -29,10 +32,13 @@ export function toProblemDetails(body: unknown, status: number): ProblemDetails 
   if (!isRecord(body)) return null;
   const errors = Array.isArray(body.errors)
     ? body.errors.filter(
-        (e): e is { field: string; message: string } => isRecord(e) && typeof e.field === 'string' && typeof e.message === 'string',
+        (e): e is { field: string; message: string } =>
+          isRecord(e) && typeof e.field === 'string' && typeof e.message === 'string',
       )
     : undefined;
-  const message = Array.isArray(body.message) ? body.message.filter((m) => typeof m === 'string').join('; ') : body.message;
+  const message = Array.isArray(body.message)
+    ? body.message.filter((m) => typeof m === 'string').join('; ')
+    : body.message;
   const detail = typeof body.detail === 'string' ? body.detail : typeof message === 'string' ? message : undefined;
   const title = typeof body.title === 'string' ? body.title : typeof body.error === 'string' ? body.error : undefined;
   if (title === undefined && detail === undefined && errors === undefined) return null;

@@ -36,7 +36,9 @@ describe('Dashboard frame', () => {
 
     await user.click(within(navs[1]).getByRole('link', { name: 'Audit' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Audit' })).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Open navigation' })).toHaveAttribute('aria-expanded', 'false'));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Open navigation' })).toHaveAttribute('aria-expanded', 'false'),
+    );
   });
 
   it('shows a page-not-found for an unknown address', async () => {

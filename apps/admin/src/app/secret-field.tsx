@@ -20,7 +20,12 @@ export function SecretField({ label, value, copyLabel }: SecretFieldProps) {
       />
       <CopyButton value={value} timeout={2000}>
         {({ copied, copy }) => (
-          <Button variant={copied ? 'filled' : 'default'} color={copied ? 'teal' : undefined} onClick={copy} aria-live="polite">
+          <Button
+            variant={copied ? 'filled' : 'default'}
+            color={copied ? 'teal' : undefined}
+            onClick={copy}
+            aria-live="polite"
+          >
             {copied ? 'Copied' : copyLabel}
           </Button>
         )}

@@ -83,7 +83,13 @@ export function AuditChart({ buckets, caption }: { buckets: ChartBucket[]; capti
       >
         {ticks.map((tick) => (
           <g key={tick}>
-            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(tick)} y2={y(tick)} stroke="var(--mantine-color-default-border)" />
+            <line
+              x1={PAD.left}
+              x2={WIDTH - PAD.right}
+              y1={y(tick)}
+              y2={y(tick)}
+              stroke="var(--mantine-color-default-border)"
+            />
             <text x={PAD.left - 6} y={y(tick) + 4} textAnchor="end" fontSize="11" fill="var(--mantine-color-dimmed)">
               {tick}
             </text>

@@ -55,13 +55,19 @@ export function AuditFiltersForm({ applied, onApply }: AuditFiltersFormProps) {
           label="Time range"
           value={values.range}
           onChange={(e) => set('range', e.currentTarget.value as AuditFilters['range'])}
-          data={[...RANGE_PRESETS.map((p) => ({ value: p.value, label: p.label })), { value: 'custom', label: 'Custom range' }]}
+          data={[
+            ...RANGE_PRESETS.map((p) => ({ value: p.value, label: p.label })),
+            { value: 'custom', label: 'Custom range' },
+          ]}
         />
         <NativeSelect
           label="Outcome"
           value={values.outcome}
           onChange={(e) => set('outcome', e.currentTarget.value as AuditFilters['outcome'])}
-          data={[{ value: '', label: 'Any outcome' }, ...AUDIT_OUTCOMES.map((o) => ({ value: o, label: o[0].toUpperCase() + o.slice(1) }))]}
+          data={[
+            { value: '', label: 'Any outcome' },
+            ...AUDIT_OUTCOMES.map((o) => ({ value: o, label: o[0].toUpperCase() + o.slice(1) })),
+          ]}
         />
         <TextInput
           ref={ref('client_id')}

@@ -25,8 +25,12 @@ describe('audit filters', () => {
       outcome: 'denied',
       type: 'Patient',
     });
-    const params = new URLSearchParams(Object.entries(filtersToParams(filters)).filter((e): e is [string, string] => e[1] !== undefined));
-    expect(params.toString()).toBe('range=custom&from=2025-03-01T08%3A00&to=2025-03-01T12%3A00&client_id=lab&outcome=denied&type=Patient');
+    const params = new URLSearchParams(
+      Object.entries(filtersToParams(filters)).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    expect(params.toString()).toBe(
+      'range=custom&from=2025-03-01T08%3A00&to=2025-03-01T12%3A00&client_id=lab&outcome=denied&type=Patient',
+    );
     expect(filtersFromParams(params)).toEqual(filters);
     expect(Object.values(filtersToParams(DEFAULT_FILTERS)).filter(Boolean)).toEqual([]);
   });
@@ -36,13 +40,21 @@ describe('audit filters', () => {
   });
 
   it.each<[string, Partial<AuditFilters>, object]>([
-    ['a custom range without times', { range: 'custom' }, { from: 'Enter the start date and time', to: 'Enter the end date and time' }],
+    [
+      'a custom range without times',
+      { range: 'custom' },
+      { from: 'Enter the start date and time', to: 'Enter the end date and time' },
+    ],
     [
       'an end before the start',
       { range: 'custom', from: '2025-03-02T00:00', to: '2025-03-01T00:00' },
       { to: 'The end must be after the start' },
     ],
-    ['more than a year', { range: 'custom', from: '2023-01-01T00:00', to: '2025-01-01T00:00' }, { to: 'Choose at most a year' }],
+    [
+      'more than a year',
+      { range: 'custom', from: '2023-01-01T00:00', to: '2025-01-01T00:00' },
+      { to: 'Choose at most a year' },
+    ],
     ['a type with a space', { type: 'Patient x' }, { type: expect.stringMatching(/^Enter a category/) }],
     ['a long client id', { client_id: 'c'.repeat(101) }, { client_id: 'A client ID has at most 100 characters' }],
     ['a sound filter', { range: 'custom', from: '2025-03-01T00:00', to: '2025-03-02T00:00', type: 'token' }, {}],
@@ -102,7 +114,9 @@ describe('CSV export', () => {
   });
 
   it('writes a header and a row per record, lines ended by CRLF', () => {
-    const csv = toCsv([anAuditRecord({ reason: 'invalid_client, twice', scope: 'system/Patient.read system/Condition.read' })]);
+    const csv = toCsv([
+      anAuditRecord({ reason: 'invalid_client, twice', scope: 'system/Patient.read system/Condition.read' }),
+    ]);
     const [header, row, end] = csv.split('\r\n');
     expect(header).toBe(
       'id,recorded_at,category,action,outcome,status,reason,client_id,actor,resource_type,resource_id,scope,ip,request_id',

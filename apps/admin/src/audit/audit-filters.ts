@@ -87,7 +87,8 @@ export function validateAuditFilters(filters: AuditFilters): AuditFilterErrors {
   }
   if (filters.client_id.trim().length > 100) errors.client_id = 'A client ID has at most 100 characters';
   const type = filters.type.trim();
-  if (type && !TYPE.test(type)) errors.type = 'Enter a category (token, fhir, admin, registration) or a resource type such as Patient';
+  if (type && !TYPE.test(type))
+    errors.type = 'Enter a category (token, fhir, admin, registration) or a resource type such as Patient';
   return errors;
 }
 

@@ -54,12 +54,16 @@ describe('Audit page', () => {
     expect(within(table).getAllByRole('row')).toHaveLength(51);
     expect(screen.getByText('1–50 of 60 records')).toBeInTheDocument();
 
-    const chart = await screen.findByRole('img', { name: /^Requests and denials, last 24 hours: 60 requests, 20 denied$/ });
+    const chart = await screen.findByRole('img', {
+      name: /^Requests and denials, last 24 hours: 60 requests, 20 denied$/,
+    });
     expect(chart.querySelectorAll('rect')).toHaveLength(48);
     // The same numbers for screen readers, as a table.
     expect(screen.getByRole('table', { name: 'Requests and denials, last 24 hours' })).toBeInTheDocument();
 
-    await user.click(within(screen.getByRole('navigation', { name: 'Audit pages' })).getByRole('button', { name: 'Page 2' }));
+    await user.click(
+      within(screen.getByRole('navigation', { name: 'Audit pages' })).getByRole('button', { name: 'Page 2' }),
+    );
     expect(await screen.findByText('51–60 of 60 records')).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/audit?page=2');
   });
@@ -74,7 +78,9 @@ describe('Audit page', () => {
     await user.selectOptions(screen.getByRole('combobox', { name: 'Time range' }), '1h');
     await user.click(screen.getByRole('button', { name: 'Apply filters' }));
 
-    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/audit?range=1h&client_id=lab&outcome=denied'));
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent('/audit?range=1h&client_id=lab&outcome=denied'),
+    );
     expect(await screen.findByText('1–5 of 5 records')).toBeInTheDocument();
     expect(await screen.findByRole('img', { name: /last hour: 5 requests, 5 denied$/ })).toBeInTheDocument();
     const tableQuery = calls.filter((c) => c.url.searchParams.get('limit') === '50').at(-1)!.url.searchParams;
@@ -154,7 +160,9 @@ describe('Audit page', () => {
       await user.click(screen.getByRole('button', { name: 'Export CSV' }));
 
       expect(await screen.findByText('Exported 1200 records.')).toBeInTheDocument();
-      const pages = calls.filter((c) => c.url.searchParams.get('limit') === '1000').map((c) => c.url.searchParams.get('page'));
+      const pages = calls
+        .filter((c) => c.url.searchParams.get('limit') === '1000')
+        .map((c) => c.url.searchParams.get('page'));
       expect(pages).toEqual(['1', '2']);
       const lines = (await blobs[0].text()).trim().split('\r\n');
       expect(lines).toHaveLength(1201);

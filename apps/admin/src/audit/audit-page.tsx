@@ -72,7 +72,11 @@ export function AuditPage() {
 
   const apply = (next: AuditFilters) => {
     setNow(Date.now());
-    setParams(new URLSearchParams(Object.entries(filtersToParams(next)).filter((e): e is [string, string] => e[1] !== undefined)));
+    setParams(
+      new URLSearchParams(
+        Object.entries(filtersToParams(next)).filter((e): e is [string, string] => e[1] !== undefined),
+      ),
+    );
   };
   const goTo = (p: number) =>
     setParams((current) => {
@@ -172,7 +176,9 @@ export function AuditPage() {
                   size="sm"
                   siblings={1}
                   getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
-                  getControlProps={(control) => ({ 'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page` })}
+                  getControlProps={(control) => ({
+                    'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page`,
+                  })}
                 />
               </Box>
             </Group>

@@ -36,7 +36,8 @@ export function useAuditChart(query: AuditQuery, buckets: { start: Date; end: Da
   return useQueries({
     queries: series.map((q) => ({
       queryKey: auditKeys.count(q),
-      queryFn: ({ signal }: { signal: AbortSignal }) => listAudit(api, { ...q, page: 1, limit: 1 }, signal).then((p) => p.total),
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        listAudit(api, { ...q, page: 1, limit: 1 }, signal).then((p) => p.total),
     })),
     combine: (results) => {
       const failed = results.find((r) => r.isError);
@@ -49,7 +50,12 @@ export function useAuditChart(query: AuditQuery, buckets: { start: Date; end: Da
       const data: ChartBucket[] | undefined = pending
         ? undefined
         : buckets.map((b, i) => ({ ...b, requests: results[i * step].data ?? 0, denied: denied(i) }));
-      return { data, isPending: pending, error: failed?.error ?? null, refetch: () => results.forEach((r) => r.refetch()) };
+      return {
+        data,
+        isPending: pending,
+        error: failed?.error ?? null,
+        refetch: () => results.forEach((r) => r.refetch()),
+      };
     },
   });
 }

@@ -1,5 +1,18 @@
 import type { AuditOutcome, AuditRecord } from '@ccri/contracts';
-import { Badge, Button, Code, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, VisuallyHidden, em } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Code,
+  Drawer,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  VisuallyHidden,
+  em,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { formatDateTime } from '../app/format';

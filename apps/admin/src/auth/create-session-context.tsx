@@ -69,13 +69,22 @@ export function createSessionContext<S extends StoredSession>(kind: SessionKind<
 
     useEffect(() => {
       if (!session) return;
-      const timer = setTimeout(() => signOut('expired'), Math.min(Math.max(session.expiresAt - Date.now(), 0), MAX_TIMEOUT_MS));
+      const timer = setTimeout(
+        () => signOut('expired'),
+        Math.min(Math.max(session.expiresAt - Date.now(), 0), MAX_TIMEOUT_MS),
+      );
       return () => clearTimeout(timer);
     }, [session, signOut]);
 
-    const api = useMemo(() => new ApiClient({ getToken: () => tokenRef.current, onUnauthorized: () => signOut('expired') }), [signOut]);
+    const api = useMemo(
+      () => new ApiClient({ getToken: () => tokenRef.current, onUnauthorized: () => signOut('expired') }),
+      [signOut],
+    );
 
-    const value = useMemo(() => ({ session, endedBecause, signIn, signOut, api }), [session, endedBecause, signIn, signOut, api]);
+    const value = useMemo(
+      () => ({ session, endedBecause, signIn, signOut, api }),
+      [session, endedBecause, signIn, signOut, api],
+    );
     return <Context.Provider value={value}>{children}</Context.Provider>;
   }
 

@@ -49,7 +49,9 @@ describe('Sign in', () => {
 
   it('stores the session and opens the page the user came for', async () => {
     const { calls } = stubFetch(({ url }) =>
-      url.pathname === '/api/auth/login' ? jsonResponse({ access_token: 'jwt-1', token_type: 'Bearer', expires_in: 3600 }) : emptyList(),
+      url.pathname === '/api/auth/login'
+        ? jsonResponse({ access_token: 'jwt-1', token_type: 'Bearer', expires_in: 3600 })
+        : emptyList(),
     );
     const { user } = renderApp(<AppRoutes />, { path: '/clients?status=pending' });
     expect(screen.getByTestId('location')).toHaveTextContent('/login');
@@ -66,7 +68,9 @@ describe('Sign in', () => {
   });
 
   it('signs out from the header and says so', async () => {
-    const { calls } = stubFetch(({ url }) => (url.pathname === '/api/auth/logout' ? problemResponse(401, 'Unauthorized') : emptyList()));
+    const { calls } = stubFetch(({ url }) =>
+      url.pathname === '/api/auth/logout' ? problemResponse(401, 'Unauthorized') : emptyList(),
+    );
     const { user } = renderApp(<AppRoutes />, { path: '/clients', signedInAs: 'admin' });
 
     await user.click(await screen.findByRole('button', { name: 'Sign out' }));
@@ -89,7 +93,9 @@ describe('Sign in', () => {
     renderApp(<AppRoutes />, { path: '/clients' });
     expect(await screen.findByRole('heading', { level: 1, name: 'Clients' })).toBeInTheDocument();
 
-    expect(await screen.findByText('Your session has expired. Please sign in again.', {}, { timeout: 2000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Your session has expired. Please sign in again.', {}, { timeout: 2000 }),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/login');
     expect(loadSession()).toBeNull();
   });

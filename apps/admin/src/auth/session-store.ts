@@ -20,7 +20,10 @@ export interface SessionStore<S extends StoredSession> {
 }
 
 /** A session kept under `key` in sessionStorage; `hasShape` checks the fields beyond token and expiry. */
-export function createSessionStore<S extends StoredSession>(key: string, hasShape: (value: Record<string, unknown>) => boolean): SessionStore<S> {
+export function createSessionStore<S extends StoredSession>(
+  key: string,
+  hasShape: (value: Record<string, unknown>) => boolean,
+): SessionStore<S> {
   const isSession = (value: unknown): value is S => {
     if (typeof value !== 'object' || value === null) return false;
     const v = value as Record<string, unknown>;
@@ -58,7 +61,10 @@ export function sessionFromLogin(username: string, login: LoginResponse, now = D
   return { token: login.access_token, username, expiresAt: expiryOf(login, now) };
 }
 
-export const adminSessionStore = createSessionStore<Session>('ccri.admin.session', (v) => typeof v.username === 'string');
+export const adminSessionStore = createSessionStore<Session>(
+  'ccri.admin.session',
+  (v) => typeof v.username === 'string',
+);
 export const loadSession = adminSessionStore.load;
 export const saveSession = adminSessionStore.save;
 export const clearSession = adminSessionStore.clear;

@@ -21,7 +21,8 @@ function serverWith(initial: Client) {
         client = { ...client, ...(call.body as Partial<Client>), updated_at: new Date().toISOString() };
         return jsonResponse(client);
       },
-      'POST /api/clients/:id/approve': () => jsonResponse((client = { ...client, status: 'active', updated_at: new Date().toISOString() })),
+      'POST /api/clients/:id/approve': () =>
+        jsonResponse((client = { ...client, status: 'active', updated_at: new Date().toISOString() })),
       'POST /api/clients/:id/reject': () =>
         jsonResponse((client = { ...client, status: 'rejected', updated_at: new Date().toISOString() })),
     }),
@@ -84,7 +85,11 @@ describe('Client page', () => {
     expect(await screen.findByText('Saved.')).toBeInTheDocument();
     const patch = calls.find((c) => c.method === 'PATCH');
     expect(patch?.url.pathname).toBe('/api/clients/patient-access');
-    expect(patch?.body).toEqual({ client_name: 'Patient Access v2', single_active_token: true, token_ttl_seconds: null });
+    expect(patch?.body).toEqual({
+      client_name: 'Patient Access v2',
+      single_active_token: true,
+      token_ttl_seconds: null,
+    });
     expect(await screen.findByRole('heading', { level: 1, name: 'Patient Access v2' })).toBeInTheDocument();
   });
 
@@ -103,12 +108,20 @@ describe('Client page', () => {
   });
 
   it('warns that a client leaving private_key_jwt needs a secret rotated', async () => {
-    serverWith(aClient({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y' }] } }));
+    serverWith(
+      aClient({
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y' }] },
+      }),
+    );
     const { user } = renderApp(<AppRoutes />, at('patient-access'));
     const form = await screen.findByRole('form', { name: 'Edit client' });
     expect(screen.queryByRole('button', { name: 'Rotate secret…' })).not.toBeInTheDocument();
 
-    await user.selectOptions(within(form).getByRole('combobox', { name: 'Client authentication' }), 'client_secret_basic');
+    await user.selectOptions(
+      within(form).getByRole('combobox', { name: 'Client authentication' }),
+      'client_secret_basic',
+    );
 
     expect(within(form).getByText('This client has no secret yet')).toBeInTheDocument();
   });
@@ -152,6 +165,9 @@ describe('Client page', () => {
   it('links to the client’s live tokens', async () => {
     serverWith(aClient());
     renderApp(<AppRoutes />, at('patient-access'));
-    expect(await screen.findByRole('link', { name: 'Live tokens' })).toHaveAttribute('href', '/tokens?client_id=patient-access');
+    expect(await screen.findByRole('link', { name: 'Live tokens' })).toHaveAttribute(
+      'href',
+      '/tokens?client_id=patient-access',
+    );
   });
 });

@@ -44,7 +44,8 @@ function PendingDecision({ client, onDecided }: { client: Client; onDecided: (me
     <Alert color="yellow" variant="light" role="note" title="Waiting for approval">
       <Stack gap="sm" align="flex-start">
         <Text size="sm">
-          This client registered itself and cannot get tokens until an administrator approves it. Check its scopes below first.
+          This client registered itself and cannot get tokens until an administrator approves it. Check its scopes below
+          first.
         </Text>
         {approval.isError && (
           <Text size="sm" c="red" role="alert">
@@ -204,7 +205,11 @@ export function ClientDetailPage() {
       </Stack>
 
       <RotateSecretModal client={rotating} onClose={() => setRotating(null)} />
-      <DeleteClientModal client={deleting} onClose={() => setDeleting(null)} onDeleted={() => navigate('/clients', { replace: true })} />
+      <DeleteClientModal
+        client={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={() => navigate('/clients', { replace: true })}
+      />
     </>
   );
 }

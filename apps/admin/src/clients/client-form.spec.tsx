@@ -70,14 +70,26 @@ describe('validateClientForm', () => {
       { token_ttl_seconds: '59' },
       { token_ttl_seconds: 'Enter whole seconds from 60 to 86400, or leave it empty' },
     ],
-    ['a fractional lifetime', { token_ttl_seconds: '300.5' }, { token_ttl_seconds: expect.stringMatching(/whole seconds/) }],
+    [
+      'a fractional lifetime',
+      { token_ttl_seconds: '300.5' },
+      { token_ttl_seconds: expect.stringMatching(/whole seconds/) },
+    ],
     [
       'a rate limit of zero',
       { rate_limit_per_minute: '0' },
       { rate_limit_per_minute: 'Enter whole requests from 1 to 100000, or leave it empty' },
     ],
-    ['private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }, { jwks: 'Paste the public keys as a JWK Set' }],
-    ['a JWK Set that is not JSON', { token_endpoint_auth_method: 'private_key_jwt', jwks: '{keys:' }, { jwks: 'This is not valid JSON' }],
+    [
+      'private_key_jwt without keys',
+      { token_endpoint_auth_method: 'private_key_jwt' },
+      { jwks: 'Paste the public keys as a JWK Set' },
+    ],
+    [
+      'a JWK Set that is not JSON',
+      { token_endpoint_auth_method: 'private_key_jwt', jwks: '{keys:' },
+      { jwks: 'This is not valid JSON' },
+    ],
     [
       'a JWK Set without keys',
       { token_endpoint_auth_method: 'private_key_jwt', jwks: '{"keys": []}' },
@@ -90,7 +102,11 @@ describe('validateClientForm', () => {
     ],
     [
       'a JWK Set URL over http',
-      { token_endpoint_auth_method: 'private_key_jwt', key_source: 'jwks_uri', jwks_uri: 'http://keys.example.org/jwks' },
+      {
+        token_endpoint_auth_method: 'private_key_jwt',
+        key_source: 'jwks_uri',
+        jwks_uri: 'http://keys.example.org/jwks',
+      },
       { jwks_uri: 'Use an https URL' },
     ],
     [
@@ -105,7 +121,11 @@ describe('validateClientForm', () => {
   it('accepts a JWK Set URL on this machine while developing', () => {
     expect(
       validateClientForm(
-        values({ token_endpoint_auth_method: 'private_key_jwt', key_source: 'jwks_uri', jwks_uri: 'http://localhost:8080/jwks' }),
+        values({
+          token_endpoint_auth_method: 'private_key_jwt',
+          key_source: 'jwks_uri',
+          jwks_uri: 'http://localhost:8080/jwks',
+        }),
       ),
     ).toEqual({});
   });
@@ -114,7 +134,9 @@ describe('validateClientForm', () => {
 describe('requests from the form', () => {
   it('creates with normalised scopes and without empty optional fields', () => {
     expect(
-      toCreateClientRequest(values({ client_name: ' Lab ', scope: ' system/Observation.rs  system/Observation.rs\nopenid ' })),
+      toCreateClientRequest(
+        values({ client_name: ' Lab ', scope: ' system/Observation.rs  system/Observation.rs\nopenid ' }),
+      ),
     ).toEqual({
       client_name: 'Lab',
       scope: 'system/Observation.rs openid',
@@ -165,7 +187,9 @@ describe('requests from the form', () => {
 
   it('forgets the keys when a client moves from private_key_jwt to a secret', () => {
     const client = aClient({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [RSA_JWK] } });
-    expect(toUpdateClientRequest(client, { ...valuesFromClient(client), token_endpoint_auth_method: 'client_secret_basic' })).toEqual({
+    expect(
+      toUpdateClientRequest(client, { ...valuesFromClient(client), token_endpoint_auth_method: 'client_secret_basic' }),
+    ).toEqual({
       token_endpoint_auth_method: 'client_secret_basic',
       jwks: null,
     });
@@ -179,7 +203,9 @@ describe('New client page', () => {
 
     await user.click(await screen.findByRole('button', { name: 'Create client' }));
 
-    expect(screen.getByRole('textbox', { name: /^name/i })).toHaveAccessibleDescription(expect.stringContaining('Enter a name'));
+    expect(screen.getByRole('textbox', { name: /^name/i })).toHaveAccessibleDescription(
+      expect.stringContaining('Enter a name'),
+    );
     expect(screen.getByRole('textbox', { name: /allowed scopes/i })).toHaveAccessibleDescription(
       expect.stringContaining('Enter at least one scope'),
     );
@@ -219,7 +245,10 @@ describe('New client page', () => {
       fakeApi({
         'GET /api/scopes': catalog,
         'POST /api/clients': () =>
-          jsonResponse({ ...aClient({ client_id: 'generated-id', client_name: 'Lab system' }), client_secret: 's3cr3t-once' }, 201),
+          jsonResponse(
+            { ...aClient({ client_id: 'generated-id', client_name: 'Lab system' }), client_secret: 's3cr3t-once' },
+            201,
+          ),
         'GET /api/clients': { items: [], total: 0 },
       }),
     );
@@ -257,7 +286,10 @@ describe('New client page', () => {
         'GET /api/scopes': catalog,
         'POST /api/clients': (call) =>
           jsonResponse(
-            { ...aClient({ client_id: 'backend', token_endpoint_auth_method: 'private_key_jwt' }), ...(call.body as object) },
+            {
+              ...aClient({ client_id: 'backend', token_endpoint_auth_method: 'private_key_jwt' }),
+              ...(call.body as object),
+            },
             201,
           ),
       }),
@@ -306,7 +338,9 @@ describe('New client page', () => {
     await user.type(screen.getByRole('textbox', { name: /^JWK Set URL/ }), 'http://keys.example.org/jwks.json');
     await user.click(screen.getByRole('button', { name: 'Create client' }));
 
-    expect(screen.getByRole('textbox', { name: /^JWK Set URL/ })).toHaveAccessibleDescription(expect.stringContaining('Use an https URL'));
+    expect(screen.getByRole('textbox', { name: /^JWK Set URL/ })).toHaveAccessibleDescription(
+      expect.stringContaining('Use an https URL'),
+    );
   });
 
   it('puts the server field messages under their fields', async () => {

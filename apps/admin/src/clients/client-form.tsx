@@ -7,7 +7,18 @@ import {
   type UpdateClientRequest,
 } from '@ccri/contracts';
 import { splitScopes } from '@ccri/smart-scopes';
-import { Alert, Button, Checkbox, Fieldset, Group, NativeSelect, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Fieldset,
+  Group,
+  NativeSelect,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../api/api-error';
@@ -211,7 +222,9 @@ function serverFieldErrors(error: ApiError): ClientFormErrors {
 type Input = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
 /** Each group of fields is introduced like a small heading. */
-const LEGEND = { legend: { fontWeight: 700, fontSize: 'var(--mantine-font-size-md)', marginBottom: 'var(--mantine-spacing-xs)' } };
+const LEGEND = {
+  legend: { fontWeight: 700, fontSize: 'var(--mantine-font-size-md)', marginBottom: 'var(--mantine-spacing-xs)' },
+};
 
 interface ClientFormProps {
   initial: ClientFormValues;
@@ -226,7 +239,15 @@ interface ClientFormProps {
 }
 
 /** Creates or edits a client. Messages appear beside their fields; the first field in error takes focus. */
-export function ClientForm({ initial, submitLabel, errorTitle, onSubmit, onCancel, editing, ariaLabel }: ClientFormProps) {
+export function ClientForm({
+  initial,
+  submitLabel,
+  errorTitle,
+  onSubmit,
+  onCancel,
+  editing,
+  ariaLabel,
+}: ClientFormProps) {
   const catalog = useScopeCatalog();
   const submission = useMutation({ mutationFn: onSubmit });
   const [values, setValues] = useState<ClientFormValues>(initial);
@@ -270,7 +291,8 @@ export function ClientForm({ initial, submitLabel, errorTitle, onSubmit, onCance
   };
 
   const unplaced =
-    submission.isError && (!(submission.error instanceof ApiError) || Object.keys(serverFieldErrors(submission.error)).length === 0);
+    submission.isError &&
+    (!(submission.error instanceof ApiError) || Object.keys(serverFieldErrors(submission.error)).length === 0);
   const ref = (field: Field) => (el: Input | null) => {
     inputs.current[field] = el;
   };
@@ -414,7 +436,11 @@ export function ClientForm({ initial, submitLabel, errorTitle, onSubmit, onCance
             {keyed && ttl !== null && ttl > BACKEND_SERVICES_TTL_SECONDS && !errors.token_ttl_seconds && (
               <Text size="sm" c="yellow.8" role="note">
                 Longer than the {BACKEND_SERVICES_TTL_SECONDS} s SMART Backend Services recommends.{' '}
-                <Button variant="subtle" size="compact-sm" onClick={() => set('token_ttl_seconds', String(BACKEND_SERVICES_TTL_SECONDS))}>
+                <Button
+                  variant="subtle"
+                  size="compact-sm"
+                  onClick={() => set('token_ttl_seconds', String(BACKEND_SERVICES_TTL_SECONDS))}
+                >
                   Use {BACKEND_SERVICES_TTL_SECONDS} s
                 </Button>
               </Text>

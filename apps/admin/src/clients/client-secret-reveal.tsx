@@ -13,7 +13,12 @@ export function ClientSecretReveal({ clientId, clientSecret }: ClientSecretRevea
       <Alert color="yellow" variant="light" title="Copy the secret now">
         This is the only time the secret is shown. It cannot be retrieved later; if it is lost, rotate it.
       </Alert>
-      <TextInput label="Client ID" value={clientId} readOnly styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+      <TextInput
+        label="Client ID"
+        value={clientId}
+        readOnly
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+      />
       <SecretField label="Client secret" value={clientSecret} copyLabel="Copy secret" />
     </Stack>
   );

@@ -45,14 +45,22 @@ export function parseJwks(text: string): { jwks: JwkSet } | { error: string } {
     return { error: 'This is not valid JSON' };
   }
   const keys = (value as { keys?: unknown } | null)?.keys;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Array.isArray(keys) || keys.length === 0) {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    !Array.isArray(keys) ||
+    keys.length === 0
+  ) {
     return { error: 'Enter a JWK Set: {"keys": [ … ]} with at least one key' };
   }
   for (const key of keys) {
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) return { error: 'Each entry of "keys" must be a JWK object' };
+    if (typeof key !== 'object' || key === null || Array.isArray(key))
+      return { error: 'Each entry of "keys" must be a JWK object' };
     const jwk = key as Record<string, unknown>;
     const secret = PRIVATE_JWK_MEMBERS.filter((m) => m in jwk);
-    if (secret.length > 0) return { error: `Remove the private key material (${secret.join(', ')}): register public keys only` };
+    if (secret.length > 0)
+      return { error: `Remove the private key material (${secret.join(', ')}): register public keys only` };
     if (jwk.kty !== 'RSA' && jwk.kty !== 'EC') return { error: 'Each key needs "kty": "RSA" or "EC"' };
   }
   return { jwks: { keys: keys as Record<string, unknown>[] } };

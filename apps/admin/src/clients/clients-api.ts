@@ -1,4 +1,12 @@
-import type { Client, ClientStatus, CreateClientRequest, CreatedClient, Page, RotatedSecret, UpdateClientRequest } from '@ccri/contracts';
+import type {
+  Client,
+  ClientStatus,
+  CreateClientRequest,
+  CreatedClient,
+  Page,
+  RotatedSecret,
+  UpdateClientRequest,
+} from '@ccri/contracts';
 import type { ApiClient } from '../api/api-client';
 
 /** `GET /api/clients` parameters; `page` counts from 1. */

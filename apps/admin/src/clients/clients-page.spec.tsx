@@ -14,7 +14,13 @@ describe('Clients list', () => {
       jsonResponse({
         items: [
           aClient(),
-          aClient({ client_id: 'limited', client_name: 'Limited Access', scope: 'profile', enabled: false, status: 'pending' }),
+          aClient({
+            client_id: 'limited',
+            client_name: 'Limited Access',
+            scope: 'profile',
+            enabled: false,
+            status: 'pending',
+          }),
         ],
         total: 2,
       }),
@@ -60,7 +66,9 @@ describe('Clients list', () => {
   it('shows the server error and can try again', async () => {
     let fail = true;
     const { calls } = stubFetch(() =>
-      fail ? problemResponse(500, 'Internal Server Error', 'Database unavailable') : jsonResponse({ items: [aClient()], total: 1 }),
+      fail
+        ? problemResponse(500, 'Internal Server Error', 'Database unavailable')
+        : jsonResponse({ items: [aClient()], total: 1 }),
     );
     const { user } = renderApp(<AppRoutes />, signedIn);
 
@@ -89,7 +97,9 @@ describe('Clients list', () => {
     expect(await screen.findByText('limited')).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/clients?search=limit');
     // One request for the settled input, not one per keystroke.
-    expect(calls.filter((c) => c.url.searchParams.has('search')).map((c) => c.url.searchParams.get('search'))).toEqual(['limit']);
+    expect(calls.filter((c) => c.url.searchParams.has('search')).map((c) => c.url.searchParams.get('search'))).toEqual([
+      'limit',
+    ]);
 
     await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'pending');
     await waitFor(() => expect(calls.at(-1)?.url.searchParams.get('status')).toBe('pending'));
@@ -107,7 +117,9 @@ describe('Clients list', () => {
   it('pages through a long list', async () => {
     const { calls } = stubFetch(({ url }) => {
       const page = Number(url.searchParams.get('page'));
-      const items = Array.from({ length: page === 3 ? 5 : 20 }, (_, i) => aClient({ client_id: `c-${page}-${i}`, client_name: `Client ${page}-${i}` }));
+      const items = Array.from({ length: page === 3 ? 5 : 20 }, (_, i) =>
+        aClient({ client_id: `c-${page}-${i}`, client_name: `Client ${page}-${i}` }),
+      );
       return jsonResponse({ items, total: 45 });
     });
     const { user } = renderApp(<AppRoutes />, signedIn);
@@ -169,7 +181,9 @@ describe('Clients list', () => {
 
     await user.click(screen.getByRole('button', { name: 'Actions for Patient Access' }));
     await user.click(screen.getByRole('menuitem', { name: 'Delete…' }));
-    await user.click(within(screen.getByRole('dialog', { name: 'Delete client' })).getByRole('button', { name: 'Delete client' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Delete client' })).getByRole('button', { name: 'Delete client' }),
+    );
 
     expect(await screen.findByText('Deleted Patient Access.')).toBeInTheDocument();
     expect(await screen.findByText('No clients yet')).toBeInTheDocument();
@@ -186,7 +200,11 @@ describe('Clients list', () => {
 
     await user.click(await screen.findByRole('button', { name: 'Actions for Patient Access' }));
     await user.click(screen.getByRole('menuitem', { name: 'Rotate secret…' }));
-    await user.click(within(screen.getByRole('dialog', { name: 'Rotate client secret' })).getByRole('button', { name: 'Rotate secret' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Rotate client secret' })).getByRole('button', {
+        name: 'Rotate secret',
+      }),
+    );
 
     const dialog = await screen.findByRole('dialog', { name: 'New client secret' });
     expect(within(dialog).getByLabelText('Client secret')).toHaveValue('new-secret-value');
@@ -199,7 +217,13 @@ describe('Clients list', () => {
 });
 
 describe('Pending self-registrations', () => {
-  const pending = aClient({ client_id: 'portal-app', client_name: 'Portal App', status: 'pending', registered_by: 'portal', owner: 'dev-1' });
+  const pending = aClient({
+    client_id: 'portal-app',
+    client_name: 'Portal App',
+    status: 'pending',
+    registered_by: 'portal',
+    owner: 'dev-1',
+  });
 
   function server() {
     let status: 'pending' | 'active' | 'rejected' = 'pending';
@@ -221,7 +245,9 @@ describe('Pending self-registrations', () => {
     await user.click(await screen.findByRole('button', { name: 'Pending approval (1)' }));
 
     expect(screen.getByTestId('location')).toHaveTextContent('/clients?status=pending');
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Clients' })).getAllByRole('row')).toHaveLength(2));
+    await waitFor(() =>
+      expect(within(screen.getByRole('table', { name: 'Clients' })).getAllByRole('row')).toHaveLength(2),
+    );
     expect(screen.getByText('Registered in the developer portal')).toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: 'Status' })).toHaveValue('pending');
     expect(screen.queryByRole('button', { name: /Pending approval/ })).not.toBeInTheDocument();
@@ -268,13 +294,18 @@ describe('Pending self-registrations', () => {
 describe('Clients list on a phone', () => {
   it('shows a card per client instead of a table', async () => {
     const matchMedia = window.matchMedia;
-    window.matchMedia = ((query: string) => ({ ...matchMedia(query), matches: query.includes('max-width') })) as typeof window.matchMedia;
+    window.matchMedia = ((query: string) => ({
+      ...matchMedia(query),
+      matches: query.includes('max-width'),
+    })) as typeof window.matchMedia;
     try {
       stubFetch(() => jsonResponse({ items: [aClient()], total: 1 }));
       renderApp(<AppRoutes />, signedIn);
 
       const list = await screen.findByRole('list', { name: 'Clients' });
-      const card = within(list).getAllByRole('listitem').find((li) => li.textContent?.includes('patient-access')) as HTMLElement;
+      const card = within(list)
+        .getAllByRole('listitem')
+        .find((li) => li.textContent?.includes('patient-access')) as HTMLElement;
       expect(within(card).getByText('Patient Access')).toBeInTheDocument();
       expect(within(card).getByRole('switch', { name: 'Enabled: Patient Access' })).toBeChecked();
       expect(within(card).getByRole('button', { name: 'Actions for Patient Access' })).toBeInTheDocument();

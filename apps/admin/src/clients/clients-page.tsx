@@ -1,5 +1,17 @@
 import { CLIENT_STATUSES, type Client, type ClientStatus } from '@ccri/contracts';
-import { Alert, Box, Button, CloseButton, EmptyState, Group, NativeSelect, Pagination, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Box,
+  Button,
+  CloseButton,
+  EmptyState,
+  Group,
+  NativeSelect,
+  Pagination,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -102,7 +114,9 @@ export function ClientsPage() {
               if (e.key === 'Enter') update({ search: searchInput.trim(), page: undefined }, { replace: true });
             }}
             rightSection={
-              searchInput ? <CloseButton aria-label="Clear search" onClick={() => setSearchInput('')} size="sm" /> : null
+              searchInput ? (
+                <CloseButton aria-label="Clear search" onClick={() => setSearchInput('')} size="sm" />
+              ) : null
             }
             flex="1 1 240px"
             maw={480}
@@ -111,7 +125,10 @@ export function ClientsPage() {
             label="Status"
             value={status ?? ''}
             onChange={(e) => update({ status: e.currentTarget.value || undefined, page: undefined })}
-            data={[{ value: '', label: 'Any status' }, ...CLIENT_STATUSES.map((s) => ({ value: s, label: s[0].toUpperCase() + s.slice(1) }))]}
+            data={[
+              { value: '', label: 'Any status' },
+              ...CLIENT_STATUSES.map((s) => ({ value: s, label: s[0].toUpperCase() + s.slice(1) })),
+            ]}
             w={{ base: '100%', xs: 180 }}
           />
           {status !== 'pending' && (pendingCount.data ?? 0) > 0 && (
@@ -122,7 +139,14 @@ export function ClientsPage() {
         </Group>
 
         {notice && (
-          <Alert color="green" variant="light" role="status" withCloseButton closeButtonLabel="Dismiss" onClose={() => setNotice(null)}>
+          <Alert
+            color="green"
+            variant="light"
+            role="status"
+            withCloseButton
+            closeButtonLabel="Dismiss"
+            onClose={() => setNotice(null)}
+          >
             {notice}
           </Alert>
         )}
@@ -156,13 +180,20 @@ export function ClientsPage() {
         {list.isPending ? (
           <LoadingState label="Loading clients…" />
         ) : list.isError ? (
-          <ErrorState title="Could not load clients" error={list.error} onRetry={() => list.refetch()} retrying={list.isFetching} />
+          <ErrorState
+            title="Could not load clients"
+            error={list.error}
+            onRetry={() => list.refetch()}
+            retrying={list.isFetching}
+          />
         ) : list.data.items.length === 0 ? (
           <EmptyState
             py="xl"
             title={filtered ? 'No matching clients' : 'No clients yet'}
             description={
-              filtered ? 'No client matches this search. Try other words or another status.' : 'Create a client to let a system request tokens.'
+              filtered
+                ? 'No client matches this search. Try other words or another status.'
+                : 'Create a client to let a system request tokens.'
             }
           >
             {!filtered && (
@@ -203,7 +234,9 @@ export function ClientsPage() {
                   hideWithOnePage
                   size="sm"
                   getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
-                  getControlProps={(control) => ({ 'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page` })}
+                  getControlProps={(control) => ({
+                    'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page`,
+                  })}
                 />
               </Box>
             </Group>

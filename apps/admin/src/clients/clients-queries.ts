@@ -37,14 +37,18 @@ function useInvalidateClients() {
 export function useCreateClient() {
   const api = useApi();
   const invalidate = useInvalidateClients();
-  return useMutation({ mutationFn: (request: CreateClientRequest) => createClient(api, request), onSuccess: invalidate });
+  return useMutation({
+    mutationFn: (request: CreateClientRequest) => createClient(api, request),
+    onSuccess: invalidate,
+  });
 }
 
 export function useSetClientEnabled() {
   const api = useApi();
   const invalidate = useInvalidateClients();
   return useMutation({
-    mutationFn: ({ clientId, enabled }: { clientId: string; enabled: boolean }) => updateClient(api, clientId, { enabled }),
+    mutationFn: ({ clientId, enabled }: { clientId: string; enabled: boolean }) =>
+      updateClient(api, clientId, { enabled }),
     onSettled: invalidate,
   });
 }
@@ -79,7 +83,8 @@ export function useUpdateClient() {
   const api = useApi();
   const invalidate = useInvalidateClients();
   return useMutation({
-    mutationFn: ({ clientId, change }: { clientId: string; change: UpdateClientRequest }) => updateClient(api, clientId, change),
+    mutationFn: ({ clientId, change }: { clientId: string; change: UpdateClientRequest }) =>
+      updateClient(api, clientId, change),
     onSuccess: invalidate,
   });
 }
@@ -88,7 +93,8 @@ export function useDecideClient() {
   const api = useApi();
   const invalidate = useInvalidateClients();
   return useMutation({
-    mutationFn: ({ clientId, decision }: { clientId: string; decision: 'approve' | 'reject' }) => decideClient(api, clientId, decision),
+    mutationFn: ({ clientId, decision }: { clientId: string; decision: 'approve' | 'reject' }) =>
+      decideClient(api, clientId, decision),
     onSettled: invalidate,
   });
 }

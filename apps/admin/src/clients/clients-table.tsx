@@ -1,5 +1,18 @@
 import type { Client } from '@ccri/contracts';
-import { ActionIcon, Anchor, Code, Group, Menu, Paper, Stack, Switch, Table, Text, VisuallyHidden, em } from '@mantine/core';
+import {
+  ActionIcon,
+  Anchor,
+  Code,
+  Group,
+  Menu,
+  Paper,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  VisuallyHidden,
+  em,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { ClientStatusBadge } from './client-status-badge';
@@ -76,7 +89,9 @@ function ClientMenu({ client, onRotateSecret, onDelete, onApprove, onReject }: R
         </Menu.Item>
         {client.status !== 'active' && <Menu.Item onClick={() => onApprove(client)}>Approve</Menu.Item>}
         {client.status === 'pending' && <Menu.Item onClick={() => onReject(client)}>Reject…</Menu.Item>}
-        {client.token_endpoint_auth_method !== 'private_key_jwt' && <Menu.Item onClick={() => onRotateSecret(client)}>Rotate secret…</Menu.Item>}
+        {client.token_endpoint_auth_method !== 'private_key_jwt' && (
+          <Menu.Item onClick={() => onRotateSecret(client)}>Rotate secret…</Menu.Item>
+        )}
         <Menu.Item color="red" onClick={() => onDelete(client)}>
           Delete…
         </Menu.Item>

@@ -21,8 +21,8 @@ export function DeleteClientModal({ client, onClose, onDeleted }: DeleteClientMo
       {client && (
         <Stack gap="md">
           <Text>
-            Delete <strong>{client.client_name || client.client_id}</strong> (<code>{client.client_id}</code>)? Its tokens stop
-            working at once. This cannot be undone.
+            Delete <strong>{client.client_name || client.client_id}</strong> (<code>{client.client_id}</code>)? Its
+            tokens stop working at once. This cannot be undone.
           </Text>
           {deletion.isError && (
             <Alert color="red" variant="light" role="alert" title="Could not delete the client">

@@ -42,7 +42,11 @@ export function NewClientPage() {
 
   return (
     <>
-      <PageHeader key="new" title="New client" description="Register a system or app that requests tokens from this server." />
+      <PageHeader
+        key="new"
+        title="New client"
+        description="Register a system or app that requests tokens from this server."
+      />
       <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
         <ClientForm
           ariaLabel="New client"

@@ -22,8 +22,8 @@ export function RejectClientModal({ client, onClose, onRejected }: RejectClientM
       {client && (
         <Stack gap="md">
           <Text>
-            Reject <strong>{client.client_name || client.client_id}</strong>? It will not be able to request tokens. You can still approve
-            it later.
+            Reject <strong>{client.client_name || client.client_id}</strong>? It will not be able to request tokens. You
+            can still approve it later.
           </Text>
           {decision.isError && (
             <Alert color="red" variant="light" role="alert" title="Could not reject the client">

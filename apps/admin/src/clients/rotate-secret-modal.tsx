@@ -19,12 +19,18 @@ export function RotateSecretModal({ client, onClose }: RotateSecretModalProps) {
   const rotated = rotation.data;
 
   return (
-    <Modal opened={client !== null} onClose={close} title={rotated ? 'New client secret' : 'Rotate client secret'} centered size="lg">
+    <Modal
+      opened={client !== null}
+      onClose={close}
+      title={rotated ? 'New client secret' : 'Rotate client secret'}
+      centered
+      size="lg"
+    >
       {client && !rotated && (
         <Stack gap="md">
           <Text>
-            Issue a new secret for <strong>{client.client_name || client.client_id}</strong>? The current secret stops working
-            immediately, so every system that uses it must be given the new one.
+            Issue a new secret for <strong>{client.client_name || client.client_id}</strong>? The current secret stops
+            working immediately, so every system that uses it must be given the new one.
           </Text>
           {rotation.isError && (
             <Alert color="red" variant="light" role="alert" title="Could not rotate the secret">

@@ -35,7 +35,11 @@ export function getRegistrationInfo(api: ApiClient, signal?: AbortSignal): Promi
   return api.get<PortalRegistrationInfo>('/api/portal/registration', { signal });
 }
 
-export function listMyClients(api: ApiClient, query: { page: number; limit: number }, signal?: AbortSignal): Promise<Page<Client>> {
+export function listMyClients(
+  api: ApiClient,
+  query: { page: number; limit: number },
+  signal?: AbortSignal,
+): Promise<Page<Client>> {
   return api.get<Page<Client>>('/api/portal/clients', { query, signal });
 }
 

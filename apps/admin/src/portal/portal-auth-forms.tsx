@@ -25,7 +25,8 @@ export function validateSignUp(values: SignUpValues): SignUpErrors {
   else if (!EMAIL.test(email) || email.length > 254) errors.email = 'Enter an email address such as dev@example.org';
   if (!values.name.trim()) errors.name = 'Enter your name or your organisation’s';
   else if (values.name.trim().length > 200) errors.name = 'Use at most 200 characters';
-  if (values.password.length < DEVELOPER_PASSWORD_MIN_LENGTH) errors.password = `Use at least ${DEVELOPER_PASSWORD_MIN_LENGTH} characters`;
+  if (values.password.length < DEVELOPER_PASSWORD_MIN_LENGTH)
+    errors.password = `Use at least ${DEVELOPER_PASSWORD_MIN_LENGTH} characters`;
   else if (values.password.length > 200) errors.password = 'Use at most 200 characters';
   if (!errors.password && values.confirm !== values.password) errors.confirm = 'The passwords do not match';
   return errors;
@@ -69,7 +70,8 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
   const api = usePortalApi();
   const form = useFormFields<SignUpValues>({ email: '', name: '', password: '', confirm: '' });
   const mutation = useMutation({
-    mutationFn: () => signUp(api, { email: form.values.email.trim(), name: form.values.name.trim(), password: form.values.password }),
+    mutationFn: () =>
+      signUp(api, { email: form.values.email.trim(), name: form.values.name.trim(), password: form.values.password }),
   });
   const { values, errors, set, ref } = form;
 
@@ -87,7 +89,8 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
   };
 
   const placed =
-    mutation.error instanceof ApiError && ['email', 'name', 'password'].some((f) => (mutation.error as ApiError).fieldErrors[f]);
+    mutation.error instanceof ApiError &&
+    ['email', 'name', 'password'].some((f) => (mutation.error as ApiError).fieldErrors[f]);
 
   return (
     <form onSubmit={submit} noValidate aria-label="Create a developer account">
@@ -149,7 +152,9 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
 export function SignInForm({ onSignedIn }: { onSignedIn: (session: DeveloperSession) => void }) {
   const api = usePortalApi();
   const form = useFormFields<SignInValues>({ email: '', password: '' });
-  const mutation = useMutation({ mutationFn: () => signIn(api, { email: form.values.email.trim(), password: form.values.password }) });
+  const mutation = useMutation({
+    mutationFn: () => signIn(api, { email: form.values.email.trim(), password: form.values.password }),
+  });
   const { values, errors, set, ref } = form;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {

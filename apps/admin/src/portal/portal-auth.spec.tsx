@@ -17,7 +17,12 @@ const session = (email = 'dev@example.org'): DeveloperSession => ({
 });
 
 describe('validateSignUp', () => {
-  const ok = { email: 'dev@example.org', name: 'Example Health', password: 'a-long-password', confirm: 'a-long-password' };
+  const ok = {
+    email: 'dev@example.org',
+    name: 'Example Health',
+    password: 'a-long-password',
+    confirm: 'a-long-password',
+  };
   it.each([
     [{}, {}],
     [{ email: '' }, { email: 'Enter your email address' }],
@@ -37,9 +42,15 @@ describe('Developer portal sign-up', () => {
 
     await user.click(await screen.findByRole('button', { name: 'Create account' }));
 
-    expect(screen.getByRole('textbox', { name: /email address/i })).toHaveAccessibleDescription('Enter your email address');
-    expect(screen.getByRole('textbox', { name: /^name/i })).toHaveAccessibleDescription(expect.stringContaining('Enter your name'));
-    expect(screen.getByLabelText(/^Password/)).toHaveAccessibleDescription(expect.stringContaining('Use at least 12 characters'));
+    expect(screen.getByRole('textbox', { name: /email address/i })).toHaveAccessibleDescription(
+      'Enter your email address',
+    );
+    expect(screen.getByRole('textbox', { name: /^name/i })).toHaveAccessibleDescription(
+      expect.stringContaining('Enter your name'),
+    );
+    expect(screen.getByLabelText(/^Password/)).toHaveAccessibleDescription(
+      expect.stringContaining('Use at least 12 characters'),
+    );
     expect(screen.getByRole('textbox', { name: /email address/i })).toHaveFocus();
     expect(fetchMock).not.toHaveBeenCalled();
     expect(document.title).toBe('Create a developer account · CCRI Developer Portal');
@@ -47,7 +58,10 @@ describe('Developer portal sign-up', () => {
 
   it('creates the account, signs in and opens the developer’s clients', async () => {
     const { calls } = stubFetch(
-      fakeApi({ 'POST /api/portal/signup': () => jsonResponse(session(), 201), 'GET /api/portal/clients': { items: [], total: 0 } }),
+      fakeApi({
+        'POST /api/portal/signup': () => jsonResponse(session(), 201),
+        'GET /api/portal/clients': { items: [], total: 0 },
+      }),
     );
     const { user } = renderApp(<AppRoutes />, { path: '/portal/signup' });
 
@@ -59,7 +73,11 @@ describe('Developer portal sign-up', () => {
 
     expect(await screen.findByRole('heading', { level: 1, name: 'My clients' })).toBeInTheDocument();
     expect(calls[0].body).toEqual({ email: 'dev@example.org', name: 'Example Health', password: 'a-long-password' });
-    expect(portalSessionStore.load()).toMatchObject({ token: 'portal-jwt', email: 'dev@example.org', developerId: 'dev-1' });
+    expect(portalSessionStore.load()).toMatchObject({
+      token: 'portal-jwt',
+      email: 'dev@example.org',
+      developerId: 'dev-1',
+    });
     // A developer is no administrator: the admin session stays empty.
     expect(loadSession()).toBeNull();
     await waitFor(() => expect(calls.at(-1)?.headers.get('authorization')).toBe('Bearer portal-jwt'));
@@ -93,7 +111,11 @@ describe('Developer portal sign-up', () => {
     stubFetch(
       fakeApi({
         'POST /api/portal/signup': () =>
-          problemResponse(429, 'Too Many Requests', 'Too many accounts were created from this address; try again later'),
+          problemResponse(
+            429,
+            'Too Many Requests',
+            'Too many accounts were created from this address; try again later',
+          ),
       }),
     );
     const { user } = renderApp(<AppRoutes />, { path: '/portal/signup' });
@@ -104,7 +126,9 @@ describe('Developer portal sign-up', () => {
     await user.type(screen.getByLabelText(/^Repeat the password/), 'a-long-password');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Too many accounts were created from this address; try again later');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Too many accounts were created from this address; try again later',
+    );
   });
 });
 
@@ -120,7 +144,9 @@ describe('Developer portal sign-in', () => {
     expect(screen.getByTestId('location')).toHaveTextContent('/portal/login');
 
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(screen.getByRole('textbox', { name: /email address/i })).toHaveAccessibleDescription('Enter your email address');
+    expect(screen.getByRole('textbox', { name: /email address/i })).toHaveAccessibleDescription(
+      'Enter your email address',
+    );
     expect(screen.getByLabelText(/^Password/)).toHaveAccessibleDescription('Enter your password');
 
     await user.type(screen.getByRole('textbox', { name: /email address/i }), 'dev@example.org');
@@ -132,7 +158,11 @@ describe('Developer portal sign-in', () => {
   });
 
   it('gives one message for a wrong address or password', async () => {
-    stubFetch(fakeApi({ 'POST /api/portal/login': () => problemResponse(401, 'Unauthorized', 'Wrong email address or password') }));
+    stubFetch(
+      fakeApi({
+        'POST /api/portal/login': () => problemResponse(401, 'Unauthorized', 'Wrong email address or password'),
+      }),
+    );
     const { user } = renderApp(<AppRoutes />, { path: '/portal/login' });
 
     await user.type(await screen.findByRole('textbox', { name: /email address/i }), 'dev@example.org');
@@ -151,7 +181,9 @@ describe('Developer portal sign-in', () => {
   });
 
   it('keeps the portal session when an administrator in the same tab signs out', async () => {
-    stubFetch(fakeApi({ 'GET /api/clients': { items: [], total: 0 }, 'GET /api/portal/clients': { items: [], total: 0 } }));
+    stubFetch(
+      fakeApi({ 'GET /api/clients': { items: [], total: 0 }, 'GET /api/portal/clients': { items: [], total: 0 } }),
+    );
     const { user } = renderApp(<AppRoutes />, { path: '/clients', signedInAs: 'admin', developer: 'dev@example.org' });
 
     await user.click(await screen.findByRole('button', { name: 'Sign out' }));
@@ -162,7 +194,10 @@ describe('Developer portal sign-in', () => {
 
   it('signs out, revoking the session on the server', async () => {
     const { calls } = stubFetch(
-      fakeApi({ 'GET /api/portal/clients': { items: [], total: 0 }, 'POST /api/portal/logout': () => new Response(null, { status: 204 }) }),
+      fakeApi({
+        'GET /api/portal/clients': { items: [], total: 0 },
+        'POST /api/portal/logout': () => new Response(null, { status: 204 }),
+      }),
     );
     const { user } = renderApp(<AppRoutes />, { path: '/portal/clients', developer: 'dev@example.org' });
 
@@ -176,7 +211,9 @@ describe('Developer portal sign-in', () => {
   });
 
   it('returns to sign-in when the server says the session has ended', async () => {
-    stubFetch(fakeApi({ 'GET /api/portal/clients': () => problemResponse(401, 'Unauthorized', 'The session has ended') }));
+    stubFetch(
+      fakeApi({ 'GET /api/portal/clients': () => problemResponse(401, 'Unauthorized', 'The session has ended') }),
+    );
     renderApp(<AppRoutes />, { path: '/portal/clients', developer: 'dev@example.org' });
 
     expect(await screen.findByText('Your session has expired. Please sign in again.')).toBeInTheDocument();

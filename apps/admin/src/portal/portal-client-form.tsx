@@ -1,4 +1,9 @@
-import type { CreatedClient, PortalClientRequest, PortalRegistrationInfo, TokenEndpointAuthMethod } from '@ccri/contracts';
+import type {
+  CreatedClient,
+  PortalClientRequest,
+  PortalRegistrationInfo,
+  TokenEndpointAuthMethod,
+} from '@ccri/contracts';
 import { Alert, Button, Checkbox, Code, Group, NativeSelect, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
@@ -64,10 +69,18 @@ export function toPortalClientRequest(values: PortalClientValues): PortalClientR
 type Input = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 
 /** "+ New Client": a name, scopes picked from the self-service allow-list, and how the client will authenticate. */
-export function PortalClientForm({ info, onCreated }: { info: PortalRegistrationInfo; onCreated: (client: CreatedClient) => void }) {
+export function PortalClientForm({
+  info,
+  onCreated,
+}: {
+  info: PortalRegistrationInfo;
+  onCreated: (client: CreatedClient) => void;
+}) {
   const navigate = useNavigate();
   const registration = useRegisterClient();
-  const submission = useMutation({ mutationFn: (values: PortalClientValues) => registration.mutateAsync(toPortalClientRequest(values)) });
+  const submission = useMutation({
+    mutationFn: (values: PortalClientValues) => registration.mutateAsync(toPortalClientRequest(values)),
+  });
   const [values, setValues] = useState<PortalClientValues>({
     client_name: '',
     description: '',

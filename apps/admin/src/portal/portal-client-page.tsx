@@ -116,7 +116,9 @@ export function PortalClientPage() {
             <Detail term="Status">
               <ClientStatusBadge status={c.status} />
             </Detail>
-            <Detail term="Authentication">{AUTH_METHODS.find((m) => m.value === c.token_endpoint_auth_method)?.label}</Detail>
+            <Detail term="Authentication">
+              {AUTH_METHODS.find((m) => m.value === c.token_endpoint_auth_method)?.label}
+            </Detail>
             <Detail term="Scopes">
               <ScopeList scope={c.scope} />
             </Detail>

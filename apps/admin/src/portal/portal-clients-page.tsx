@@ -1,4 +1,16 @@
-import { Anchor, Box, Button, Code, EmptyState, Group, Pagination, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+import {
+  Anchor,
+  Box,
+  Button,
+  Code,
+  EmptyState,
+  Group,
+  Pagination,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+} from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import { formatDateTime } from '../app/format';
 import { PageHeader } from '../app/page-header';

@@ -42,14 +42,19 @@ describe('portal client form checks', () => {
     [{ client_name: '' }, { client_name: 'Enter a name for the client' }],
     [{ scopes: [] }, { scopes: 'Choose at least one scope' }],
     [{ token_endpoint_auth_method: 'private_key_jwt' }, { jwks: 'Paste the public keys as a JWK Set' }],
-    [{ token_endpoint_auth_method: 'private_key_jwt', key_source: 'jwks_uri', jwks_uri: 'ftp://x' }, { jwks_uri: 'Use an https URL' }],
+    [
+      { token_endpoint_auth_method: 'private_key_jwt', key_source: 'jwks_uri', jwks_uri: 'ftp://x' },
+      { jwks_uri: 'Use an https URL' },
+    ],
   ])('%j → %j', (overrides, expected) => {
     expect(validatePortalClient(values(overrides))).toEqual(expected);
   });
 
   it('sends only what an integrator chooses', () => {
     expect(
-      toPortalClientRequest(values({ client_name: ' Lab ', description: ' x ', scopes: ['profile', 'patient/Patient.read'] })),
+      toPortalClientRequest(
+        values({ client_name: ' Lab ', description: ' x ', scopes: ['profile', 'patient/Patient.read'] }),
+      ),
     ).toEqual({
       client_name: 'Lab',
       description: 'x',
@@ -58,7 +63,11 @@ describe('portal client form checks', () => {
     });
     expect(
       toPortalClientRequest(
-        values({ token_endpoint_auth_method: 'private_key_jwt', key_source: 'jwks_uri', jwks_uri: 'https://keys.example.org/jwks' }),
+        values({
+          token_endpoint_auth_method: 'private_key_jwt',
+          key_source: 'jwks_uri',
+          jwks_uri: 'https://keys.example.org/jwks',
+        }),
       ),
     ).toMatchObject({
       jwks_uri: 'https://keys.example.org/jwks',
@@ -112,7 +121,13 @@ describe('+ New Client', () => {
         'GET /api/portal/registration': open,
         'POST /api/portal/clients': (call) =>
           jsonResponse(
-            { ...mine, ...(call.body as object), client_id: 'new-1', status: 'pending', client_secret: 'portal-secret-once' },
+            {
+              ...mine,
+              ...(call.body as object),
+              client_id: 'new-1',
+              status: 'pending',
+              client_secret: 'portal-secret-once',
+            },
             201,
           ),
         'GET /api/portal/clients': { items: [], total: 0 },
@@ -120,7 +135,9 @@ describe('+ New Client', () => {
     );
     const { user } = renderApp(<AppRoutes />, as('/portal/clients/new'));
 
-    expect(await screen.findByText('New clients wait for an administrator’s approval before they can get tokens.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('New clients wait for an administrator’s approval before they can get tokens.'),
+    ).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Register client' }));
     expect(screen.getByRole('textbox', { name: /^name/i })).toHaveAccessibleDescription(
       expect.stringContaining('Enter a name for the client'),
@@ -130,7 +147,9 @@ describe('+ New Client', () => {
 
     await user.type(screen.getByRole('textbox', { name: /^name/i }), 'Lab app');
     await user.click(screen.getByRole('checkbox', { name: /patient\/Patient\.read/ }));
-    expect(screen.getByRole('checkbox', { name: /patient\/Patient\.read/ })).toHaveAccessibleDescription('Read the patient');
+    expect(screen.getByRole('checkbox', { name: /patient\/Patient\.read/ })).toHaveAccessibleDescription(
+      'Read the patient',
+    );
     await user.click(screen.getByRole('button', { name: 'Register client' }));
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Client registered' })).toBeInTheDocument();
@@ -182,7 +201,8 @@ describe('+ New Client', () => {
     stubFetch(
       fakeApi({
         'GET /api/portal/registration': open,
-        'POST /api/portal/clients': () => new Response('<html>boom</html>', { status: 500, headers: { 'Content-Type': 'text/html' } }),
+        'POST /api/portal/clients': () =>
+          new Response('<html>boom</html>', { status: 500, headers: { 'Content-Type': 'text/html' } }),
       }),
     );
     const { user } = renderApp(<AppRoutes />, as('/portal/clients/new'));
@@ -200,8 +220,11 @@ describe('One of my clients', () => {
     return stubFetch(
       fakeApi({
         'GET /api/portal/clients/:id': (_call, { id }) =>
-          client && id === client.client_id ? jsonResponse(client) : problemResponse(404, 'Not Found', `No client ${id}`),
-        'POST /api/portal/clients/:id/secret': (_call, { id }) => jsonResponse({ client_id: id, client_secret: 'rotated-secret' }),
+          client && id === client.client_id
+            ? jsonResponse(client)
+            : problemResponse(404, 'Not Found', `No client ${id}`),
+        'POST /api/portal/clients/:id/secret': (_call, { id }) =>
+          jsonResponse({ client_id: id, client_secret: 'rotated-secret' }),
         'DELETE /api/portal/clients/:id': () => {
           client = null;
           return new Response(null, { status: 204 });
@@ -223,7 +246,11 @@ describe('One of my clients', () => {
     const { user } = renderApp(<AppRoutes />, as('/portal/clients/mine-1'));
 
     await user.click(await screen.findByRole('button', { name: 'New secret…' }));
-    await user.click(within(screen.getByRole('dialog', { name: 'Issue a new secret' })).getByRole('button', { name: 'Issue new secret' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Issue a new secret' })).getByRole('button', {
+        name: 'Issue new secret',
+      }),
+    );
 
     const dialog = await screen.findByRole('dialog', { name: 'New client secret' });
     expect(within(dialog).getByLabelText('Client secret')).toHaveValue('rotated-secret');
@@ -237,7 +264,9 @@ describe('One of my clients', () => {
     const { user } = renderApp(<AppRoutes />, as('/portal/clients/mine-1'));
 
     await user.click(await screen.findByRole('button', { name: 'Delete…' }));
-    await user.click(within(screen.getByRole('dialog', { name: 'Delete client' })).getByRole('button', { name: 'Delete client' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Delete client' })).getByRole('button', { name: 'Delete client' }),
+    );
 
     expect(await screen.findByText('You have no clients yet')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'DELETE')?.url.pathname).toBe('/api/portal/clients/mine-1');

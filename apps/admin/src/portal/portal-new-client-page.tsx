@@ -30,8 +30,8 @@ export function PortalNewClientPage() {
               <ClientSecretReveal clientId={created.client_id} clientSecret={created.client_secret} />
             ) : (
               <Alert color="blue" variant="light" role="note">
-                Client <Code>{created.client_id}</Code> is registered. It authenticates with your signed assertions, without a shared
-                secret.
+                Client <Code>{created.client_id}</Code> is registered. It authenticates with your signed assertions,
+                without a shared secret.
               </Alert>
             )}
             <Group justify="flex-end">
@@ -70,7 +70,8 @@ export function PortalNewClientPage() {
           <Alert color="gray" variant="light" role="alert" title="Registration is closed">
             <Stack gap="xs" align="flex-start">
               <Text size="sm">
-                This server does not accept new clients from the portal at the moment. Ask an administrator for a client.
+                This server does not accept new clients from the portal at the moment. Ask an administrator for a
+                client.
               </Text>
               <Button component={Link} to="/portal/clients" variant="light" size="xs">
                 Back to my clients

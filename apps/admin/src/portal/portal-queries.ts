@@ -1,6 +1,13 @@
 import type { PortalClientRequest } from '@ccri/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { deleteMyClient, getMyClient, getRegistrationInfo, listMyClients, registerClient, rotateMySecret } from './portal-api';
+import {
+  deleteMyClient,
+  getMyClient,
+  getRegistrationInfo,
+  listMyClients,
+  registerClient,
+  rotateMySecret,
+} from './portal-api';
 import { usePortalApi } from './portal-session';
 
 /** Every portal query starts with 'portal', so signing out of the portal drops exactly these. */
@@ -30,7 +37,10 @@ export function useMyClients(page: number) {
 
 export function useMyClient(clientId: string) {
   const api = usePortalApi();
-  return useQuery({ queryKey: portalKeys.client(clientId), queryFn: ({ signal }) => getMyClient(api, clientId, signal) });
+  return useQuery({
+    queryKey: portalKeys.client(clientId),
+    queryFn: ({ signal }) => getMyClient(api, clientId, signal),
+  });
 }
 
 function useInvalidateMyClients() {
@@ -41,7 +51,10 @@ function useInvalidateMyClients() {
 export function useRegisterClient() {
   const api = usePortalApi();
   const invalidate = useInvalidateMyClients();
-  return useMutation({ mutationFn: (request: PortalClientRequest) => registerClient(api, request), onSuccess: invalidate });
+  return useMutation({
+    mutationFn: (request: PortalClientRequest) => registerClient(api, request),
+    onSuccess: invalidate,
+  });
 }
 
 export function useDeleteMyClient() {

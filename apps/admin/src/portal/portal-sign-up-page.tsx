@@ -10,7 +10,10 @@ export function PortalSignUpPage() {
   if (session) return <Navigate to="/portal/clients" replace />;
 
   return (
-    <PortalAuthFrame title="Create a developer account" intro="An account lets you register clients and see only your own.">
+    <PortalAuthFrame
+      title="Create a developer account"
+      intro="An account lets you register clients and see only your own."
+    >
       <SignUpForm
         onSignedUp={(response) => {
           signIn(portalSessionFrom(response));

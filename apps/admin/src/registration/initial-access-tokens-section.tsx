@@ -24,10 +24,22 @@ import { formatDateTime, shortId } from '../app/format';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
 import { SecretField } from '../app/secret-field';
 import { validateOptionalWholeNumber } from '../clients/client-validation';
-import { useInitialAccessTokens, useIssueInitialAccessToken, useRevokeInitialAccessToken } from './registration-queries';
+import {
+  useInitialAccessTokens,
+  useIssueInitialAccessToken,
+  useRevokeInitialAccessToken,
+} from './registration-queries';
 
-const STATUS_COLORS: Record<InitialAccessTokenInfo['status'], string> = { active: 'green', expired: 'gray', used_up: 'gray' };
-const STATUS_LABELS: Record<InitialAccessTokenInfo['status'], string> = { active: 'active', expired: 'expired', used_up: 'used up' };
+const STATUS_COLORS: Record<InitialAccessTokenInfo['status'], string> = {
+  active: 'green',
+  expired: 'gray',
+  used_up: 'gray',
+};
+const STATUS_LABELS: Record<InitialAccessTokenInfo['status'], string> = {
+  active: 'active',
+  expired: 'expired',
+  used_up: 'used up',
+};
 
 export interface IssueTokenValues {
   hours: string;
@@ -80,7 +92,8 @@ function IssueTokenForm() {
     );
   };
 
-  const placed = issue.error instanceof ApiError && (issue.error.fieldErrors.expires_in || issue.error.fieldErrors.max_uses);
+  const placed =
+    issue.error instanceof ApiError && (issue.error.fieldErrors.expires_in || issue.error.fieldErrors.max_uses);
 
   return (
     <>
@@ -118,13 +131,19 @@ function IssueTokenForm() {
           </Group>
         </Stack>
       </form>
-      <Modal opened={issued !== null} onClose={() => setIssued(null)} title="New initial access token" centered size="lg">
+      <Modal
+        opened={issued !== null}
+        onClose={() => setIssued(null)}
+        title="New initial access token"
+        centered
+        size="lg"
+      >
         {issued && (
           <Stack gap="md">
             <Alert color="yellow" variant="light" title="Copy the token now">
-              This is the only time it is shown. Give it to the integrator, who sends it as <Code>Authorization: Bearer</Code> to{' '}
-              <Code>POST /auth/register</Code>. It allows {issued.max_uses} {issued.max_uses === 1 ? 'registration' : 'registrations'} until{' '}
-              {formatDateTime(issued.expires_at)}.
+              This is the only time it is shown. Give it to the integrator, who sends it as{' '}
+              <Code>Authorization: Bearer</Code> to <Code>POST /auth/register</Code>. It allows {issued.max_uses}{' '}
+              {issued.max_uses === 1 ? 'registration' : 'registrations'} until {formatDateTime(issued.expires_at)}.
             </Alert>
             <SecretField label="Initial access token" value={issued.initial_access_token} copyLabel="Copy token" />
             <Group justify="flex-end">
@@ -248,7 +267,8 @@ export function InitialAccessTokensSection() {
         }
       >
         <Text>
-          Revoke initial access token <Code>{revoking?.id}</Code>? It can register no more clients. Clients it already registered stay.
+          Revoke initial access token <Code>{revoking?.id}</Code>? It can register no more clients. Clients it already
+          registered stay.
         </Text>
       </ConfirmModal>
     </Box>

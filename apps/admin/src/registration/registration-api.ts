@@ -21,7 +21,10 @@ export function listInitialAccessTokens(api: ApiClient, signal?: AbortSignal): P
   return api.get<InitialAccessTokenInfo[]>(TOKENS, { signal });
 }
 
-export function issueInitialAccessToken(api: ApiClient, request: IssueInitialAccessTokenRequest): Promise<IssuedInitialAccessToken> {
+export function issueInitialAccessToken(
+  api: ApiClient,
+  request: IssueInitialAccessTokenRequest,
+): Promise<IssuedInitialAccessToken> {
   return api.post<IssuedInitialAccessToken>(TOKENS, request);
 }
 

@@ -10,7 +10,8 @@ import { useScopeCatalog } from '../scopes/scopes-queries';
 export const POLICY_TEXT: Record<RegistrationPolicy, { label: string; description: string }> = {
   closed: {
     label: 'Closed',
-    description: 'Only administrators create clients. Dynamic registration and the developer portal’s “New client” are refused.',
+    description:
+      'Only administrators create clients. Dynamic registration and the developer portal’s “New client” are refused.',
   },
   'initial-token': {
     label: 'Initial access token required',
@@ -19,7 +20,8 @@ export const POLICY_TEXT: Record<RegistrationPolicy, { label: string; descriptio
   },
   'open-with-approval': {
     label: 'Open, with approval',
-    description: 'Anyone may register; new clients stay pending until an administrator approves them on the Clients page.',
+    description:
+      'Anyone may register; new clients stay pending until an administrator approves them on the Clients page.',
   },
 };
 
@@ -47,7 +49,10 @@ export function RegistrationPolicyForm({
 }) {
   const catalog = useScopeCatalog();
   const save = useMutation({ mutationFn: onSave });
-  const [values, setValues] = useState<PolicyFormValues>({ policy: settings.policy, scopes: settings.self_service_scopes.join(' ') });
+  const [values, setValues] = useState<PolicyFormValues>({
+    policy: settings.policy,
+    scopes: settings.self_service_scopes.join(' '),
+  });
   const [errors, setErrors] = useState<PolicyFormErrors>({});
   const [saved, setSaved] = useState(false);
   const scopesRef = useRef<HTMLTextAreaElement>(null);
@@ -58,7 +63,8 @@ export function RegistrationPolicyForm({
     // The allow-list is checked as it is typed, once a message has been shown.
     setErrors((e) => ({
       ...e,
-      [field]: field === 'scopes' && e.scopes ? validatePolicyForm({ ...values, scopes: String(value) }).scopes : undefined,
+      [field]:
+        field === 'scopes' && e.scopes ? validatePolicyForm({ ...values, scopes: String(value) }).scopes : undefined,
     }));
   };
 
@@ -98,7 +104,14 @@ export function RegistrationPolicyForm({
           </Alert>
         )}
         {saved && (
-          <Alert color="green" variant="light" role="status" withCloseButton closeButtonLabel="Dismiss" onClose={() => setSaved(false)}>
+          <Alert
+            color="green"
+            variant="light"
+            role="status"
+            withCloseButton
+            closeButtonLabel="Dismiss"
+            onClose={() => setSaved(false)}
+          >
             Saved. New registrations follow these settings now.
           </Alert>
         )}
@@ -110,7 +123,12 @@ export function RegistrationPolicyForm({
         >
           <Stack gap="sm" mt="xs">
             {REGISTRATION_POLICIES.map((policy) => (
-              <Radio key={policy} value={policy} label={POLICY_TEXT[policy].label} description={POLICY_TEXT[policy].description} />
+              <Radio
+                key={policy}
+                value={policy}
+                label={POLICY_TEXT[policy].label}
+                description={POLICY_TEXT[policy].description}
+              />
             ))}
           </Stack>
         </Radio.Group>

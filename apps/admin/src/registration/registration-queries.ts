@@ -16,7 +16,10 @@ export const registrationKeys = {
 
 export function useRegistrationSettings() {
   const api = useApi();
-  return useQuery({ queryKey: registrationKeys.settings, queryFn: ({ signal }) => getRegistrationSettings(api, signal) });
+  return useQuery({
+    queryKey: registrationKeys.settings,
+    queryFn: ({ signal }) => getRegistrationSettings(api, signal),
+  });
 }
 
 export function useSaveRegistrationSettings() {

@@ -34,9 +34,17 @@ function server(
       'GET /api/settings/registration/initial-access-tokens': () => jsonResponse(list),
       'POST /api/settings/registration/initial-access-tokens': (call) => {
         const { expires_in, max_uses } = call.body as { expires_in: number; max_uses: number };
-        const issued = token({ id: 'new-token-id', max_uses, uses: 0, expires_at: new Date(Date.now() + expires_in * 1000).toISOString() });
+        const issued = token({
+          id: 'new-token-id',
+          max_uses,
+          uses: 0,
+          expires_at: new Date(Date.now() + expires_in * 1000).toISOString(),
+        });
         list = [issued, ...list];
-        return jsonResponse({ id: issued.id, initial_access_token: 'iat-shown-once', expires_at: issued.expires_at, max_uses }, 201);
+        return jsonResponse(
+          { id: issued.id, initial_access_token: 'iat-shown-once', expires_at: issued.expires_at, max_uses },
+          201,
+        );
       },
       'DELETE /api/settings/registration/initial-access-tokens/:id': (_call, { id }) => {
         list = list.filter((t) => t.id !== id);
@@ -123,7 +131,9 @@ describe('Registration page', () => {
     const { user } = renderApp(<AppRoutes />, signedIn);
 
     await user.click(await screen.findByRole('button', { name: 'Save settings' }));
-    expect(await screen.findByText('self_service_scopes has entries that are not SMART scopes: "x"')).toBeInTheDocument();
+    expect(
+      await screen.findByText('self_service_scopes has entries that are not SMART scopes: "x"'),
+    ).toBeInTheDocument();
     expect(screen.getByRole('textbox', { name: 'Self-service scopes' })).toHaveFocus();
   });
 
@@ -185,11 +195,15 @@ describe('Registration page', () => {
 
       await user.click(await screen.findByRole('button', { name: `Revoke initial access token ${token().id}` }));
       await user.click(
-        within(screen.getByRole('dialog', { name: 'Revoke initial access token' })).getByRole('button', { name: 'Revoke token' }),
+        within(screen.getByRole('dialog', { name: 'Revoke initial access token' })).getByRole('button', {
+          name: 'Revoke token',
+        }),
       );
 
       expect(await screen.findByText('Revoked initial access token 5c1b2d6e….')).toBeInTheDocument();
-      expect(calls.find((c) => c.method === 'DELETE')?.url.pathname).toBe(`/api/settings/registration/initial-access-tokens/${token().id}`);
+      expect(calls.find((c) => c.method === 'DELETE')?.url.pathname).toBe(
+        `/api/settings/registration/initial-access-tokens/${token().id}`,
+      );
       expect(await screen.findByText('No initial access tokens')).toBeInTheDocument();
     });
   });

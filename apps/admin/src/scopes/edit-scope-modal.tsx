@@ -30,7 +30,8 @@ export function validateScopeForm(values: ScopeFormValues, adding: boolean): Sco
   }
   if (values.description.trim().length > 1000) errors.description = 'Use at most 1000 characters';
   const bad = splitResourceTypes(values.resource_types).filter((t) => !RESOURCE_TYPE.test(t));
-  if (bad.length > 0) errors.resource_types = `Not resource type names: ${bad.join(', ')} (use names such as Patient, or *)`;
+  if (bad.length > 0)
+    errors.resource_types = `Not resource type names: ${bad.join(', ')} (use names such as Patient, or *)`;
   return errors;
 }
 
@@ -51,7 +52,12 @@ interface EditScopeModalProps {
 export function EditScopeModal({ entry, adding = false, onClose, onSaved }: EditScopeModalProps) {
   const opened = adding || entry !== null;
   const save = usePutScope();
-  const [values, setValues] = useState<ScopeFormValues>({ scope: '', description: '', resource_types: '', self_service: false });
+  const [values, setValues] = useState<ScopeFormValues>({
+    scope: '',
+    description: '',
+    resource_types: '',
+    self_service: false,
+  });
   const [errors, setErrors] = useState<ScopeFormErrors>({});
   const [typesEdited, setTypesEdited] = useState(false);
   const inputs = useRef<Partial<Record<Field, HTMLInputElement | HTMLTextAreaElement | null>>>({});
@@ -112,7 +118,8 @@ export function EditScopeModal({ entry, adding = false, onClose, onSaved }: Edit
     );
   };
 
-  const placed = save.error instanceof ApiError && Object.keys(save.error.fieldErrors).some((f) => f.split('.')[0] in values);
+  const placed =
+    save.error instanceof ApiError && Object.keys(save.error.fieldErrors).some((f) => f.split('.')[0] in values);
 
   return (
     <Modal opened={opened} onClose={onClose} title={adding ? 'Add scope' : 'Edit scope'} centered size="lg">

@@ -10,7 +10,12 @@ import { validateScopeForm } from './edit-scope-modal';
 const signedIn = { path: '/scopes', signedInAs: 'admin' };
 const catalog = [
   aScope(),
-  aScope({ scope: 'system/*.read', description: 'Read all data of every type', resource_types: ['*'], self_service: false }),
+  aScope({
+    scope: 'system/*.read',
+    description: 'Read all data of every type',
+    resource_types: ['*'],
+    self_service: false,
+  }),
   aScope({ scope: 'openid', description: 'OpenID Connect sign-in', resource_types: [], self_service: false }),
 ];
 
@@ -26,7 +31,9 @@ describe('validateScopeForm', () => {
     [{ scope: 'anything', description: 'x'.repeat(1001) }, false, { description: 'Use at most 1000 characters' }],
     [{ scope: 'patient/Patient.read', resource_types: 'Patient *' }, true, {}],
   ])('%j (adding: %s) → %j', (overrides, adding, expected) => {
-    expect(validateScopeForm({ description: '', resource_types: '', self_service: false, ...overrides }, adding)).toEqual(expected);
+    expect(
+      validateScopeForm({ description: '', resource_types: '', self_service: false, ...overrides }, adding),
+    ).toEqual(expected);
   });
 });
 
@@ -64,7 +71,9 @@ describe('Scopes page', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('Loading the scope catalog…');
     first.unmount();
 
-    stubFetch(fakeApi({ 'GET /api/scopes': () => problemResponse(500, 'Internal Server Error', 'Database unavailable') }));
+    stubFetch(
+      fakeApi({ 'GET /api/scopes': () => problemResponse(500, 'Internal Server Error', 'Database unavailable') }),
+    );
     const second = renderApp(<AppRoutes />, signedIn);
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not load the scope catalog');
     second.unmount();
@@ -95,7 +104,11 @@ describe('Scopes page', () => {
     expect(await screen.findByText('Saved system/*.read.')).toBeInTheDocument();
     const put = calls.find((c) => c.method === 'PUT');
     expect(put?.url.pathname).toBe(`/api/scopes/${encodeURIComponent('system/*.read')}`);
-    expect(put?.body).toEqual({ description: 'Everything, for back-office systems', resource_types: ['*'], self_service: true });
+    expect(put?.body).toEqual({
+      description: 'Everything, for back-office systems',
+      resource_types: ['*'],
+      self_service: true,
+    });
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
@@ -123,7 +136,11 @@ describe('Scopes page', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Add scope' }));
 
     expect(await screen.findByText('Saved patient/Observation.rs.')).toBeInTheDocument();
-    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ description: '', resource_types: ['Observation'], self_service: false });
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({
+      description: '',
+      resource_types: ['Observation'],
+      self_service: false,
+    });
   });
 
   it('shows a server refusal in the dialog', async () => {

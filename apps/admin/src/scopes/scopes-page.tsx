@@ -190,8 +190,8 @@ export function ScopesPage() {
             Public resource types
           </Title>
           <Text size="sm" c="dimmed" mb="sm">
-            Readable with any valid token, even one holding only <Code>profile</Code> (the CCRI’s “publicly available information”). The
-            server’s <Code>PUBLIC_RESOURCE_TYPES</Code> setting decides them; by default they are:
+            Readable with any valid token, even one holding only <Code>profile</Code> (the CCRI’s “publicly available
+            information”). The server’s <Code>PUBLIC_RESOURCE_TYPES</Code> setting decides them; by default they are:
           </Text>
           <ResourceTypes types={[...DEFAULT_PUBLIC_RESOURCE_TYPES]} />
         </Paper>

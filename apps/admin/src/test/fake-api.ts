@@ -26,7 +26,9 @@ export function fakeApi(routes: Record<string, Answer>) {
       const match = route.pattern.exec(call.url.pathname);
       if (!match) continue;
       const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
-      return typeof route.handler === 'function' ? (route.handler as Handler)(call, params) : jsonResponse(route.handler);
+      return typeof route.handler === 'function'
+        ? (route.handler as Handler)(call, params)
+        : jsonResponse(route.handler);
     }
     return problemResponse(404, 'Not Found', `No fake route for ${call.method} ${call.url.pathname}`);
   };

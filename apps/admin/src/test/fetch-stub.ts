@@ -13,7 +13,12 @@ export function jsonResponse(body: unknown, status = 200, contentType = 'applica
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType } });
 }
 
-export function problemResponse(status: number, title: string, detail?: string, errors?: { field: string; message: string }[]): Response {
+export function problemResponse(
+  status: number,
+  title: string,
+  detail?: string,
+  errors?: { field: string; message: string }[],
+): Response {
   return jsonResponse({ type: 'about:blank', title, status, detail, errors }, status, 'application/problem+json');
 }
 

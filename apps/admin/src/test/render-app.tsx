@@ -31,7 +31,13 @@ export const PORTAL_TEST_TOKEN = 'portal-test-token';
 export function renderApp(ui: ReactElement, { path = '/', signedInAs, developer, routes }: RenderOptions = {}) {
   if (signedInAs) saveSession({ token: TEST_TOKEN, username: signedInAs, expiresAt: Date.now() + 3_600_000 });
   if (developer) {
-    portalSessionStore.save({ token: PORTAL_TEST_TOKEN, developerId: 'dev-1', email: developer, name: 'Example Health', expiresAt: Date.now() + 3_600_000 });
+    portalSessionStore.save({
+      token: PORTAL_TEST_TOKEN,
+      developerId: 'dev-1',
+      email: developer,
+      name: 'Example Health',
+      expiresAt: Date.now() + 3_600_000,
+    });
   }
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { retry: false, staleTime: 0 }, mutations: { retry: false } });

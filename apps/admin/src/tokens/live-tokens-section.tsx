@@ -80,7 +80,13 @@ export function LiveTokensSection() {
   };
 
   const revokeButton = (token: LiveToken) => (
-    <Button size="xs" color="red" variant="light" onClick={() => setRevoking(token)} aria-label={`Revoke token ${token.jti}`}>
+    <Button
+      size="xs"
+      color="red"
+      variant="light"
+      onClick={() => setRevoking(token)}
+      aria-label={`Revoke token ${token.jti}`}
+    >
       Revoke
     </Button>
   );
@@ -97,7 +103,12 @@ export function LiveTokensSection() {
             Unexpired, unrevoked access tokens, newest first. A revoked token is refused everywhere within 2 seconds.
           </Text>
         </div>
-        <Button variant="default" size="xs" onClick={() => tokens.refetch()} loading={tokens.isFetching && !tokens.isPending}>
+        <Button
+          variant="default"
+          size="xs"
+          onClick={() => tokens.refetch()}
+          loading={tokens.isFetching && !tokens.isPending}
+        >
           Refresh
         </Button>
       </Group>
@@ -109,7 +120,9 @@ export function LiveTokensSection() {
             placeholder="All clients"
             value={input}
             onChange={(e) => setInput(e.currentTarget.value)}
-            rightSection={input ? <CloseButton aria-label="Show every client" size="sm" onClick={() => setInput('')} /> : null}
+            rightSection={
+              input ? <CloseButton aria-label="Show every client" size="sm" onClick={() => setInput('')} /> : null
+            }
             flex="1 1 260px"
             maw={420}
             spellCheck={false}
@@ -244,8 +257,8 @@ export function LiveTokensSection() {
         }
       >
         <Text>
-          Revoke token <Code>{revoking?.jti}</Code> of client <Code>{revoking?.client_id}</Code>? Every request with it is refused from now
-          on. The client can request a new token.
+          Revoke token <Code>{revoking?.jti}</Code> of client <Code>{revoking?.client_id}</Code>? Every request with it
+          is refused from now on. The client can request a new token.
         </Text>
       </ConfirmModal>
       <ConfirmModal
@@ -266,8 +279,8 @@ export function LiveTokensSection() {
         }
       >
         <Text>
-          Revoke every live token of <Code>{clientId}</Code>? Its requests are refused until it gets a new token. To stop it getting new
-          ones, disable the client.
+          Revoke every live token of <Code>{clientId}</Code>? Its requests are refused until it gets a new token. To
+          stop it getting new ones, disable the client.
         </Text>
       </ConfirmModal>
     </Box>

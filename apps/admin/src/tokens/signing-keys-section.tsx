@@ -54,7 +54,12 @@ export function SigningKeysSection() {
         {keys.isPending ? (
           <LoadingState label="Loading signing keys…" />
         ) : keys.isError ? (
-          <ErrorState title="Could not load signing keys" error={keys.error} onRetry={() => keys.refetch()} retrying={keys.isFetching} />
+          <ErrorState
+            title="Could not load signing keys"
+            error={keys.error}
+            onRetry={() => keys.refetch()}
+            retrying={keys.isFetching}
+          />
         ) : compact ? (
           <Stack component="ul" aria-label="Signing keys" gap="sm" m={0} p={0} style={{ listStyle: 'none' }}>
             {keys.data.map((key) => (
@@ -118,15 +123,17 @@ export function SigningKeysSection() {
         onConfirm={() =>
           rotation.mutate(undefined, {
             onSuccess: ({ kid }) => {
-              setNotice(`New signing key ${shortId(kid, 20)} is active. Tokens signed with the old key stay valid until they expire.`);
+              setNotice(
+                `New signing key ${shortId(kid, 20)} is active. Tokens signed with the old key stay valid until they expire.`,
+              );
               close();
             },
           })
         }
       >
         <Text>
-          Generate a new signing key and sign every new token with it? The current key is retired but stays in the JWKS until the tokens it
-          signed have expired, so nothing stops working.
+          Generate a new signing key and sign every new token with it? The current key is retired but stays in the JWKS
+          until the tokens it signed have expired, so nothing stops working.
         </Text>
       </ConfirmModal>
     </Box>

@@ -1,7 +1,11 @@
 import type { LiveToken, Page, SigningKeyInfo } from '@ccri/contracts';
 import type { ApiClient } from '../api/api-client';
 
-export function listLiveTokens(api: ApiClient, clientId: string | undefined, signal?: AbortSignal): Promise<Page<LiveToken>> {
+export function listLiveTokens(
+  api: ApiClient,
+  clientId: string | undefined,
+  signal?: AbortSignal,
+): Promise<Page<LiveToken>> {
   return api.get<Page<LiveToken>>('/api/tokens', { query: { client_id: clientId }, signal });
 }
 

@@ -47,13 +47,19 @@ function server(initial: LiveToken[]) {
 
 describe('Tokens and keys', () => {
   it('lists live tokens with their client, scopes and expiry', async () => {
-    server([aLiveToken(), aLiveToken({ jti: 'jti-0002', client_id: 'lab', scope: 'system/Observation.rs', patient: 'p-9' })]);
+    server([
+      aLiveToken(),
+      aLiveToken({ jti: 'jti-0002', client_id: 'lab', scope: 'system/Observation.rs', patient: 'p-9' }),
+    ]);
     renderApp(<AppRoutes />, signedIn);
 
     const table = await screen.findByRole('table', { name: 'Live tokens' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(3);
-    expect(within(rows[1]).getByRole('link', { name: 'patient-access' })).toHaveAttribute('href', '/clients/patient-access');
+    expect(within(rows[1]).getByRole('link', { name: 'patient-access' })).toHaveAttribute(
+      'href',
+      '/clients/patient-access',
+    );
     expect(within(rows[1]).getByText(/^in (59|60) minutes$/)).toBeInTheDocument();
     expect(within(rows[2]).getByText('p-9')).toBeInTheDocument();
     expect(within(rows[2]).getByText('system/Observation.rs')).toBeInTheDocument();
@@ -70,18 +76,28 @@ describe('Tokens and keys', () => {
 
     expect(await screen.findByText('Revoked token jti-0002 of patient-access.')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'DELETE')?.url.pathname).toBe('/api/tokens/jti-0002');
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Live tokens' })).getAllByRole('row')).toHaveLength(2));
+    await waitFor(() =>
+      expect(within(screen.getByRole('table', { name: 'Live tokens' })).getAllByRole('row')).toHaveLength(2),
+    );
   });
 
   it('filters by client from the URL and revokes all of its tokens', async () => {
-    const { calls } = server([aLiveToken(), aLiveToken({ jti: 'jti-0002' }), aLiveToken({ jti: 'jti-lab', client_id: 'lab' })]);
+    const { calls } = server([
+      aLiveToken(),
+      aLiveToken({ jti: 'jti-0002' }),
+      aLiveToken({ jti: 'jti-lab', client_id: 'lab' }),
+    ]);
     const { user } = renderApp(<AppRoutes />, { ...signedIn, path: '/tokens?client_id=patient-access' });
 
     expect(await screen.findByRole('textbox', { name: 'Client ID' })).toHaveValue('patient-access');
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Live tokens' })).getAllByRole('row')).toHaveLength(3));
+    await waitFor(() =>
+      expect(within(screen.getByRole('table', { name: 'Live tokens' })).getAllByRole('row')).toHaveLength(3),
+    );
     await user.click(screen.getByRole('button', { name: 'Revoke all tokens of this client…' }));
     await user.click(
-      within(screen.getByRole('dialog', { name: 'Revoke all tokens of a client' })).getByRole('button', { name: 'Revoke all' }),
+      within(screen.getByRole('dialog', { name: 'Revoke all tokens of a client' })).getByRole('button', {
+        name: 'Revoke all',
+      }),
     );
 
     expect(await screen.findByText('Revoked 2 tokens of patient-access.')).toBeInTheDocument();
@@ -97,8 +113,12 @@ describe('Tokens and keys', () => {
     await user.type(screen.getByRole('textbox', { name: 'Client ID' }), 'lab');
 
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/tokens?client_id=lab'));
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Live tokens' })).getAllByRole('row')).toHaveLength(2));
-    expect(calls.filter((c) => c.url.searchParams.has('client_id')).map((c) => c.url.searchParams.get('client_id'))).toEqual(['lab']);
+    await waitFor(() =>
+      expect(within(screen.getByRole('table', { name: 'Live tokens' })).getAllByRole('row')).toHaveLength(2),
+    );
+    expect(
+      calls.filter((c) => c.url.searchParams.has('client_id')).map((c) => c.url.searchParams.get('client_id')),
+    ).toEqual(['lab']);
   });
 
   it('shows the refusal of a revocation in the dialog', async () => {
@@ -160,7 +180,9 @@ describe('Tokens and keys', () => {
 
     expect(await screen.findByText(/New signing key kid-new-0002 is active/)).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'POST')?.url.pathname).toBe('/api/keys/rotate');
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Signing keys' })).getAllByRole('row')).toHaveLength(3));
+    await waitFor(() =>
+      expect(within(screen.getByRole('table', { name: 'Signing keys' })).getAllByRole('row')).toHaveLength(3),
+    );
     expect(within(screen.getByRole('table', { name: 'Signing keys' })).getByText('retired')).toBeInTheDocument();
   });
 });

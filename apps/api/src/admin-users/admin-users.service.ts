@@ -42,7 +42,11 @@ export class AdminUsersService implements OnModuleInit {
     const existing = await this.repo.findOneBy({ username });
     if (this.config.adminPassword) {
       if (!existing) {
-        await this.repo.insert({ username, passwordHash: await hashPassword(this.config.adminPassword), role: 'admin' });
+        await this.repo.insert({
+          username,
+          passwordHash: await hashPassword(this.config.adminPassword),
+          role: 'admin',
+        });
       } else if (!(await verifyPassword(this.config.adminPassword, existing.passwordHash))) {
         // ADMIN_PASSWORD is the operator's word on the bootstrap account's password.
         await this.repo.update({ username }, { passwordHash: await hashPassword(this.config.adminPassword) });
@@ -64,17 +68,23 @@ export class AdminUsersService implements OnModuleInit {
     const f = this.failures.get(key);
     if (f && f.count >= MAX_FAILURES && Date.now() - f.first < FAILURE_WINDOW_MS) {
       const retry = Math.ceil((f.first + FAILURE_WINDOW_MS - Date.now()) / 1000);
-      throw new DomainError(429, 'too_many_attempts', 'Too many failed sign-ins; try again later', { headers: { 'retry-after': String(retry) } });
+      throw new DomainError(429, 'too_many_attempts', 'Too many failed sign-ins; try again later', {
+        headers: { 'retry-after': String(retry) },
+      });
     }
     const user = username.length <= 100 ? await this.repo.findOneBy({ username }) : null;
     // An unknown user costs a KDF run too, so timing does not reveal which usernames exist.
-    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await this.getDummyHash()).then(() => false);
+    const ok = user
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyPassword(password, await this.getDummyHash()).then(() => false);
     if (!ok || !user) {
       const now = Date.now();
       const entry = f && now - f.first < FAILURE_WINDOW_MS ? f : { count: 0, first: now };
       entry.count += 1;
       this.failures.set(key, entry);
-      throw new DomainError(401, 'invalid_credentials', 'Wrong username or password', { auditReason: 'invalid_credentials' });
+      throw new DomainError(401, 'invalid_credentials', 'Wrong username or password', {
+        auditReason: 'invalid_credentials',
+      });
     }
     this.failures.delete(key);
     return this.issueSession(user);
@@ -104,7 +114,15 @@ export class AdminUsersService implements OnModuleInit {
     const ttl = this.config.adminSessionTtlSeconds;
     const jti = randomUUID();
     const { token, kid } = await this.keys.sign(
-      { iss: this.config.publicUrl, aud: this.audience, sub: user.username, role: user.role, jti, iat: now, exp: now + ttl },
+      {
+        iss: this.config.publicUrl,
+        aud: this.audience,
+        sub: user.username,
+        role: user.role,
+        jti,
+        iat: now,
+        exp: now + ttl,
+      },
       ADMIN_SESSION_TYP,
     );
     await this.tokens.record({

@@ -55,7 +55,10 @@ export class AuditService implements OnModuleDestroy {
         this.logger.error(`Audit record could not be written: ${(e as Error).message}`);
         const rendered = renderForSurface(
           surfaceOf(request.url),
-          new DomainError(503, 'audit_unavailable', 'The request could not be recorded in the audit trail; try again', { oauthError: 'temporarily_unavailable', fhirIssue: 'transient' }),
+          new DomainError(503, 'audit_unavailable', 'The request could not be recorded in the audit trail; try again', {
+            oauthError: 'temporarily_unavailable',
+            fhirIssue: 'transient',
+          }),
           request.url,
         );
         reply.code(rendered.status).headers(rendered.headers).type(rendered.contentType);
@@ -65,8 +68,11 @@ export class AuditService implements OnModuleDestroy {
   }
 
   private record(context: AuditContext, request: FastifyRequest, status: number): Promise<void> {
-    const outcome: AuditOutcome = context.outcome ?? (status < 400 ? 'success' : status === 401 || status === 403 || status === 429 ? 'denied' : 'error');
-    if (context.category === 'token' && context.action === 'token' && outcome !== 'success') this.metrics.tokenRefused(context.reason ?? String(status));
+    const outcome: AuditOutcome =
+      context.outcome ??
+      (status < 400 ? 'success' : status === 401 || status === 403 || status === 429 ? 'denied' : 'error');
+    if (context.category === 'token' && context.action === 'token' && outcome !== 'success')
+      this.metrics.tokenRefused(context.reason ?? String(status));
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const row: AuditEventEntity = {
       id: uuidv7(),
@@ -94,12 +100,16 @@ export class AuditService implements OnModuleDestroy {
     if (q.client_id) qb.andWhere('a.client_id = :clientId', { clientId: q.client_id });
     if (q.outcome) qb.andWhere('a.outcome = :outcome', { outcome: q.outcome });
     if (q.type) {
-      if ((AUDIT_CATEGORIES as readonly string[]).includes(q.type)) qb.andWhere('a.category = :category', { category: q.type });
+      if ((AUDIT_CATEGORIES as readonly string[]).includes(q.type))
+        qb.andWhere('a.category = :category', { category: q.type });
       else qb.andWhere('a.resource_type = :type', { type: q.type });
     }
     if (q.from) qb.andWhere('a.recorded_at >= :from', { from: new Date(q.from) });
     if (q.to) qb.andWhere('a.recorded_at < :to', { to: new Date(q.to) });
-    qb.orderBy('a.recorded_at', 'DESC').addOrderBy('a.id', 'DESC').skip((page - 1) * limit).take(limit);
+    qb.orderBy('a.recorded_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .skip((page - 1) * limit)
+      .take(limit);
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map(toRecord), total };
   }
@@ -121,7 +131,13 @@ export class AuditService implements OnModuleDestroy {
     const count = Math.min(search.count ?? page.count, MAX_AUDIT_EVENT_COUNT);
     const rows =
       count > 0
-        ? qb.clone().orderBy('a.recorded_at', 'DESC').addOrderBy('a.id', 'DESC').offset(Math.max(0, page.offset)).limit(count).getMany()
+        ? qb
+            .clone()
+            .orderBy('a.recorded_at', 'DESC')
+            .addOrderBy('a.id', 'DESC')
+            .offset(Math.max(0, page.offset))
+            .limit(count)
+            .getMany()
         : Promise.resolve([]);
     const [total, found] = await Promise.all([qb.getCount(), rows]);
     return { total, resources: found.map((r) => toAuditEvent(toRecord(r), baseUrl)) };

@@ -13,7 +13,8 @@ export function classifyRequest(method: string, url: string): AuditContext | nul
   if (path === '/auth/token') return { category: 'token', action: 'token' };
   if (path === '/auth/revoke') return { category: 'token', action: 'revoke' };
   if (path === '/auth/introspect') return { category: 'token', action: 'introspect' };
-  if (path === '/auth/register' || path.startsWith('/auth/register/')) return { category: 'registration', action: `register.${method.toLowerCase()}` };
+  if (path === '/auth/register' || path.startsWith('/auth/register/'))
+    return { category: 'registration', action: `register.${method.toLowerCase()}` };
   if (path === '/fhir' || path.startsWith('/fhir/')) return { category: 'fhir', ...fhirInteraction(method, path) };
   if (path.startsWith('/api/') && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
     return { category: 'admin', action: `${method} ${path}`.slice(0, 64) };
@@ -25,12 +26,24 @@ export function classifyRequest(method: string, url: string): AuditContext | nul
 function fhirInteraction(method: string, path: string): Pick<AuditContext, 'action' | 'resource_type' | 'resource_id'> {
   const parts = path.split('/').filter(Boolean).slice(1);
   const [type, id, op, version] = parts;
-  if (parts.length === 0) return { action: method === 'POST' ? 'transaction' : method === 'GET' ? 'search-system' : 'unknown' };
+  if (parts.length === 0)
+    return { action: method === 'POST' ? 'transaction' : method === 'GET' ? 'search-system' : 'unknown' };
   if (type === 'metadata') return { action: 'capabilities' };
   if (type === '_history') return { action: 'history-system' };
   if (type === '_search') return { action: 'search-system' };
   const base = { resource_type: type.slice(0, 64), resource_id: id && !id.startsWith('_') ? id.slice(0, 100) : null };
-  if (id === undefined) return { ...base, action: method === 'POST' ? 'create' : method === 'GET' ? 'search-type' : method === 'DELETE' ? 'conditional-delete' : 'unknown' };
+  if (id === undefined)
+    return {
+      ...base,
+      action:
+        method === 'POST'
+          ? 'create'
+          : method === 'GET'
+            ? 'search-type'
+            : method === 'DELETE'
+              ? 'conditional-delete'
+              : 'unknown',
+    };
   if (id === '_search') return { ...base, action: 'search-type' };
   if (id === '_history') return { ...base, action: 'history-type' };
   if (op === '_history') return { ...base, action: version ? 'vread' : 'history-instance' };

@@ -20,7 +20,11 @@ import { IntrospectionController } from './introspection.controller';
 import { RevocationController } from './revocation.controller';
 import { TokenIntrospectionService } from './tokens/token-introspection.service';
 import { ClientAuthGuard } from './client-auth/client-auth.guard';
-import { ClientAssertionAuthStrategy, ClientBasicAuthStrategy, ClientPostAuthStrategy } from './client-auth/client-strategies';
+import {
+  ClientAssertionAuthStrategy,
+  ClientBasicAuthStrategy,
+  ClientPostAuthStrategy,
+} from './client-auth/client-strategies';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { KeysModule } from './keys/keys.module';
 import { TokenController } from './token.controller';
@@ -36,8 +40,19 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
       inject: [APP_CONFIG, ClientsService],
       useFactory: (config: AppConfig, clients: ClientsService) => rateLimitOptions(config, clients),
     }),
-    PassportModule, KeysModule, ClientsModule, ScopeCatalogModule, AdminUsersModule],
-  controllers: [TokenController, RevocationController, IntrospectionController, DiscoveryController, TokensAdminController],
+    PassportModule,
+    KeysModule,
+    ClientsModule,
+    ScopeCatalogModule,
+    AdminUsersModule,
+  ],
+  controllers: [
+    TokenController,
+    RevocationController,
+    IntrospectionController,
+    DiscoveryController,
+    TokensAdminController,
+  ],
   providers: [
     ClientBasicAuthStrategy,
     ClientPostAuthStrategy,

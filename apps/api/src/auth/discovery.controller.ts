@@ -4,7 +4,12 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Public } from '../common/decorators/public.decorator';
 import { ScopesService } from '../scopes/scopes.service';
-import { CLIENT_ASSERTION_ALGS, GRANT_TYPES_SUPPORTED, oauthEndpoints, TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED } from './oauth-endpoints';
+import {
+  CLIENT_ASSERTION_ALGS,
+  GRANT_TYPES_SUPPORTED,
+  oauthEndpoints,
+  TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED,
+} from './oauth-endpoints';
 
 /** Discovery documents, readable by browser apps (CORS) and cacheable for a few minutes. */
 @ApiTags('oauth')
@@ -63,7 +68,12 @@ export class DiscoveryController {
       scopes_supported: await this.scopeNames(),
       response_types_supported: [],
       // SMART App Launch 2.x §Capabilities: what a backend client needs to know.
-      capabilities: ['client-confidential-symmetric', 'client-confidential-asymmetric', 'permission-v1', 'permission-v2'],
+      capabilities: [
+        'client-confidential-symmetric',
+        'client-confidential-asymmetric',
+        'permission-v1',
+        'permission-v2',
+      ],
       code_challenge_methods_supported: ['S256'],
     };
   }

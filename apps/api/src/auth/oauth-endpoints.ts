@@ -27,7 +27,21 @@ export function oauthEndpoints(publicUrl: string): OAuthEndpoints {
 }
 
 /** Client authentication methods the token, revocation and introspection endpoints accept. */
-export const TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+] as const;
 /** Signature algorithms accepted on private_key_jwt client assertions (SMART Backend Services requires RS384 and ES384). */
-export const CLIENT_ASSERTION_ALGS = ['RS384', 'ES384', 'RS256', 'ES256', 'RS512', 'ES512', 'PS256', 'PS384', 'PS512'] as const;
+export const CLIENT_ASSERTION_ALGS = [
+  'RS384',
+  'ES384',
+  'RS256',
+  'ES256',
+  'RS512',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+] as const;
 export const GRANT_TYPES_SUPPORTED = ['client_credentials'] as const;

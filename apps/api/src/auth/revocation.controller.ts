@@ -11,7 +11,13 @@ export class RevocationController {
 
   @ApiOperation({ summary: 'Token revocation (RFC 7009): revokes an access token issued to the calling client' })
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiBody({ schema: { type: 'object', required: ['token'], properties: { token: { type: 'string' }, token_type_hint: { type: 'string' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['token'],
+      properties: { token: { type: 'string' }, token_type_hint: { type: 'string' } },
+    },
+  })
   @ClientAuthenticated()
   @Post('revoke')
   @HttpCode(200)

@@ -16,7 +16,8 @@ export class TokenController {
   ) {}
 
   @ApiOperation({
-    summary: 'Token endpoint (RFC 6749 §3.2): client_credentials with HTTP Basic (client_secret_basic) or client_secret_post',
+    summary:
+      'Token endpoint (RFC 6749 §3.2): client_credentials with HTTP Basic (client_secret_basic) or client_secret_post',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({

@@ -45,11 +45,14 @@ export class TokensAdminController {
     if (request.audit) request.audit.client_id = revoked.clientId;
   }
 
-  @ApiOperation({ summary: "Revoke every live token of a client" })
+  @ApiOperation({ summary: 'Revoke every live token of a client' })
   @AuditAction('token.revoke_client')
   @Delete('clients/:clientId/tokens')
   @HttpCode(200)
-  async revokeClient(@Param('clientId') clientId: string, @Req() request: FastifyRequest): Promise<{ revoked: number }> {
+  async revokeClient(
+    @Param('clientId') clientId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<{ revoked: number }> {
     await this.clients.get(clientId);
     if (request.audit) request.audit.client_id = clientId;
     return { revoked: await this.store.revokeClient(clientId) };
@@ -68,7 +71,9 @@ export class TokensAdminController {
     }));
   }
 
-  @ApiOperation({ summary: 'Rotate the signing key: new tokens carry the new kid; tokens signed before stay valid until they expire' })
+  @ApiOperation({
+    summary: 'Rotate the signing key: new tokens carry the new kid; tokens signed before stay valid until they expire',
+  })
   @AuditAction('key.rotate')
   @Post('keys/rotate')
   @HttpCode(200)

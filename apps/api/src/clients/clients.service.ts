@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
-import type { Client, ClientStatus, CreateClientRequest, GrantType, Page, TokenEndpointAuthMethod, UpdateClientRequest } from '@ccri/contracts';
+import type {
+  Client,
+  ClientStatus,
+  CreateClientRequest,
+  GrantType,
+  Page,
+  TokenEndpointAuthMethod,
+  UpdateClientRequest,
+} from '@ccri/contracts';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
@@ -84,7 +92,10 @@ export class ClientsService {
         }),
       );
     }
-    qb.orderBy('c.created_at', 'DESC').addOrderBy('c.client_id', 'ASC').skip((page - 1) * limit).take(limit);
+    qb.orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.client_id', 'ASC')
+      .skip((page - 1) * limit)
+      .take(limit);
     const [rows, total] = await qb.getManyAndCount();
     return { items: rows.map((r) => this.toClient(r)), total };
   }
@@ -94,7 +105,10 @@ export class ClientsService {
   }
 
   /** Creates a client; the secret (for secret-based methods) is returned only here. */
-  async create(request: CreateClientRequest, options: CreateOptions = {}): Promise<{ client: Client; secret?: string }> {
+  async create(
+    request: CreateClientRequest,
+    options: CreateOptions = {},
+  ): Promise<{ client: Client; secret?: string }> {
     const method = request.token_endpoint_auth_method ?? 'client_secret_basic';
     this.checkAuthMethod(method, request.jwks, request.jwks_uri);
     const secret = method === 'private_key_jwt' ? undefined : generateClientSecret();
@@ -104,7 +118,9 @@ export class ClientsService {
       status: options.status ?? 'active',
       registeredBy: options.registeredBy ?? 'admin',
       owner: options.owner ?? null,
-      registrationTokenHash: options.registrationToken ? hashClientSecret(options.registrationToken, this.config.secretPepper) : null,
+      registrationTokenHash: options.registrationToken
+        ? hashClientSecret(options.registrationToken, this.config.secretPepper)
+        : null,
       ...this.fields(request, method),
     });
     await this.repo.insert(entity);
@@ -115,7 +131,10 @@ export class ClientsService {
   async upsertSeed(seed: SeedClient): Promise<void> {
     const method = seed.token_endpoint_auth_method ?? 'client_secret_basic';
     const existing = await this.repo.findOneBy({ clientId: seed.client_id });
-    const fields = { ...this.fields(seed, method), secretHash: hashClientSecret(seed.client_secret, this.config.secretPepper) };
+    const fields = {
+      ...this.fields(seed, method),
+      secretHash: hashClientSecret(seed.client_secret, this.config.secretPepper),
+    };
     if (existing) await this.repo.update({ clientId: seed.client_id }, fields);
     else await this.repo.insert(this.repo.create({ clientId: seed.client_id, status: 'active', ...fields }));
     this.cache.delete(seed.client_id);

@@ -24,7 +24,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual(expected);
   });
 
-  const production = { NODE_ENV: 'production', ADMIN_PASSWORD: 'a-long-admin-password', CLIENT_SECRET_PEPPER: 'x'.repeat(40), DATABASE_URL: 'mysql://u:p@h:3306/d' };
+  const production = {
+    NODE_ENV: 'production',
+    ADMIN_PASSWORD: 'a-long-admin-password',
+    CLIENT_SECRET_PEPPER: 'x'.repeat(40),
+    DATABASE_URL: 'mysql://u:p@h:3306/d',
+  };
 
   it('turns demo mode off in production', () => {
     expect(loadConfig(production).demoMode).toBe(false);

@@ -34,9 +34,7 @@ export interface AppConfig {
   rateLimit: { tokenPerMinute: number; clientPerMinute: number; registerPerMinute: number };
 }
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; database: string }
-  | { type: 'mysql'; url: string; poolSize: number };
+export type DatabaseConfig = { type: 'sqlite'; database: string } | { type: 'mysql'; url: string; poolSize: number };
 
 export class ConfigError extends Error {
   constructor(
@@ -101,10 +99,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } catch {
     throw new ConfigError('PUBLIC_URL', `must be an absolute http(s) URL, got "${publicUrlRaw}"`);
   }
-  const database = parseDatabaseUrl(env.DATABASE_URL || 'sqlite:data/ccri.sqlite', int(env, 'DATABASE_POOL_SIZE', 20, 1, 1000));
+  const database = parseDatabaseUrl(
+    env.DATABASE_URL || 'sqlite:data/ccri.sqlite',
+    int(env, 'DATABASE_POOL_SIZE', 20, 1, 1000),
+  );
   const demoMode = bool(env, 'DEMO_MODE', !production);
   if (demoMode && production) {
-    throw new ConfigError('DEMO_MODE', 'demo mode publishes well-known secrets and is refused when NODE_ENV=production');
+    throw new ConfigError(
+      'DEMO_MODE',
+      'demo mode publishes well-known secrets and is refused when NODE_ENV=production',
+    );
   }
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 12) {
@@ -112,7 +116,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (production && adminPassword === null && env.ADMIN_BOOTSTRAP !== 'skip') {
     // Production never invents a credential it would have to print.
-    throw new ConfigError('ADMIN_PASSWORD', 'is required when NODE_ENV=production (or set ADMIN_BOOTSTRAP=skip once an administrator exists)');
+    throw new ConfigError(
+      'ADMIN_PASSWORD',
+      'is required when NODE_ENV=production (or set ADMIN_BOOTSTRAP=skip once an administrator exists)',
+    );
   }
   const pepperRaw = env.CLIENT_SECRET_PEPPER;
   let secretPepper: Buffer;
@@ -124,7 +131,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } else {
     secretPepper = Buffer.from('ccri-demo-pepper-not-for-production-use-0000', 'utf8');
   }
-  const publicTypes = (env.PUBLIC_RESOURCE_TYPES ?? 'Organization,Location,Practitioner,PractitionerRole,HealthcareService')
+  const publicTypes = (
+    env.PUBLIC_RESOURCE_TYPES ?? 'Organization,Location,Practitioner,PractitionerRole,HealthcareService'
+  )
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -133,7 +142,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const logLevel = env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+    throw new ConfigError(
+      'LOG_LEVEL',
+      `must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`,
+    );
   }
   return {
     port,
@@ -155,7 +167,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicResourceTypes: publicTypes,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     // Built dashboard: apps/admin/dist, the same two levels up from src/config and dist/config.
-    adminStaticDir: env.ADMIN_STATIC_DIR === '' ? null : resolve(env.ADMIN_STATIC_DIR ?? resolve(__dirname, '../../../admin/dist')),
+    adminStaticDir:
+      env.ADMIN_STATIC_DIR === '' ? null : resolve(env.ADMIN_STATIC_DIR ?? resolve(__dirname, '../../../admin/dist')),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     jwksUriAllowedHosts: (env.JWKS_URI_ALLOWED_HOSTS ?? '')
       .split(',')

@@ -65,10 +65,18 @@ export class FastInsertService implements OnModuleDestroy {
 
   private writer(): Writer {
     const db = this.config.database;
-    if (db.type === 'sqlite' && db.database !== ':memory:') return (sql, rows) => this.viaWorker(db.database, sql, rows);
+    if (db.type === 'sqlite' && db.database !== ':memory:')
+      return (sql, rows) => this.viaWorker(db.database, sql, rows);
     if (db.type === 'sqlite') {
       // An in-memory database lives in this thread's connection only.
-      const connection = (this.dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): { run(...v: unknown[]): void }; transaction(fn: () => void): () => void } }).databaseConnection;
+      const connection = (
+        this.dataSource.driver as unknown as {
+          databaseConnection: {
+            prepare(sql: string): { run(...v: unknown[]): void };
+            transaction(fn: () => void): () => void;
+          };
+        }
+      ).databaseConnection;
       const statements = new Map<string, { run(...v: unknown[]): void }>();
       return async (sql, rows) => {
         let statement = statements.get(sql);

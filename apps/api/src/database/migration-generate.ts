@@ -17,20 +17,40 @@ async function main(): Promise<void> {
   const name = process.argv[2];
   const serverUrl = process.env.TEST_MYSQL_URL;
   if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name) || !serverUrl) {
-    throw new Error('usage: TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test node migration-generate.js <PascalCaseName>');
+    throw new Error(
+      'usage: TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test node migration-generate.js <PascalCaseName>',
+    );
   }
-  const { app } = await createApp({ DATABASE_URL: 'sqlite::memory:', NODE_ENV: 'test', DEMO_MODE: 'false', LOG_LEVEL: 'warn', ADMIN_STATIC_DIR: '' });
+  const { app } = await createApp({
+    DATABASE_URL: 'sqlite::memory:',
+    NODE_ENV: 'test',
+    DEMO_MODE: 'false',
+    LOG_LEVEL: 'warn',
+    ADMIN_STATIC_DIR: '',
+  });
   const entities = app.get(DataSource).entityMetadatas.map((m) => m.target);
   await app.close();
 
   const scratch = `ccri_migration_${Date.now()}`;
   const base = new URL(serverUrl);
-  const admin = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+  const admin = await createConnection({
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username),
+    password: decodeURIComponent(base.password),
+  });
   await admin.query(`CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   try {
     base.pathname = `/${scratch}`;
     const url = base.toString();
-    const ds = new DataSource({ ...mysqlOptions(), type: await mysqlFlavor(url), url, entities, migrations: MIGRATIONS, migrationsRun: false });
+    const ds = new DataSource({
+      ...mysqlOptions(),
+      type: await mysqlFlavor(url),
+      url,
+      entities,
+      migrations: MIGRATIONS,
+      migrationsRun: false,
+    });
     await ds.initialize();
     await ds.runMigrations();
     const sql = await ds.driver.createSchemaBuilder().log();
@@ -43,7 +63,10 @@ async function main(): Promise<void> {
     const className = `${name}${timestamp}`;
     const q = (s: string) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
     const up = sql.upQueries.map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n');
-    const down = [...sql.downQueries].reverse().map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n');
+    const down = [...sql.downQueries]
+      .reverse()
+      .map((x) => `    await queryRunner.query(${q(x.query)});`)
+      .join('\n');
     const file = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {
@@ -63,8 +86,21 @@ ${down}
     writeFileSync(join(dir, fileName), file);
     const indexPath = join(dir, 'index.ts');
     const index = readFileSync(indexPath, 'utf8')
-      .replace(/^(import type \{ MigrationInterface \} from 'typeorm';\n)/m, `$1import { ${className} } from './${fileName.replace(/\.ts$/, '')}';\n`)
-      .replace(/= \[([^\]]*)\];/, (_m, list: string) => `= [${[...list.split(',').map((s) => s.trim()).filter(Boolean), className].join(', ')}];`);
+      .replace(
+        /^(import type \{ MigrationInterface \} from 'typeorm';\n)/m,
+        `$1import { ${className} } from './${fileName.replace(/\.ts$/, '')}';\n`,
+      )
+      .replace(
+        /= \[([^\]]*)\];/,
+        (_m, list: string) =>
+          `= [${[
+            ...list
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            className,
+          ].join(', ')}];`,
+      );
     writeFileSync(indexPath, index);
     process.stdout.write(`Wrote src/database/migrations/${fileName} (${sql.upQueries.length} statements)\n`);
   } finally {

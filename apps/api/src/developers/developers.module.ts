@@ -13,7 +13,13 @@ import { PortalClientsService } from './portal-clients.service';
 
 /** The developer portal: integrators' accounts and their self-registered clients (`/api/portal`). */
 @Module({
-  imports: [TypeOrmModule.forFeature([DeveloperAccountEntity]), KeysModule, ClientsModule, ScopeCatalogModule, RegistrationModule],
+  imports: [
+    TypeOrmModule.forFeature([DeveloperAccountEntity]),
+    KeysModule,
+    ClientsModule,
+    ScopeCatalogModule,
+    RegistrationModule,
+  ],
   controllers: [PortalAuthController, PortalClientsController],
   providers: [DevelopersService, PortalClientsService, DeveloperSessionGuard],
 })

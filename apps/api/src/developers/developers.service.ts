@@ -94,7 +94,9 @@ export class DevelopersService {
     if (!ok || !account) {
       this.accountFailures.hit(email);
       this.addressFailures.hit(ip);
-      throw new DomainError(401, 'invalid_credentials', 'Wrong email address or password', { auditReason: 'invalid_credentials' });
+      throw new DomainError(401, 'invalid_credentials', 'Wrong email address or password', {
+        auditReason: 'invalid_credentials',
+      });
     }
     this.accountFailures.reset(email);
     return this.issueSession(account);
@@ -128,7 +130,15 @@ export class DevelopersService {
     const ttl = DEVELOPER_SESSION_TTL_SECONDS;
     const jti = randomUUID();
     const { token, kid } = await this.keys.sign(
-      { iss: this.config.publicUrl, aud: this.audience, sub: account.id, email: account.email, jti, iat: now, exp: now + ttl },
+      {
+        iss: this.config.publicUrl,
+        aud: this.audience,
+        sub: account.id,
+        email: account.email,
+        jti,
+        iat: now,
+        exp: now + ttl,
+      },
       DEVELOPER_SESSION_TYP,
     );
     await this.tokens.record({

@@ -25,7 +25,9 @@ export class PortalAuthController {
     return this.developers.signup(body, request.ip);
   }
 
-  @ApiOperation({ summary: 'Sign in to the developer portal; send the token as Authorization: Bearer on /api/portal/*' })
+  @ApiOperation({
+    summary: 'Sign in to the developer portal; send the token as Authorization: Bearer on /api/portal/*',
+  })
   @Public()
   @AuditAction('portal.login')
   @Post('login')

@@ -24,11 +24,16 @@ export class PortalClientsController {
 
   @ApiOperation({ summary: "The signed-in developer's clients" })
   @Get('clients')
-  list(@CurrentDeveloper() developer: DeveloperPrincipal, @Query() query: PortalClientsQueryDto): Promise<Page<Client>> {
+  list(
+    @CurrentDeveloper() developer: DeveloperPrincipal,
+    @Query() query: PortalClientsQueryDto,
+  ): Promise<Page<Client>> {
     return this.portal.list(developer.id, query);
   }
 
-  @ApiOperation({ summary: 'Register a client with self-service scopes; the answer holds its secret, shown only this once' })
+  @ApiOperation({
+    summary: 'Register a client with self-service scopes; the answer holds its secret, shown only this once',
+  })
   @AuditAction('portal.client.create')
   @Post('clients')
   async create(
@@ -57,7 +62,10 @@ export class PortalClientsController {
   @AuditAction('portal.client.rotate_secret')
   @Post('clients/:clientId/secret')
   @HttpCode(200)
-  rotate(@CurrentDeveloper() developer: DeveloperPrincipal, @Param('clientId') clientId: string): Promise<RotatedSecret> {
+  rotate(
+    @CurrentDeveloper() developer: DeveloperPrincipal,
+    @Param('clientId') clientId: string,
+  ): Promise<RotatedSecret> {
     return this.portal.rotateSecret(developer.id, clientId);
   }
 }

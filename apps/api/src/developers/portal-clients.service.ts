@@ -34,7 +34,8 @@ export class PortalClientsService {
     const { policy, self_service_scopes } = await this.settings.get();
     const catalog = new Map((await this.scopes.list()).map((entry) => [entry.scope, entry]));
     const scopes = self_service_scopes.map(
-      (scope): ScopeCatalogEntry => catalog.get(scope) ?? { scope, description: '', resource_types: [], self_service: true },
+      (scope): ScopeCatalogEntry =>
+        catalog.get(scope) ?? { scope, description: '', resource_types: [], self_service: true },
     );
     return { policy, scopes };
   }

@@ -22,12 +22,32 @@ interface CatalogSeed {
 }
 
 export function defaultCatalog(resourceTypes: readonly string[]): CatalogSeed[] {
-  const entries: CatalogSeed[] = NON_RESOURCE_SCOPES.map((s) => ({ scope: s, description: NAMED_DESCRIPTIONS[s] ?? s, resource_types: [] as string[], self_service: s === 'profile' }));
+  const entries: CatalogSeed[] = NON_RESOURCE_SCOPES.map((s) => ({
+    scope: s,
+    description: NAMED_DESCRIPTIONS[s] ?? s,
+    resource_types: [] as string[],
+    self_service: s === 'profile',
+  }));
   for (const context of ['patient', 'user', 'system'] as const) {
-    entries.push({ scope: `${context}/*.read`, description: `Read ${CONTEXT_WORDS[context]} data of every type`, resource_types: ['*'], self_service: false });
+    entries.push({
+      scope: `${context}/*.read`,
+      description: `Read ${CONTEXT_WORDS[context]} data of every type`,
+      resource_types: ['*'],
+      self_service: false,
+    });
     for (const type of resourceTypes) {
-      entries.push({ scope: `${context}/${type}.read`, description: `Read and search ${CONTEXT_WORDS[context]} ${type} resources`, resource_types: [type], self_service: context !== 'system' });
-      entries.push({ scope: `${context}/${type}.write`, description: `Create, update and delete ${CONTEXT_WORDS[context]} ${type} resources`, resource_types: [type], self_service: false });
+      entries.push({
+        scope: `${context}/${type}.read`,
+        description: `Read and search ${CONTEXT_WORDS[context]} ${type} resources`,
+        resource_types: [type],
+        self_service: context !== 'system',
+      });
+      entries.push({
+        scope: `${context}/${type}.write`,
+        description: `Create, update and delete ${CONTEXT_WORDS[context]} ${type} resources`,
+        resource_types: [type],
+        self_service: false,
+      });
     }
   }
   return entries;

@@ -8,7 +8,14 @@ import { ScopeCatalogEntity } from './scope-catalog.entity';
 import { defaultCatalog } from './default-catalog';
 
 /** Resource types the first catalog describes (the types the FHIR API serves first). */
-const CATALOG_TYPES = ['Patient', 'Condition', 'MedicationStatement', 'MedicationRequest', 'Medication', 'Organization'] as const;
+const CATALOG_TYPES = [
+  'Patient',
+  'Condition',
+  'MedicationStatement',
+  'MedicationRequest',
+  'Medication',
+  'Organization',
+] as const;
 
 @Injectable()
 export class ScopesService implements OnModuleInit {
@@ -31,8 +38,14 @@ export class ScopesService implements OnModuleInit {
   }
 
   /** Describes a scope (creating its catalog entry if needed). */
-  async put(scope: string, entry: { description?: string; resource_types?: string[]; self_service?: boolean }): Promise<ScopeCatalogEntry> {
-    if (!isValidScope(scope)) throw validationFailed(`${scope} is not a valid SMART scope`, [{ field: 'scope', message: 'not a valid SMART scope' }]);
+  async put(
+    scope: string,
+    entry: { description?: string; resource_types?: string[]; self_service?: boolean },
+  ): Promise<ScopeCatalogEntry> {
+    if (!isValidScope(scope))
+      throw validationFailed(`${scope} is not a valid SMART scope`, [
+        { field: 'scope', message: 'not a valid SMART scope' },
+      ]);
     const existing = await this.repo.findOneBy({ scope });
     const row: ScopeCatalogEntity = {
       scope,
@@ -46,5 +59,10 @@ export class ScopesService implements OnModuleInit {
 }
 
 function toEntry(row: ScopeCatalogEntity): ScopeCatalogEntry {
-  return { scope: row.scope, description: row.description, resource_types: row.resourceTypes ? row.resourceTypes.split(',') : [], self_service: row.selfService };
+  return {
+    scope: row.scope,
+    description: row.description,
+    resource_types: row.resourceTypes ? row.resourceTypes.split(',') : [],
+    self_service: row.selfService,
+  };
 }

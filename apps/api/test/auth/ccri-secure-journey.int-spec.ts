@@ -17,8 +17,15 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
     expectedAudit.set(id, outcome);
     return id;
   };
-  const token = (client: { client_id: string; client_secret: string }, outcome: 'success' | 'denied' | 'error' = 'success') =>
-    t.http.post('/auth/token').set('X-Request-Id', rid(outcome)).set('Authorization', basic(client.client_id, client.client_secret)).type('form');
+  const token = (
+    client: { client_id: string; client_secret: string },
+    outcome: 'success' | 'denied' | 'error' = 'success',
+  ) =>
+    t.http
+      .post('/auth/token')
+      .set('X-Request-Id', rid(outcome))
+      .set('Authorization', basic(client.client_id, client.client_secret))
+      .type('form');
   const fhir = (path: string, accessToken: string | null, outcome: 'success' | 'denied' | 'error') => {
     const r = t.http.get(path).set('X-Request-Id', rid(outcome));
     return accessToken === null ? r : r.set('Authorization', `Bearer ${accessToken}`);
@@ -58,7 +65,8 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
     });
 
     it('then reads /fhir/Patient as a searchset Bundle, and is refused /fhir/Condition', async () => {
-      const access = (await token(patientAccess).send({ grant_type: 'client_credentials' }).expect(200)).body.access_token;
+      const access = (await token(patientAccess).send({ grant_type: 'client_credentials' }).expect(200)).body
+        .access_token;
       const bundle = await fhir('/fhir/Patient', access, 'success').expect(200);
       expect(bundle.headers['content-type']).toMatch(/^application\/fhir\+json/);
       expect(bundle.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset' });
@@ -75,7 +83,12 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
         .post('/auth/token')
         .set('X-Request-Id', rid('success'))
         .type('form')
-        .send({ grant_type: 'client_credentials', client_id: patientAccess.client_id, client_secret: patientAccess.client_secret, scope: 'patient/Patient.read' })
+        .send({
+          grant_type: 'client_credentials',
+          client_id: patientAccess.client_id,
+          client_secret: patientAccess.client_secret,
+          scope: 'patient/Patient.read',
+        })
         .expect(200);
       expect(res.body.scope).toBe('patient/Patient.read');
     });
@@ -130,7 +143,16 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
       const keys = t.app.get(KeysService);
       const now = Math.floor(Date.now() / 1000);
       const { token: expired } = await keys.sign(
-        { iss: t.config.publicUrl, aud: `${t.config.publicUrl}/fhir`, sub: 'patient-access', client_id: 'patient-access', scope: 'patient/Patient.read', jti: randomUUID(), iat: now - 7200, exp: now - 3600 },
+        {
+          iss: t.config.publicUrl,
+          aud: `${t.config.publicUrl}/fhir`,
+          sub: 'patient-access',
+          client_id: 'patient-access',
+          scope: 'patient/Patient.read',
+          jti: randomUUID(),
+          iat: now - 7200,
+          exp: now - 3600,
+        },
         'at+jwt',
       );
       await expect401(expired, /expired/);
@@ -139,13 +161,17 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
     it('signed by another key under our kid', async () => {
       const { privateKey } = await generateKeyPair('RS256');
       const header = JSON.parse(Buffer.from(parts(good)[0], 'base64url').toString());
-      const forged = await new SignJWT(decodeJwt(good)).setProtectedHeader({ alg: 'RS256', kid: header.kid, typ: 'at+jwt' }).sign(privateKey);
+      const forged = await new SignJWT(decodeJwt(good))
+        .setProtectedHeader({ alg: 'RS256', kid: header.kid, typ: 'at+jwt' })
+        .sign(privateKey);
       await expect401(forged, /signature/);
     });
 
     it('signed by another key with its own kid', async () => {
       const { privateKey } = await generateKeyPair('RS256');
-      const forged = await new SignJWT(decodeJwt(good)).setProtectedHeader({ alg: 'RS256', kid: 'attacker', typ: 'at+jwt', jku: 'https://attacker.example/jwks' }).sign(privateKey);
+      const forged = await new SignJWT(decodeJwt(good))
+        .setProtectedHeader({ alg: 'RS256', kid: 'attacker', typ: 'at+jwt', jku: 'https://attacker.example/jwks' })
+        .sign(privateKey);
       await expect401(forged, /not signed by a key of this server/);
     });
 
@@ -156,7 +182,9 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
 
     it('HS256 signed with our public key', async () => {
       const jwks = (await t.http.get('/auth/jwks').expect(200)).body;
-      const pem = await exportSPKI((await importJWK(jwks.keys[0], 'RS256', { extractable: true })) as Parameters<typeof exportSPKI>[0]);
+      const pem = await exportSPKI(
+        (await importJWK(jwks.keys[0], 'RS256', { extractable: true })) as Parameters<typeof exportSPKI>[0],
+      );
       const head = b64({ alg: 'HS256', typ: 'at+jwt', kid: jwks.keys[0].kid });
       const body = parts(good)[1];
       const sig = createHmac('sha256', pem).update(`${head}.${body}`).digest('base64url');
@@ -176,19 +204,28 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
 
   describe('token endpoint errors (RFC 6749 §5.2)', () => {
     it('wrong secret: 401 invalid_client with WWW-Authenticate: Basic', async () => {
-      const res = await token({ client_id: patientAccess.client_id, client_secret: 'wrong' }, 'denied').send({ grant_type: 'client_credentials' }).expect(401);
+      const res = await token({ client_id: patientAccess.client_id, client_secret: 'wrong' }, 'denied')
+        .send({ grant_type: 'client_credentials' })
+        .expect(401);
       expect(res.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
       expect(res.headers['www-authenticate']).toMatch(/^Basic/);
       expect(res.headers['cache-control']).toBe('no-store');
     });
 
     it('unknown client: the same answer', async () => {
-      const res = await token({ client_id: 'nobody', client_secret: 'x' }, 'denied').send({ grant_type: 'client_credentials' }).expect(401);
+      const res = await token({ client_id: 'nobody', client_secret: 'x' }, 'denied')
+        .send({ grant_type: 'client_credentials' })
+        .expect(401);
       expect(res.body.error).toBe('invalid_client');
     });
 
     it('no client authentication: 401 invalid_client', async () => {
-      const res = await t.http.post('/auth/token').set('X-Request-Id', rid('denied')).type('form').send({ grant_type: 'client_credentials' }).expect(401);
+      const res = await t.http
+        .post('/auth/token')
+        .set('X-Request-Id', rid('denied'))
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(401);
       expect(res.body.error).toBe('invalid_client');
     });
 
@@ -203,18 +240,26 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
     });
 
     it('a scope the client lacks: 400 invalid_scope', async () => {
-      const res = await token(patientAccess, 'denied').send({ grant_type: 'client_credentials', scope: 'patient/Condition.read' }).expect(400);
+      const res = await token(patientAccess, 'denied')
+        .send({ grant_type: 'client_credentials', scope: 'patient/Condition.read' })
+        .expect(400);
       expect(res.body.error).toBe('invalid_scope');
     });
 
     it('a malformed scope: 400 invalid_scope', async () => {
-      const res = await token(patientAccess, 'denied').send({ grant_type: 'client_credentials', scope: "patient/Patient.read' OR 1=1 --" }).expect(400);
+      const res = await token(patientAccess, 'denied')
+        .send({ grant_type: 'client_credentials', scope: "patient/Patient.read' OR 1=1 --" })
+        .expect(400);
       expect(res.body.error).toBe('invalid_scope');
     });
 
     it('two authentication methods at once: 400 invalid_request', async () => {
       const res = await token(patientAccess, 'error')
-        .send({ grant_type: 'client_credentials', client_id: patientAccess.client_id, client_secret: patientAccess.client_secret })
+        .send({
+          grant_type: 'client_credentials',
+          client_id: patientAccess.client_id,
+          client_secret: patientAccess.client_secret,
+        })
         .expect(400);
       expect(res.body.error).toBe('invalid_request');
     });
@@ -242,7 +287,11 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
       const client = await createClient(t, 'system/Patient.read');
       const access = await getToken(t, client);
       await fhir('/fhir/Patient', access, 'success').expect(200);
-      await t.http.patch(`/api/clients/${client.client_id}`).set('Authorization', `Bearer ${admin}`).send({ enabled: false }).expect(200);
+      await t.http
+        .patch(`/api/clients/${client.client_id}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ enabled: false })
+        .expect(200);
       const refused = await fhir('/fhir/Patient', access, 'denied').expect(401);
       expect(refused.body.issue[0].diagnostics).toMatch(/disabled/);
       const res = await token(client, 'denied').send({ grant_type: 'client_credentials' }).expect(401);
@@ -252,10 +301,15 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
     it('rotating the secret makes the old one fail', async () => {
       const admin = await t.adminToken();
       const client = await createClient(t, 'system/Patient.read');
-      const rotated = await t.http.post(`/api/clients/${client.client_id}/secret`).set('Authorization', `Bearer ${admin}`).expect(200);
+      const rotated = await t.http
+        .post(`/api/clients/${client.client_id}/secret`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(200);
       expect(rotated.body.client_secret).not.toBe(client.client_secret);
       await token(client, 'denied').send({ grant_type: 'client_credentials' }).expect(401);
-      await token({ client_id: client.client_id, client_secret: rotated.body.client_secret }).send({ grant_type: 'client_credentials' }).expect(200);
+      await token({ client_id: client.client_id, client_secret: rotated.body.client_secret })
+        .send({ grant_type: 'client_credentials' })
+        .expect(200);
     });
 
     it('deleting a client makes its tokens fail', async () => {

@@ -40,7 +40,9 @@ describe.each(databases())('two API instances on one %s database', (db) => {
   });
 
   it('share signing keys: a token from one is accepted by the other', async () => {
-    expect((await a.http.get('/auth/jwks').expect(200)).body).toEqual((await b.http.get('/auth/jwks').expect(200)).body);
+    expect((await a.http.get('/auth/jwks').expect(200)).body).toEqual(
+      (await b.http.get('/auth/jwks').expect(200)).body,
+    );
     const client = await createClient(a, 'system/Patient.read');
     const token = await getToken(b, client);
     await a.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
@@ -48,31 +50,64 @@ describe.each(databases())('two API instances on one %s database', (db) => {
 
   it('honour a client created on the other instance', async () => {
     const client = await createClient(b, 'system/Patient.read');
-    await a.http.post('/auth/token').set('Authorization', basic(client.client_id, client.client_secret)).type('form').send({ grant_type: 'client_credentials' }).expect(200);
+    await a.http
+      .post('/auth/token')
+      .set('Authorization', basic(client.client_id, client.client_secret))
+      .type('form')
+      .send({ grant_type: 'client_credentials' })
+      .expect(200);
   });
 
   it('refuse, within 2 seconds, a token revoked on the other instance', async () => {
     const client = await createClient(a, 'system/Patient.read');
     const token = await getToken(a, client);
     await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
-    await a.http.delete(`/api/tokens/${decodeJwt(token).jti}`).set('Authorization', `Bearer ${await a.adminToken()}`).expect(204);
-    const took = await within(2000, async () => (await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`)).status === 401);
+    await a.http
+      .delete(`/api/tokens/${decodeJwt(token).jti}`)
+      .set('Authorization', `Bearer ${await a.adminToken()}`)
+      .expect(204);
+    const took = await within(
+      2000,
+      async () => (await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`)).status === 401,
+    );
     expect(took).toBeLessThanOrEqual(2000);
   });
 
   it('refuse, within 2 seconds, the tokens and secret of a client disabled on the other instance', async () => {
     const client = await createClient(a, 'system/Patient.read');
     const token = await getToken(b, client);
-    await a.http.patch(`/api/clients/${client.client_id}`).set('Authorization', `Bearer ${await a.adminToken()}`).send({ enabled: false }).expect(200);
-    expect(await within(2000, async () => (await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`)).status === 401)).toBeLessThanOrEqual(2000);
+    await a.http
+      .patch(`/api/clients/${client.client_id}`)
+      .set('Authorization', `Bearer ${await a.adminToken()}`)
+      .send({ enabled: false })
+      .expect(200);
     expect(
-      await within(2000, async () => (await b.http.post('/auth/token').set('Authorization', basic(client.client_id, client.client_secret)).type('form').send({ grant_type: 'client_credentials' })).status === 401),
+      await within(
+        2000,
+        async () => (await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`)).status === 401,
+      ),
+    ).toBeLessThanOrEqual(2000);
+    expect(
+      await within(
+        2000,
+        async () =>
+          (
+            await b.http
+              .post('/auth/token')
+              .set('Authorization', basic(client.client_id, client.client_secret))
+              .type('form')
+              .send({ grant_type: 'client_credentials' })
+          ).status === 401,
+      ),
     ).toBeLessThanOrEqual(2000);
   });
 
   it('verify tokens signed with a key rotated in on the other instance', async () => {
     const client = await createClient(a, 'system/Patient.read');
-    const rotated = await a.http.post('/api/keys/rotate').set('Authorization', `Bearer ${await a.adminToken()}`).expect(200);
+    const rotated = await a.http
+      .post('/api/keys/rotate')
+      .set('Authorization', `Bearer ${await a.adminToken()}`)
+      .expect(200);
     const token = await getToken(a, client);
     expect(decodeProtectedHeader(token).kid).toBe(rotated.body.kid);
     await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);

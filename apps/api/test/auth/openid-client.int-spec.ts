@@ -34,20 +34,27 @@ describe.each(databases())('openid-client against the server on %s', (db) => {
     const tokens = await oidc.clientCredentialsGrant(config, { scope });
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(tokens.scope).toBe(scope);
-    const res = await fetch(new URL('/fhir/Patient', issuer), { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const res = await fetch(new URL('/fhir/Patient', issuer), {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(res.status).toBe(200);
     const live = await oidc.tokenIntrospection(config, tokens.access_token);
     expect(live).toMatchObject({ active: true, scope });
     await oidc.tokenRevocation(config, tokens.access_token);
     expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
-    const after = await fetch(new URL('/fhir/Patient', issuer), { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const after = await fetch(new URL('/fhir/Patient', issuer), {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(after.status).toBe(401);
   }
 
   it('discovers the server from RFC 8414 metadata', async () => {
     const c = await createClient(t, 'system/Patient.read');
     const config = await discover(c.client_id, oidc.ClientSecretBasic(c.client_secret));
-    expect(config.serverMetadata()).toMatchObject({ issuer: issuer.origin, token_endpoint: `${issuer.origin}/auth/token` });
+    expect(config.serverMetadata()).toMatchObject({
+      issuer: issuer.origin,
+      token_endpoint: `${issuer.origin}/auth/token`,
+    });
   });
 
   it('client_secret_basic: token, introspection, revocation', async () => {
@@ -66,7 +73,12 @@ describe.each(databases())('openid-client against the server on %s', (db) => {
     const res = await fetch(new URL('/api/clients', issuer), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.adminToken()}` },
-      body: JSON.stringify({ client_name: 'backend', scope: 'system/Patient.read', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }),
+      body: JSON.stringify({
+        client_name: 'backend',
+        scope: 'system/Patient.read',
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [jwk] },
+      }),
     });
     const clientId = ((await res.json()) as { client_id: string }).client_id;
     await lifecycle(await discover(clientId, oidc.PrivateKeyJwt(privateKey)), 'system/Patient.read');

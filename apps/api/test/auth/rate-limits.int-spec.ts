@@ -12,7 +12,11 @@ describe.each(databases())('abuse limits on %s', (db) => {
   });
 
   const ask = (c: { client_id: string; client_secret: string }) =>
-    t.http.post('/auth/token').set('Authorization', basic(c.client_id, c.client_secret)).type('form').send({ grant_type: 'client_credentials' });
+    t.http
+      .post('/auth/token')
+      .set('Authorization', basic(c.client_id, c.client_secret))
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
 
   it('limits token requests per client, with RateLimit headers and a 429 carrying Retry-After, audited', async () => {
     const client = await createClient(t, 'system/Patient.read');
@@ -25,7 +29,10 @@ describe.each(databases())('abuse limits on %s', (db) => {
     const refused = await ask(client).expect(429);
     expect(refused.body.error).toBe('too_many_requests');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    const audit = await t.http.get(`/api/audit?client_id=${client.client_id}&outcome=denied`).set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
+    const audit = await t.http
+      .get(`/api/audit?client_id=${client.client_id}&outcome=denied`)
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .expect(200);
     expect(audit.body.items[0]).toMatchObject({ status: 429, reason: 'rate_limited_client' });
   });
 
@@ -55,14 +62,24 @@ describe('repeated failed client authentication', () => {
       const wrong = { client_id: client.client_id, client_secret: 'guess' };
       const timed = async () => {
         const started = Date.now();
-        await t.http.post('/auth/token').set('Authorization', basic(wrong.client_id, wrong.client_secret)).type('form').send({ grant_type: 'client_credentials' }).expect(401);
+        await t.http
+          .post('/auth/token')
+          .set('Authorization', basic(wrong.client_id, wrong.client_secret))
+          .type('form')
+          .send({ grant_type: 'client_credentials' })
+          .expect(401);
         return Date.now() - started;
       };
       for (let i = 0; i < 3; i++) expect(await timed()).toBeLessThan(200);
       expect(await timed()).toBeGreaterThanOrEqual(240);
       expect(await timed()).toBeGreaterThanOrEqual(490);
       // The right secret still works and clears the count.
-      await t.http.post('/auth/token').set('Authorization', basic(client.client_id, client.client_secret)).type('form').send({ grant_type: 'client_credentials' }).expect(200);
+      await t.http
+        .post('/auth/token')
+        .set('Authorization', basic(client.client_id, client.client_secret))
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(200);
     } finally {
       await t.close();
     }

@@ -19,7 +19,9 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
 
     it('documents /auth, /api and /fhir, with a client-credentials scheme on /auth/token that FHIR routes use', async () => {
       const doc = (await t.http.get('/api/docs-json').expect(200)).body;
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/auth/token', '/auth/jwks', '/api/clients', '/api/audit']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/auth/token', '/auth/jwks', '/api/clients', '/api/audit']),
+      );
       expect(Object.keys(doc.paths).some((p) => p.startsWith('/fhir/'))).toBe(true);
       const smart = doc.components.securitySchemes.smart;
       expect(smart.type).toBe('oauth2');
@@ -43,7 +45,11 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
     it('counts requests, tokens issued and refused, and FHIR denials', async () => {
       const client = await createClient(t, 'system/Patient.read');
       const access = await getToken(t, client);
-      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'nope' }).expect(401);
+      await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'nope' })
+        .expect(401);
       await t.http.get('/fhir/Condition').set('Authorization', `Bearer ${access}`).expect(403);
       const text = (await t.http.get('/metrics').expect(200)).text;
       expect(text).toMatch(/ccri_tokens_issued_total\{grant_type="client_credentials"\} [1-9]/);
@@ -67,7 +73,10 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
     });
 
     it('refuses a wrong password, and an admin session is no FHIR token', async () => {
-      const wrong = await t.http.post('/api/auth/login').send({ username: 'test-admin', password: 'wrong-password' }).expect(401);
+      const wrong = await t.http
+        .post('/api/auth/login')
+        .send({ username: 'test-admin', password: 'wrong-password' })
+        .expect(401);
       expect(wrong.body.code).toBe('invalid_credentials');
       const session = await t.adminToken();
       await t.http.get('/fhir/Patient').set('Authorization', `Bearer ${session}`).expect(401);
@@ -87,9 +96,15 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
     it('never shows a secret or its hash after creation', async () => {
       const admin = await t.adminToken();
       const created = await createClient(t, 'system/Patient.read');
-      const listed = await t.http.get(`/api/clients?search=${created.client_id}`).set('Authorization', `Bearer ${admin}`).expect(200);
+      const listed = await t.http
+        .get(`/api/clients?search=${created.client_id}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(200);
       expect(listed.body.total).toBe(1);
-      const one = await t.http.get(`/api/clients/${created.client_id}`).set('Authorization', `Bearer ${admin}`).expect(200);
+      const one = await t.http
+        .get(`/api/clients/${created.client_id}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(200);
       for (const body of [JSON.stringify(listed.body), JSON.stringify(one.body)]) {
         expect(body).not.toContain(created.client_secret);
         expect(body).not.toMatch(/"(client_secret|secret_hash|secretHash)"/);
@@ -100,17 +115,57 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
     it('drops the secret of a client moved to private_key_jwt, and issues one only by rotation when it moves back', async () => {
       const admin = `Bearer ${await t.adminToken()}`;
       const client = await createClient(t, 'system/Patient.read');
-      const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k' }] };
-      await t.http.patch(`/api/clients/${client.client_id}`).set('Authorization', admin).send({ token_endpoint_auth_method: 'private_key_jwt', jwks }).expect(200);
-      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).expect(401);
-      await t.http.patch(`/api/clients/${client.client_id}`).set('Authorization', admin).send({ token_endpoint_auth_method: 'client_secret_basic' }).expect(200);
-      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret }).expect(401);
-      const rotated = await t.http.post(`/api/clients/${client.client_id}/secret`).set('Authorization', admin).expect(200);
-      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: rotated.body.client_secret }).expect(200);
+      const jwks = {
+        keys: [
+          {
+            kty: 'EC',
+            crv: 'P-256',
+            x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+            y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+            kid: 'k',
+          },
+        ],
+      };
+      await t.http
+        .patch(`/api/clients/${client.client_id}`)
+        .set('Authorization', admin)
+        .send({ token_endpoint_auth_method: 'private_key_jwt', jwks })
+        .expect(200);
+      await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })
+        .expect(401);
+      await t.http
+        .patch(`/api/clients/${client.client_id}`)
+        .set('Authorization', admin)
+        .send({ token_endpoint_auth_method: 'client_secret_basic' })
+        .expect(200);
+      await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret })
+        .expect(401);
+      const rotated = await t.http
+        .post(`/api/clients/${client.client_id}/secret`)
+        .set('Authorization', admin)
+        .expect(200);
+      await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({
+          grant_type: 'client_credentials',
+          client_id: client.client_id,
+          client_secret: rotated.body.client_secret,
+        })
+        .expect(200);
     });
 
     it('answers an unknown client with 404 problem details', async () => {
-      const res = await t.http.get('/api/clients/does-not-exist').set('Authorization', `Bearer ${await t.adminToken()}`).expect(404);
+      const res = await t.http
+        .get('/api/clients/does-not-exist')
+        .set('Authorization', `Bearer ${await t.adminToken()}`)
+        .expect(404);
       expect(res.body).toMatchObject({ status: 404, code: 'client_not_found' });
     });
 
@@ -118,16 +173,37 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
       const admin = await t.adminToken();
       const client = await createClient(t, 'system/Patient.read');
       await getToken(t, client);
-      await t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'bad' }).expect(401);
-      const all = await t.http.get(`/api/audit?client_id=${client.client_id}`).set('Authorization', `Bearer ${admin}`).expect(200);
+      await t.http
+        .post('/auth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'bad' })
+        .expect(401);
+      const all = await t.http
+        .get(`/api/audit?client_id=${client.client_id}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(200);
       expect(all.body.total).toBe(2);
-      const denied = await t.http.get(`/api/audit?client_id=${client.client_id}&outcome=denied`).set('Authorization', `Bearer ${admin}`).expect(200);
+      const denied = await t.http
+        .get(`/api/audit?client_id=${client.client_id}&outcome=denied`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(200);
       expect(denied.body.items).toHaveLength(1);
-      expect(denied.body.items[0]).toMatchObject({ category: 'token', outcome: 'denied', status: 401, reason: 'invalid_client_credentials' });
+      expect(denied.body.items[0]).toMatchObject({
+        category: 'token',
+        outcome: 'denied',
+        status: 401,
+        reason: 'invalid_client_credentials',
+      });
       const future = new Date(Date.now() + 60_000).toISOString();
-      const none = await t.http.get(`/api/audit?client_id=${client.client_id}&from=${future}`).set('Authorization', `Bearer ${admin}`).expect(200);
+      const none = await t.http
+        .get(`/api/audit?client_id=${client.client_id}&from=${future}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(200);
       expect(none.body.total).toBe(0);
-      const paged = await t.http.get(`/api/audit?client_id=${client.client_id}&limit=1&page=2`).set('Authorization', `Bearer ${admin}`).expect(200);
+      const paged = await t.http
+        .get(`/api/audit?client_id=${client.client_id}&limit=1&page=2`)
+        .set('Authorization', `Bearer ${admin}`)
+        .expect(200);
       expect(paged.body).toMatchObject({ total: 2 });
       expect(paged.body.items).toHaveLength(1);
       await t.http.get('/api/audit?outcome=maybe').set('Authorization', `Bearer ${admin}`).expect(400);
@@ -136,11 +212,31 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
 
   describe('bad input never gets a 500', () => {
     it.each([
-      ['malformed JSON to /api', () => t.http.post('/api/auth/login').set('Content-Type', 'application/json').send('{"username": '), 400],
-      ['unknown content type to /api', () => t.http.post('/api/auth/login').set('Content-Type', 'text/xml').send('<x/>'), 415],
-      ['a huge token request', () => t.http.post('/auth/token').type('form').send({ grant_type: 'client_credentials', scope: 'x'.repeat(100_000) }), 401],
+      [
+        'malformed JSON to /api',
+        () => t.http.post('/api/auth/login').set('Content-Type', 'application/json').send('{"username": '),
+        400,
+      ],
+      [
+        'unknown content type to /api',
+        () => t.http.post('/api/auth/login').set('Content-Type', 'text/xml').send('<x/>'),
+        415,
+      ],
+      [
+        'a huge token request',
+        () =>
+          t.http
+            .post('/auth/token')
+            .type('form')
+            .send({ grant_type: 'client_credentials', scope: 'x'.repeat(100_000) }),
+        401,
+      ],
       ['an unknown route', () => t.http.get('/nowhere'), 404],
-      ['an oversize bearer token', () => t.http.get('/fhir/Patient').set('Authorization', `Bearer ${'a'.repeat(9000)}`), 401],
+      [
+        'an oversize bearer token',
+        () => t.http.get('/fhir/Patient').set('Authorization', `Bearer ${'a'.repeat(9000)}`),
+        401,
+      ],
     ])('%s', async (_name, send, status) => {
       const res = await send();
       expect(res.status).toBe(status);

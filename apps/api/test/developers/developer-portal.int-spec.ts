@@ -27,7 +27,11 @@ describe.each(databases())('the developer portal on %s', (db) => {
   const bearer = (session: DeveloperSession) => `Bearer ${session.access_token}`;
 
   async function signup(email: string, name = 'Example Health'): Promise<DeveloperSession> {
-    const res = await t.http.post('/api/portal/signup').set('X-Forwarded-For', ip).send({ email, name, password: PASSWORD }).expect(201);
+    const res = await t.http
+      .post('/api/portal/signup')
+      .set('X-Forwarded-For', ip)
+      .send({ email, name, password: PASSWORD })
+      .expect(201);
     return res.body as DeveloperSession;
   }
 
@@ -62,7 +66,12 @@ describe.each(databases())('the developer portal on %s', (db) => {
         access_token: expect.any(String),
         token_type: 'Bearer',
         expires_in: 8 * 3600,
-        developer: { id: expect.any(String), email: address, name: 'Example Health Ltd', created_at: expect.any(String) },
+        developer: {
+          id: expect.any(String),
+          email: address,
+          name: 'Example Health Ltd',
+          created_at: expect.any(String),
+        },
       });
       expect(JSON.stringify(session)).not.toContain(PASSWORD);
 
@@ -97,10 +106,20 @@ describe.each(databases())('the developer portal on %s', (db) => {
 
     it.each([
       ['a malformed address', { email: 'not-an-address', name: 'A', password: PASSWORD }, 'email', /email address/],
-      ['a short password', { email: 'short@example.org', name: 'A', password: 'too-short' }, 'password', /at least 12 characters/],
+      [
+        'a short password',
+        { email: 'short@example.org', name: 'A', password: 'too-short' },
+        'password',
+        /at least 12 characters/,
+      ],
       ['a blank name', { email: 'blank@example.org', name: '   ', password: PASSWORD }, 'name', /must not be empty/],
       ['a missing password', { email: 'none@example.org', name: 'A' }, 'password', /password/],
-      ['an unknown field', { email: 'role@example.org', name: 'A', password: PASSWORD, role: 'admin' }, 'role', /should not exist/],
+      [
+        'an unknown field',
+        { email: 'role@example.org', name: 'A', password: PASSWORD, role: 'admin' },
+        'role',
+        /should not exist/,
+      ],
     ])('refuses %s with a message for the field', async (_name, body, field, message) => {
       const res = await t.http.post('/api/portal/signup').set('X-Forwarded-For', ip).send(body).expect(400);
       expect(res.body).toMatchObject({ status: 400, code: 'validation_failed' });
@@ -127,7 +146,11 @@ describe.each(databases())('the developer portal on %s', (db) => {
         .set('X-Forwarded-For', ip)
         .send({ email: email('nobody'), password: PASSWORD })
         .expect(401);
-      expect(wrong.body).toMatchObject({ status: 401, code: 'invalid_credentials', detail: 'Wrong email address or password' });
+      expect(wrong.body).toMatchObject({
+        status: 401,
+        code: 'invalid_credentials',
+        detail: 'Wrong email address or password',
+      });
       expect({ ...unknown.body, instance: undefined }).toEqual({ ...wrong.body, instance: undefined });
     });
 
@@ -160,9 +183,17 @@ describe.each(databases())('the developer portal on %s', (db) => {
           .send({ email: `guess${i}@example.org`, password: 'guessing-password' })
           .expect(401);
       }
-      await t.http.post('/api/portal/login').set('X-Forwarded-For', ip).send({ email: victim, password: PASSWORD }).expect(429);
+      await t.http
+        .post('/api/portal/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: victim, password: PASSWORD })
+        .expect(429);
       // The same account from elsewhere is not held back.
-      await t.http.post('/api/portal/login').set('X-Forwarded-For', '198.51.100.7').send({ email: victim, password: PASSWORD }).expect(200);
+      await t.http
+        .post('/api/portal/login')
+        .set('X-Forwarded-For', '198.51.100.7')
+        .send({ email: victim, password: PASSWORD })
+        .expect(200);
     });
 
     it('limits how many accounts one address creates in an hour', async () => {
@@ -214,7 +245,12 @@ describe.each(databases())('the developer portal on %s', (db) => {
       expect(res.body).toEqual({
         policy: 'open-with-approval',
         scopes: [
-          { scope: 'profile', description: expect.stringMatching(/Publicly available/), resource_types: [], self_service: true },
+          {
+            scope: 'profile',
+            description: expect.stringMatching(/Publicly available/),
+            resource_types: [],
+            self_service: true,
+          },
           { scope: 'patient/Observation.rs', description: '', resource_types: [], self_service: true },
         ],
       });
@@ -228,7 +264,11 @@ describe.each(databases())('the developer portal on %s', (db) => {
         .set('Authorization', bearer(session))
         .send({ client_name: 'Lab', scope: 'profile' })
         .expect(403);
-      expect(res.body).toMatchObject({ status: 403, code: 'registration_closed', detail: expect.stringMatching(/closed/) });
+      expect(res.body).toMatchObject({
+        status: 403,
+        code: 'registration_closed',
+        detail: expect.stringMatching(/closed/),
+      });
       expect((await t.http.get('/api/portal/clients').set('Authorization', bearer(session)).expect(200)).body).toEqual({
         items: [],
         total: 0,
@@ -276,7 +316,11 @@ describe.each(databases())('the developer portal on %s', (db) => {
       const session = await signup(email());
       const created = await register(session);
       expect(created.status).toBe('active');
-      await getToken(t, { client_id: created.client_id, client_secret: created.client_secret! }, 'patient/Patient.read');
+      await getToken(
+        t,
+        { client_id: created.client_id, client_secret: created.client_secret! },
+        'patient/Patient.read',
+      );
     });
 
     it('allows only scopes the allow-list covers (a wildcard covers narrower scopes)', async () => {
@@ -291,7 +335,9 @@ describe.each(databases())('the developer portal on %s', (db) => {
         .expect(400);
       expect(res.body).toMatchObject({
         code: 'validation_failed',
-        errors: [{ field: 'scope', message: 'not offered for self-service registration: system/Patient.read system/*.read' }],
+        errors: [
+          { field: 'scope', message: 'not offered for self-service registration: system/Patient.read system/*.read' },
+        ],
       });
     });
 
@@ -354,14 +400,18 @@ describe.each(databases())('the developer portal on %s', (db) => {
       expect(aliceList.body.total).toBe(1);
       expect(JSON.stringify(aliceList.body)).not.toContain(hers.client_secret!);
       expect(
-        (await t.http.get(`/api/portal/clients/${hers.client_id}`).set('Authorization', bearer(alice)).expect(200)).body,
+        (await t.http.get(`/api/portal/clients/${hers.client_id}`).set('Authorization', bearer(alice)).expect(200))
+          .body,
       ).toMatchObject({
         client_id: hers.client_id,
         owner: alice.developer.id,
       });
 
       const strip = (body: Record<string, unknown>) => ({ ...body, detail: undefined, instance: undefined });
-      const unknown = await t.http.get('/api/portal/clients/no-such-client').set('Authorization', bearer(alice)).expect(404);
+      const unknown = await t.http
+        .get('/api/portal/clients/no-such-client')
+        .set('Authorization', bearer(alice))
+        .expect(404);
       for (const [method, path] of [
         ['get', `/api/portal/clients/${his.client_id}`],
         ['delete', `/api/portal/clients/${his.client_id}`],
@@ -399,7 +449,9 @@ describe.each(databases())('the developer portal on %s', (db) => {
       const created = await register(session);
       const token = await getToken(t, { client_id: created.client_id, client_secret: created.client_secret! });
       await t.http.delete(`/api/portal/clients/${created.client_id}`).set('Authorization', bearer(session)).expect(204);
-      expect((await t.http.get('/api/portal/clients').set('Authorization', bearer(session)).expect(200)).body.total).toBe(0);
+      expect(
+        (await t.http.get('/api/portal/clients').set('Authorization', bearer(session)).expect(200)).body.total,
+      ).toBe(0);
       await t.http.get(`/api/portal/clients/${created.client_id}`).set('Authorization', bearer(session)).expect(404);
       await t.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(401);
     });
@@ -408,9 +460,16 @@ describe.each(databases())('the developer portal on %s', (db) => {
       await setPolicy('initial-token');
       const address = email('audited');
       const session = await signup(address);
-      await t.http.post('/api/portal/login').set('X-Forwarded-For', ip).send({ email: address, password: 'wrong-password!' }).expect(401);
+      await t.http
+        .post('/api/portal/login')
+        .set('X-Forwarded-For', ip)
+        .send({ email: address, password: 'wrong-password!' })
+        .expect(401);
       const created = await register(session);
-      await t.http.post(`/api/portal/clients/${created.client_id}/secret`).set('Authorization', bearer(session)).expect(200);
+      await t.http
+        .post(`/api/portal/clients/${created.client_id}/secret`)
+        .set('Authorization', bearer(session))
+        .expect(200);
       await t.http.delete(`/api/portal/clients/${created.client_id}`).set('Authorization', bearer(session)).expect(204);
 
       const audit = await t.http
@@ -421,10 +480,23 @@ describe.each(databases())('the developer portal on %s', (db) => {
       expect(mine).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ action: 'portal.signup', outcome: 'success', status: 201 }),
-          expect.objectContaining({ action: 'portal.login', outcome: 'denied', status: 401, reason: 'invalid_credentials' }),
+          expect.objectContaining({
+            action: 'portal.login',
+            outcome: 'denied',
+            status: 401,
+            reason: 'invalid_credentials',
+          }),
           expect.objectContaining({ action: 'portal.client.create', outcome: 'success', client_id: created.client_id }),
-          expect.objectContaining({ action: 'portal.client.rotate_secret', outcome: 'success', resource_id: created.client_id }),
-          expect.objectContaining({ action: 'portal.client.delete', outcome: 'success', resource_id: created.client_id }),
+          expect.objectContaining({
+            action: 'portal.client.rotate_secret',
+            outcome: 'success',
+            resource_id: created.client_id,
+          }),
+          expect.objectContaining({
+            action: 'portal.client.delete',
+            outcome: 'success',
+            resource_id: created.client_id,
+          }),
         ]),
       );
       expect(JSON.stringify(audit.body)).not.toContain(PASSWORD);

@@ -30,7 +30,12 @@ export interface TestApp {
 export async function createMysqlDatabase(): Promise<string> {
   const base = new URL(process.env.TEST_MYSQL_URL!);
   const name = `ccri_test_${randomBytes(6).toString('hex')}`;
-  const conn = await createConnection({ host: base.hostname, port: Number(base.port || 3306), user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) });
+  const conn = await createConnection({
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username),
+    password: decodeURIComponent(base.password),
+  });
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await conn.end();
   base.pathname = `/${name}`;
@@ -41,7 +46,12 @@ export async function dropMysqlDatabase(url: string): Promise<void> {
   const u = new URL(url);
   const name = u.pathname.slice(1);
   if (!/^ccri_test_[0-9a-f]+$/.test(name)) return;
-  const conn = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+  const conn = await createConnection({
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  });
   await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await conn.end();
 }
@@ -50,7 +60,11 @@ export async function dropMysqlDatabase(url: string): Promise<void> {
  * The real API (createApp, as main.ts builds it) on a fresh database, in memory over supertest.
  * Pass `databaseUrl` to share one database between several instances.
  */
-export async function createTestApp(db: TestDatabase, env: Record<string, string> = {}, shared?: { databaseUrl: string }): Promise<TestApp> {
+export async function createTestApp(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+  shared?: { databaseUrl: string },
+): Promise<TestApp> {
   const databaseUrl = shared?.databaseUrl ?? (db === 'mysql' ? await createMysqlDatabase() : 'sqlite::memory:');
   const { app, config } = await createApp({
     NODE_ENV: 'test',
@@ -73,7 +87,10 @@ export async function createTestApp(db: TestDatabase, env: Record<string, string
     databaseUrl,
     async adminToken() {
       if (!session) {
-        const res = await http.post('/api/auth/login').send({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD }).expect(200);
+        const res = await http
+          .post('/api/auth/login')
+          .send({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD })
+          .expect(200);
         session = res.body.access_token as string;
       }
       return session;
@@ -91,7 +108,11 @@ export interface RegisteredClient {
 }
 
 /** Registers a client through the management API. */
-export async function createClient(t: TestApp, scope: string, extra: Record<string, unknown> = {}): Promise<RegisteredClient> {
+export async function createClient(
+  t: TestApp,
+  scope: string,
+  extra: Record<string, unknown> = {},
+): Promise<RegisteredClient> {
   const res = await t.http
     .post('/api/clients')
     .set('Authorization', `Bearer ${await t.adminToken()}`)
@@ -109,7 +130,12 @@ export function basic(clientId: string, secret: string): string {
 export async function getToken(t: TestApp, client: RegisteredClient, scope?: string): Promise<string> {
   const form: Record<string, string> = { grant_type: 'client_credentials' };
   if (scope) form.scope = scope;
-  const res = await t.http.post('/auth/token').set('Authorization', basic(client.client_id, client.client_secret)).type('form').send(form).expect(200);
+  const res = await t.http
+    .post('/auth/token')
+    .set('Authorization', basic(client.client_id, client.client_secret))
+    .type('form')
+    .send(form)
+    .expect(200);
   return res.body.access_token as string;
 }
 

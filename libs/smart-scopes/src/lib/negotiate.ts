@@ -13,7 +13,8 @@ export function intersectScope(requested: Scope, allowed: Scope): string | null 
   if (requested.context !== allowed.context) return null;
   let type: string;
   if (allowed.resourceType === '*') type = requested.resourceType;
-  else if (requested.resourceType === '*' || requested.resourceType === allowed.resourceType) type = allowed.resourceType;
+  else if (requested.resourceType === '*' || requested.resourceType === allowed.resourceType)
+    type = allowed.resourceType;
   else return null;
   const permissions = [...requested.permissions].filter((p) => allowed.permissions.has(p)) as Permission[];
   if (permissions.length === 0) return null;
@@ -44,8 +45,7 @@ function canonical(scope: Scope): string {
 }
 
 export type NegotiationResult =
-  | { ok: true; granted: string[] }
-  | { ok: false; error: 'invalid_scope'; description: string };
+  { ok: true; granted: string[] } | { ok: false; error: 'invalid_scope'; description: string };
 
 /**
  * Scope negotiation at the token endpoint (RFC 6749 §3.3): granted = requested ∩ allowed;
@@ -72,7 +72,11 @@ export function negotiateScopes(requested: string | undefined | null, allowed: s
     for (const p of pieces) if (!granted.includes(p)) granted.push(p);
   }
   if (granted.length === 0) {
-    return { ok: false, error: 'invalid_scope', description: `Scope not allowed for this client: ${refused.join(' ')}` };
+    return {
+      ok: false,
+      error: 'invalid_scope',
+      description: `Scope not allowed for this client: ${refused.join(' ')}`,
+    };
   }
   return { ok: true, granted: reduceGranted(granted) };
 }
@@ -80,7 +84,9 @@ export function negotiateScopes(requested: string | undefined | null, allowed: s
 /** Drops grants covered by another grant, so `patient/*.read patient/Patient.read` reads as `patient/*.read`. */
 function reduceGranted(granted: string[]): string[] {
   const parsed = granted.map((g) => parseScopes(g).scopes[0]);
-  return granted.filter((g, i) => !parsed.some((other, j) => j !== i && covers(other, parsed[i]) && !(covers(parsed[i], other) && j > i)));
+  return granted.filter(
+    (g, i) => !parsed.some((other, j) => j !== i && covers(other, parsed[i]) && !(covers(parsed[i], other) && j > i)),
+  );
 }
 
 /** The scope string of a token: space-separated, in grant order. */

@@ -45,7 +45,8 @@ export function permits(granted: readonly Scope[], request: AccessRequest): bool
 export function readableTypes(granted: readonly Scope[]): Set<string> {
   const types = new Set<string>();
   for (const scope of granted) {
-    if (scope.kind === 'resource' && (scope.permissions.has('r') || scope.permissions.has('s'))) types.add(scope.resourceType);
+    if (scope.kind === 'resource' && (scope.permissions.has('r') || scope.permissions.has('s')))
+      types.add(scope.resourceType);
   }
   return types;
 }

@@ -22,9 +22,12 @@ describe('parseScope', () => {
     expect(s.version).toBe(version);
   });
 
-  it.each(['openid', 'profile', 'fhirUser', 'launch', 'launch/patient', 'offline_access'])('%s is a named scope', (raw) => {
-    expect(parseScope(raw)).toEqual({ kind: 'named', raw, name: raw });
-  });
+  it.each(['openid', 'profile', 'fhirUser', 'launch', 'launch/patient', 'offline_access'])(
+    '%s is a named scope',
+    (raw) => {
+      expect(parseScope(raw)).toEqual({ kind: 'named', raw, name: raw });
+    },
+  );
 
   it.each([
     ['', 'empty'],
@@ -150,6 +153,10 @@ describe('permits', () => {
 
   it('ranks system before user before patient', () => {
     const g = parseScopes('patient/*.read user/Patient.read system/Patient.r').scopes;
-    expect(matchingScopes(g, { resourceType: 'Patient', permission: 'r' }).map((s) => s.context)).toEqual(['system', 'user', 'patient']);
+    expect(matchingScopes(g, { resourceType: 'Patient', permission: 'r' }).map((s) => s.context)).toEqual([
+      'system',
+      'user',
+      'patient',
+    ]);
   });
 });

@@ -13,10 +13,16 @@ describe('parseBasicCredentials (RFC 6749 §2.3.1)', () => {
     expect(parseBasicCredentials(header)).toEqual(expected);
   });
 
-  it.each([undefined, '', 'Bearer abc', 'Basic', 'Basic !!!', basic('no-colon'), basic(':secret-only'), basic('id:%E0%A4%A')])(
-    'refuses %j',
-    (header) => {
-      expect(parseBasicCredentials(header)).toBeNull();
-    },
-  );
+  it.each([
+    undefined,
+    '',
+    'Bearer abc',
+    'Basic',
+    'Basic !!!',
+    basic('no-colon'),
+    basic(':secret-only'),
+    basic('id:%E0%A4%A'),
+  ])('refuses %j', (header) => {
+    expect(parseBasicCredentials(header)).toBeNull();
+  });
 });

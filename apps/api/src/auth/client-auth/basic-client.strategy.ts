@@ -1,7 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-strategy';
 
-export type VerifyClient = (request: FastifyRequest, clientId: string, secret: string, done: (err: unknown, client?: unknown) => void) => void;
+export type VerifyClient = (
+  request: FastifyRequest,
+  clientId: string,
+  secret: string,
+  done: (err: unknown, client?: unknown) => void,
+) => void;
 
 /**
  * HTTP Basic client authentication as RFC 6749 §2.3.1 defines it: id and secret are each

@@ -17,7 +17,8 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 const CLOCK_SKEW_SECONDS = 30;
 
-const refuse = (description: string, reason: string) => oauthError('invalid_client', description, 401, { auditReason: reason });
+const refuse = (description: string, reason: string) =>
+  oauthError('invalid_client', description, 401, { auditReason: reason });
 
 /**
  * private_key_jwt client authentication (RFC 7523 §3, SMART Backend Services): `iss` = `sub` = client_id, `aud` the
@@ -37,7 +38,10 @@ export class ClientAssertionService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.used.delete({ expiresAt: LessThan(new Date()) }).catch(() => undefined), 60_000);
+    this.timer = setInterval(
+      () => void this.used.delete({ expiresAt: LessThan(new Date()) }).catch(() => undefined),
+      60_000,
+    );
     this.timer.unref();
   }
 
@@ -45,9 +49,16 @@ export class ClientAssertionService implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async authenticate(assertionType: unknown, assertion: unknown, claimedClientId: unknown, endpointUrl: string): Promise<ClientEntity> {
-    if (assertionType !== JWT_BEARER_ASSERTION) throw refuse(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`, 'wrong_assertion_type');
-    if (typeof assertion !== 'string' || assertion.length > 16_384) throw refuse('client_assertion is missing or too large', 'malformed_assertion');
+  async authenticate(
+    assertionType: unknown,
+    assertion: unknown,
+    claimedClientId: unknown,
+    endpointUrl: string,
+  ): Promise<ClientEntity> {
+    if (assertionType !== JWT_BEARER_ASSERTION)
+      throw refuse(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`, 'wrong_assertion_type');
+    if (typeof assertion !== 'string' || assertion.length > 16_384)
+      throw refuse('client_assertion is missing or too large', 'malformed_assertion');
     let clientId: string;
     try {
       const claims = decodeJwt(assertion);
@@ -56,10 +67,13 @@ export class ClientAssertionService implements OnModuleInit, OnModuleDestroy {
     } catch {
       throw refuse('client_assertion must be a JWT whose iss and sub are the client_id', 'malformed_assertion');
     }
-    if (claimedClientId !== undefined && claimedClientId !== clientId) throw refuse('client_id does not match the assertion', 'client_id_mismatch');
+    if (claimedClientId !== undefined && claimedClientId !== clientId)
+      throw refuse('client_id does not match the assertion', 'client_id_mismatch');
     const client = await this.clients.findCached(clientId);
-    if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt') throw refuse('Client authentication failed', 'invalid_client_credentials');
-    if (!client.enabled || client.status !== 'active') throw refuse('Client authentication failed', client.enabled ? `client_${client.status}` : 'client_disabled');
+    if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt')
+      throw refuse('Client authentication failed', 'invalid_client_credentials');
+    if (!client.enabled || client.status !== 'active')
+      throw refuse('Client authentication failed', client.enabled ? `client_${client.status}` : 'client_disabled');
 
     const endpoints = oauthEndpoints(this.config.publicUrl);
     const audiences = [...new Set([endpoints.token, endpoints.issuer, endpointUrl])];
@@ -76,11 +90,16 @@ export class ClientAssertionService implements OnModuleInit, OnModuleDestroy {
       }));
     } catch (e) {
       if (e instanceof errors.JWTExpired) throw refuse('The client assertion has expired', 'assertion_expired');
-      if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'aud') throw refuse('The client assertion is meant for another audience', 'assertion_wrong_audience');
-      if (e instanceof errors.JOSEAlgNotAllowed) throw refuse('The client assertion algorithm is not accepted', 'assertion_alg_not_allowed');
+      if (e instanceof errors.JWTClaimValidationFailed && e.claim === 'aud')
+        throw refuse('The client assertion is meant for another audience', 'assertion_wrong_audience');
+      if (e instanceof errors.JOSEAlgNotAllowed)
+        throw refuse('The client assertion algorithm is not accepted', 'assertion_alg_not_allowed');
       if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWSSignatureVerificationFailed) {
         this.jwks.forget(client);
-        throw refuse('The client assertion signature does not verify with the registered keys', 'assertion_bad_signature');
+        throw refuse(
+          'The client assertion signature does not verify with the registered keys',
+          'assertion_bad_signature',
+        );
       }
       throw refuse('The client assertion is not valid', 'assertion_invalid');
     }

@@ -5,7 +5,9 @@ import { Strategy } from 'passport-strategy';
 export class ClientAssertionStrategy extends Strategy {
   name = 'oauth2-client-assertion';
 
-  constructor(private readonly verify: (request: FastifyRequest, done: (err: unknown, client?: unknown) => void) => void) {
+  constructor(
+    private readonly verify: (request: FastifyRequest, done: (err: unknown, client?: unknown) => void) => void,
+  ) {
     super();
   }
 

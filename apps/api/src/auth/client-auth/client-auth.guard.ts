@@ -18,7 +18,11 @@ type FormRequest = FastifyRequest<{ Body: Record<string, unknown> | undefined }>
  * (§2.3: "MUST NOT use more than one authentication method in each request").
  */
 @Injectable()
-export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-client-password', 'oauth2-client-assertion']) {
+export class ClientAuthGuard extends AuthGuard([
+  'oauth2-client-basic',
+  'oauth2-client-password',
+  'oauth2-client-assertion',
+]) {
   constructor(
     private readonly clients: ClientsService,
     private readonly assertions: ClientAssertionService,
@@ -49,10 +53,16 @@ export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-c
     if (request.audit && claimed) request.audit.client_id = claimed;
     if (methods === 0) {
       if (request.audit) request.audit.reason = 'no_client_authentication';
-      throw oauthError('invalid_client', 'Client authentication is required (HTTP Basic, client_secret_post or private_key_jwt)', 401);
+      throw oauthError(
+        'invalid_client',
+        'Client authentication is required (HTTP Basic, client_secret_post or private_key_jwt)',
+        401,
+      );
     }
     if (basic && !parseBasicCredentials(request.headers.authorization)) {
-      throw oauthError('invalid_client', 'The Basic credentials are malformed', 401, { auditReason: 'malformed_basic' });
+      throw oauthError('invalid_client', 'The Basic credentials are malformed', 401, {
+        auditReason: 'malformed_basic',
+      });
     }
     attachAuthenticator(request, this.clients, this.assertions, this.config.publicUrl + request.url.split('?')[0]);
     const key = `${claimed ?? ''}|${request.ip}`;
@@ -73,4 +83,3 @@ export class ClientAuthGuard extends AuthGuard(['oauth2-client-basic', 'oauth2-c
     return client;
   }
 }
-

@@ -8,7 +8,11 @@ import { ClientAuthGuard } from './client-auth.guard';
 
 /** An OAuth endpoint that the calling client must authenticate to (RFC 6749 §2.3): rate limits first, then authentication. */
 export function ClientAuthenticated() {
-  return applyDecorators(DeclareAccess('client'), UseGuards(AuthRateLimitGuard, ClientAuthGuard), ApiBasicAuth('client'));
+  return applyDecorators(
+    DeclareAccess('client'),
+    UseGuards(AuthRateLimitGuard, ClientAuthGuard),
+    ApiBasicAuth('client'),
+  );
 }
 
 /** The same rate limits on an endpoint without client authentication (dynamic registration). */
@@ -18,5 +22,5 @@ export function RateLimited() {
 
 /** The authenticated client. */
 export const AuthenticatedClient = createParamDecorator((_: unknown, ctx: ExecutionContext): ClientEntity => {
-  return (ctx.switchToHttp().getRequest<FastifyRequest & { user: ClientEntity }>()).user;
+  return ctx.switchToHttp().getRequest<FastifyRequest & { user: ClientEntity }>().user;
 });

@@ -30,7 +30,8 @@ export class ClientJwksService {
       this.inline.set(client.jwks, keys);
       return keys;
     }
-    if (!client.jwksUri) throw oauthError('invalid_client', 'The client has no registered keys', 401, { auditReason: 'no_client_keys' });
+    if (!client.jwksUri)
+      throw oauthError('invalid_client', 'The client has no registered keys', 401, { auditReason: 'no_client_keys' });
     const hit = this.cache.get(client.jwksUri);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.keys;
     const keys = createLocalJWKSet(await this.fetchJwks(client.jwksUri));
@@ -46,23 +47,39 @@ export class ClientJwksService {
   private async fetchJwks(uri: string): Promise<JSONWebKeySet> {
     const url = new URL(uri);
     if (!this.config.jwksUriAllowedHosts.includes(url.host.toLowerCase())) {
-      throw oauthError('invalid_client', `Keys are not fetched from ${url.host}: the host is not on the allow-list`, 401, { auditReason: 'jwks_uri_host_not_allowed' });
+      throw oauthError(
+        'invalid_client',
+        `Keys are not fetched from ${url.host}: the host is not on the allow-list`,
+        401,
+        { auditReason: 'jwks_uri_host_not_allowed' },
+      );
     }
     let response: Response;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error', headers: { accept: 'application/json' } });
+      response = await fetch(url, {
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+        redirect: 'error',
+        headers: { accept: 'application/json' },
+      });
     } catch {
-      throw oauthError('invalid_client', "The client's jwks_uri could not be fetched", 401, { auditReason: 'jwks_uri_unreachable' });
+      throw oauthError('invalid_client', "The client's jwks_uri could not be fetched", 401, {
+        auditReason: 'jwks_uri_unreachable',
+      });
     }
     const declared = Number(response.headers.get('content-length') ?? 0);
     if (!response.ok || declared > MAX_JWKS_BYTES || !response.body) {
-      throw oauthError('invalid_client', "The client's jwks_uri did not answer with a key set", 401, { auditReason: 'jwks_uri_bad_response' });
+      throw oauthError('invalid_client', "The client's jwks_uri did not answer with a key set", 401, {
+        auditReason: 'jwks_uri_bad_response',
+      });
     }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.length;
-      if (size > MAX_JWKS_BYTES) throw oauthError('invalid_client', "The client's key set is too large", 401, { auditReason: 'jwks_uri_too_large' });
+      if (size > MAX_JWKS_BYTES)
+        throw oauthError('invalid_client', "The client's key set is too large", 401, {
+          auditReason: 'jwks_uri_too_large',
+        });
       chunks.push(Buffer.from(chunk));
     }
     try {
@@ -70,7 +87,9 @@ export class ClientJwksService {
       if (!Array.isArray(jwks.keys)) throw new Error('no keys');
       return jwks;
     } catch {
-      throw oauthError('invalid_client', "The client's jwks_uri did not answer with a key set", 401, { auditReason: 'jwks_uri_bad_response' });
+      throw oauthError('invalid_client', "The client's jwks_uri did not answer with a key set", 401, {
+        auditReason: 'jwks_uri_bad_response',
+      });
     }
   }
 }

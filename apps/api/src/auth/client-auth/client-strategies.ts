@@ -20,10 +20,16 @@ interface Authenticator {
 }
 type WithAuthenticator = FastifyRequest & { [CLIENT_AUTHENTICATOR]?: Authenticator };
 
-export function attachAuthenticator(request: FastifyRequest, clients: ClientsService, assertions: ClientAssertionService, endpointUrl: string): void {
+export function attachAuthenticator(
+  request: FastifyRequest,
+  clients: ClientsService,
+  assertions: ClientAssertionService,
+  endpointUrl: string,
+): void {
   (request as WithAuthenticator)[CLIENT_AUTHENTICATOR] = {
     secret: (clientId, secret) => authenticate(clients, request, clientId, secret),
-    assertion: (body) => assertions.authenticate(body.client_assertion_type, body.client_assertion, body.client_id, endpointUrl),
+    assertion: (body) =>
+      assertions.authenticate(body.client_assertion_type, body.client_assertion, body.client_id, endpointUrl),
   };
 }
 
@@ -34,7 +40,12 @@ function authenticatorOf(request: FastifyRequest): Authenticator {
 }
 
 /** Checks a presented id and secret; notes in the audit context why a refusal happened. */
-async function authenticate(clients: ClientsService, request: FastifyRequest, clientId: string, secret: string): Promise<ClientEntity | false> {
+async function authenticate(
+  clients: ClientsService,
+  request: FastifyRequest,
+  clientId: string,
+  secret: string,
+): Promise<ClientEntity | false> {
   if (request.audit) request.audit.client_id = clientId.slice(0, 100);
   const client = await clients.authenticateSecret(clientId, secret);
   if (!client) {

@@ -102,7 +102,9 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     if (!key) throw new Error('No active signing key');
     const header = Buffer.from(JSON.stringify({ alg: SIGNING_ALG, kid: key.kid, typ })).toString('base64url');
     const input = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-    const signature = this.pool ? await this.pool.sign(key.kid, input) : cryptoSign('sha256', Buffer.from(input), key.privateKey).toString('base64url');
+    const signature = this.pool
+      ? await this.pool.sign(key.kid, input)
+      : cryptoSign('sha256', Buffer.from(input), key.privateKey).toString('base64url');
     return { token: `${input}.${signature}`, kid: key.kid };
   }
 
@@ -130,7 +132,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     await this.repo
       .createQueryBuilder()
       .update()
-      .set({ status: 'retired', retiredAt: now, removeAfter: new Date(now.getTime() + RETIRED_KEY_GRACE_SECONDS * 1000) })
+      .set({
+        status: 'retired',
+        retiredAt: now,
+        removeAfter: new Date(now.getTime() + RETIRED_KEY_GRACE_SECONDS * 1000),
+      })
       .where('status = :active AND kid <> :kid', { active: 'active', kid })
       .execute();
     await this.reload();
@@ -147,7 +153,8 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
       const { payload } = await jwtVerify(
         token,
         async (header) => {
-          if (header.alg !== SIGNING_ALG) throw new JwtRejected('alg_not_allowed', `Algorithm ${String(header.alg)} is not accepted`);
+          if (header.alg !== SIGNING_ALG)
+            throw new JwtRejected('alg_not_allowed', `Algorithm ${String(header.alg)} is not accepted`);
           if (typeof header.kid !== 'string') throw new JwtRejected('no_kid', 'The token names no signing key');
           const key = await this.verificationKey(header.kid);
           if (!key) throw new JwtRejected('unknown_key', 'The token was not signed by a key of this server');
@@ -239,7 +246,9 @@ function toJwtRejected(e: unknown): JwtRejected {
     if (claim === 'typ') return new JwtRejected('wrong_type', 'The token is of the wrong type');
     return new JwtRejected('invalid_claims', `The token's ${claim} claim is not acceptable`);
   }
-  if (e instanceof errors.JOSEAlgNotAllowed) return new JwtRejected('alg_not_allowed', 'The token algorithm is not accepted');
-  if (e instanceof errors.JWSSignatureVerificationFailed) return new JwtRejected('bad_signature', 'The token signature does not verify');
+  if (e instanceof errors.JOSEAlgNotAllowed)
+    return new JwtRejected('alg_not_allowed', 'The token algorithm is not accepted');
+  if (e instanceof errors.JWSSignatureVerificationFailed)
+    return new JwtRejected('bad_signature', 'The token signature does not verify');
   return new JwtRejected('malformed', 'The token is not a valid JWT');
 }

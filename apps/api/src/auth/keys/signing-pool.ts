@@ -74,7 +74,9 @@ export class SigningPool {
     const entry = this.waiting.get(m.id);
     if (!entry) return;
     this.waiting.delete(m.id);
-    entry.batch.forEach((p, i) => (m.signatures ? p.resolve(m.signatures[i]) : p.reject(new Error(m.error ?? 'signing failed'))));
+    entry.batch.forEach((p, i) =>
+      m.signatures ? p.resolve(m.signatures[i]) : p.reject(new Error(m.error ?? 'signing failed')),
+    );
   }
 
   private failAll(e: Error): void {

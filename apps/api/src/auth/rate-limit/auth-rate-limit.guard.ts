@@ -25,7 +25,10 @@ export class AuthRateLimitGuard extends ThrottlerGuard {
     return super.canActivate(context);
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const retryAfter = Math.max(1, Math.ceil(detail.timeToBlockExpire));
     throw new DomainError(429, 'rate_limited', `Too many requests; retry after ${retryAfter} s`, {
       oauthError: 'too_many_requests',

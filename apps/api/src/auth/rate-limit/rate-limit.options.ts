@@ -18,7 +18,12 @@ export function rateLimitOptions(config: AppConfig, clients: ClientsService): Th
   return {
     storage: new WindowCounterStorage(),
     throttlers: [
-      { name: 'default', ttl: MINUTE_MS, limit: config.rateLimit.tokenPerMinute, getTracker: (req) => `ip:${(req as FastifyRequest).ip}` },
+      {
+        name: 'default',
+        ttl: MINUTE_MS,
+        limit: config.rateLimit.tokenPerMinute,
+        getTracker: (req) => `ip:${(req as FastifyRequest).ip}`,
+      },
       {
         name: 'client',
         ttl: MINUTE_MS,

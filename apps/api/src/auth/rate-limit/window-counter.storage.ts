@@ -38,13 +38,23 @@ export class WindowCounterStorage implements ThrottlerStorage {
     }
     const timeToExpire = Math.max(1, Math.ceil((w.start + ttl - now) / 1000));
     if (w.blockedUntil > now) {
-      return { totalHits: w.count + 1, timeToExpire, isBlocked: true, timeToBlockExpire: Math.ceil((w.blockedUntil - now) / 1000) };
+      return {
+        totalHits: w.count + 1,
+        timeToExpire,
+        isBlocked: true,
+        timeToBlockExpire: Math.ceil((w.blockedUntil - now) / 1000),
+      };
     }
     const overlap = 1 - (now - w.start) / ttl;
     const estimate = w.count + 1 + Math.floor(w.previous * overlap);
     if (estimate > limit) {
       w.blockedUntil = now + (blockDuration > 0 ? blockDuration : w.start + ttl - now);
-      return { totalHits: estimate, timeToExpire, isBlocked: true, timeToBlockExpire: Math.ceil((w.blockedUntil - now) / 1000) };
+      return {
+        totalHits: estimate,
+        timeToExpire,
+        isBlocked: true,
+        timeToBlockExpire: Math.ceil((w.blockedUntil - now) / 1000),
+      };
     }
     w.count += 1;
     return { totalHits: estimate, timeToExpire, isBlocked: false, timeToBlockExpire: 0 };
@@ -53,6 +63,7 @@ export class WindowCounterStorage implements ThrottlerStorage {
   /** Forgets windows idle for two minutes. */
   private sweep(): void {
     const now = Date.now();
-    for (const [id, w] of this.windows) if (now - w.start > 2 * SWEEP_MS && w.blockedUntil < now) this.windows.delete(id);
+    for (const [id, w] of this.windows)
+      if (now - w.start > 2 * SWEEP_MS && w.blockedUntil < now) this.windows.delete(id);
   }
 }

@@ -40,7 +40,8 @@ export class TokenIntrospectionService {
     if (!token) throw oauthError('invalid_request', 'token is required');
     const payload = await this.verified(token);
     if (!payload || payload.client_id !== caller.clientId) return { active: false };
-    if (this.store.isRevoked(payload.jti!) || !(await this.clients.findActive(caller.clientId))) return { active: false };
+    if (this.store.isRevoked(payload.jti!) || !(await this.clients.findActive(caller.clientId)))
+      return { active: false };
     const response: IntrospectionResponse = {
       active: true,
       client_id: payload.client_id as string,
@@ -66,7 +67,9 @@ export class TokenIntrospectionService {
     const payload = await this.verified(token);
     if (!payload) return;
     if (payload.client_id !== caller.clientId) {
-      throw oauthError('unauthorized_client', 'The token was not issued to this client', 400, { auditReason: 'foreign_token' });
+      throw oauthError('unauthorized_client', 'The token was not issued to this client', 400, {
+        auditReason: 'foreign_token',
+      });
     }
     await this.store.revoke(payload.jti!);
   }

@@ -11,7 +11,10 @@ export const REVOCATION_POLL_MS = 1000;
 /** Overlap of successive polls, so a revoking instance's clock running behind ours loses nothing. */
 const POLL_OVERLAP_MS = 30_000;
 
-export type IssuedToken = Pick<IssuedTokenEntity, 'jti' | 'kind' | 'clientId' | 'scope' | 'patient' | 'kid' | 'issuedAt' | 'expiresAt'>;
+export type IssuedToken = Pick<
+  IssuedTokenEntity,
+  'jti' | 'kind' | 'clientId' | 'scope' | 'patient' | 'kid' | 'issuedAt' | 'expiresAt'
+>;
 
 /**
  * The record of issued tokens and their revocation. Revoked, unexpired `jti`s are held in memory for the hot path
@@ -35,7 +38,10 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     const now = new Date();
-    const rows = await this.repo.find({ select: { jti: true, expiresAt: true }, where: { revokedAt: Not(IsNull()), expiresAt: MoreThan(now) } });
+    const rows = await this.repo.find({
+      select: { jti: true, expiresAt: true },
+      where: { revokedAt: Not(IsNull()), expiresAt: MoreThan(now) },
+    });
     for (const r of rows) this.revoked.set(r.jti, r.expiresAt.getTime());
     this.lastPoll = now.getTime();
     this.timer = setInterval(() => void this.poll(), REVOCATION_POLL_MS);
@@ -90,7 +96,12 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
   /** Live (unexpired, unrevoked) access tokens, newest first. */
   async listLive(clientId?: string, limit = 500): Promise<LiveToken[]> {
     const rows = await this.repo.find({
-      where: { kind: 'access', revokedAt: IsNull(), expiresAt: MoreThan(new Date()), ...(clientId ? { clientId } : {}) },
+      where: {
+        kind: 'access',
+        revokedAt: IsNull(),
+        expiresAt: MoreThan(new Date()),
+        ...(clientId ? { clientId } : {}),
+      },
       order: { issuedAt: 'DESC' },
       take: limit,
     });

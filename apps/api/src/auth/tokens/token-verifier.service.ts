@@ -37,9 +37,17 @@ export class TokenVerifierService {
       if (this.verified.size >= CACHE_LIMIT) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, principal);
     }
-    if (this.store.isRevoked(principal.jti)) throw bearerError(401, 'invalid_token', 'The token has been revoked', 'revoked', principal.clientId);
+    if (this.store.isRevoked(principal.jti))
+      throw bearerError(401, 'invalid_token', 'The token has been revoked', 'revoked', principal.clientId);
     const client = await this.clients.findActive(principal.clientId);
-    if (!client) throw bearerError(401, 'invalid_token', "The token's client is disabled or no longer registered", 'client_disabled', principal.clientId);
+    if (!client)
+      throw bearerError(
+        401,
+        'invalid_token',
+        "The token's client is disabled or no longer registered",
+        'client_disabled',
+        principal.clientId,
+      );
     return principal;
   }
 

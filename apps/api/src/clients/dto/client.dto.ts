@@ -40,7 +40,9 @@ export class SmartScopesConstraint implements ValidatorConstraintInterface {
 
   defaultMessage(args?: ValidationArguments): string {
     const invalid = typeof args?.value === 'string' ? parseScopes(args.value).invalid : [];
-    return invalid.length ? `scope has invalid entries: ${invalid.join(' ')}` : 'scope must list at least one SMART scope';
+    return invalid.length
+      ? `scope has invalid entries: ${invalid.join(' ')}`
+      : 'scope must list at least one SMART scope';
   }
 }
 
@@ -69,7 +71,10 @@ export class CreateClientDto implements CreateClientRequest {
   @IsIn(TOKEN_ENDPOINT_AUTH_METHODS)
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
 
-  @ApiProperty({ example: 'system/Patient.read system/Condition.read', description: 'Space-separated SMART scopes the client may be granted' })
+  @ApiProperty({
+    example: 'system/Patient.read system/Condition.read',
+    description: 'Space-separated SMART scopes the client may be granted',
+  })
   @Validate(SmartScopesConstraint)
   @MaxLength(4000)
   scope!: string;

@@ -50,7 +50,10 @@ export function bearerError(
   auditReason?: string,
   auditClientId?: string,
 ): DomainError {
-  const challenge = error === 'invalid_request' && status === 401 ? 'Bearer realm="ccri"' : `Bearer realm="ccri", error="${error}", error_description="${description.replace(/"/g, "'")}"`;
+  const challenge =
+    error === 'invalid_request' && status === 401
+      ? 'Bearer realm="ccri"'
+      : `Bearer realm="ccri", error="${error}", error_description="${description.replace(/"/g, "'")}"`;
   return new DomainError(status, error, description, {
     oauthError: error,
     fhirIssue: status === 401 ? 'login' : 'forbidden',
@@ -65,5 +68,9 @@ export function notFound(code: string, message: string): DomainError {
 }
 
 export function validationFailed(message: string, fieldErrors: { field: string; message: string }[]): DomainError {
-  return new DomainError(400, 'validation_failed', message, { fieldErrors, oauthError: 'invalid_request', fhirIssue: 'invalid' });
+  return new DomainError(400, 'validation_failed', message, {
+    fieldErrors,
+    oauthError: 'invalid_request',
+    fhirIssue: 'invalid',
+  });
 }

@@ -35,21 +35,44 @@ function baseHeaders(error: DomainError): Record<string, string> {
 
 /** RFC 6749 §5.2: `{error, error_description}`, never cached. */
 export function renderOAuthError(error: DomainError): RenderedError {
-  const code = error.options.oauthError ?? (error.status >= 500 ? 'server_error' : error.status === 401 ? 'invalid_client' : error.status === 404 ? 'not_found' : error.status === 429 ? 'too_many_requests' : 'invalid_request');
+  const code =
+    error.options.oauthError ??
+    (error.status >= 500
+      ? 'server_error'
+      : error.status === 401
+        ? 'invalid_client'
+        : error.status === 404
+          ? 'not_found'
+          : error.status === 429
+            ? 'too_many_requests'
+            : 'invalid_request');
   const headers: Record<string, string> = { ...baseHeaders(error), 'cache-control': 'no-store', pragma: 'no-cache' };
-  if (error.status === 401 && !headers['www-authenticate']) headers['www-authenticate'] = 'Basic realm="ccri", charset="UTF-8"';
-  return { status: error.status, contentType: 'application/json; charset=utf-8', headers, body: { error: code, error_description: error.message } };
+  if (error.status === 401 && !headers['www-authenticate'])
+    headers['www-authenticate'] = 'Basic realm="ccri", charset="UTF-8"';
+  return {
+    status: error.status,
+    contentType: 'application/json; charset=utf-8',
+    headers,
+    body: { error: code, error_description: error.message },
+  };
 }
 
 /** An OperationOutcome with one issue per problem (FHIR R4 operationoutcome.html). */
 export function renderOperationOutcome(error: DomainError): RenderedError {
-  const code = error.options.fhirIssue ?? FHIR_ISSUE_FOR_STATUS[error.status] ?? (error.status >= 500 ? 'exception' : 'invalid');
+  const code =
+    error.options.fhirIssue ?? FHIR_ISSUE_FOR_STATUS[error.status] ?? (error.status >= 500 ? 'exception' : 'invalid');
   const headers = baseHeaders(error);
-  if (error.status === 401 && !headers['www-authenticate']) headers['www-authenticate'] = 'Bearer realm="ccri", error="invalid_token"';
+  if (error.status === 401 && !headers['www-authenticate'])
+    headers['www-authenticate'] = 'Bearer realm="ccri", error="invalid_token"';
   const fieldErrors = error.options.fieldErrors ?? [];
   const issue =
     fieldErrors.length > 0
-      ? fieldErrors.map((f) => ({ severity: 'error', code, diagnostics: f.message, ...(f.field ? { expression: [f.field] } : {}) }))
+      ? fieldErrors.map((f) => ({
+          severity: 'error',
+          code,
+          diagnostics: f.message,
+          ...(f.field ? { expression: [f.field] } : {}),
+        }))
       : [{ severity: 'error', code, diagnostics: error.message }];
   return {
     status: error.status,
@@ -70,7 +93,12 @@ export function renderProblem(error: DomainError, instance: string): RenderedErr
     instance: instance.split('?')[0],
   };
   if (error.options.fieldErrors?.length) body.errors = error.options.fieldErrors;
-  return { status: error.status, contentType: 'application/problem+json; charset=utf-8', headers: baseHeaders(error), body };
+  return {
+    status: error.status,
+    contentType: 'application/problem+json; charset=utf-8',
+    headers: baseHeaders(error),
+    body,
+  };
 }
 
 export function renderForSurface(surface: Surface, error: DomainError, url: string): RenderedError {

@@ -11,7 +11,10 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   const { error: domain, unexpected } = normalizeError(error);
   if (unexpected) {
     const e = error as Error;
-    logger.error(`${request.method} ${request.routeOptions?.url ?? 'unknown route'} failed: ${e?.name}: ${e?.message}`, e?.stack);
+    logger.error(
+      `${request.method} ${request.routeOptions?.url ?? 'unknown route'} failed: ${e?.name}: ${e?.message}`,
+      e?.stack,
+    );
   }
   if (request.audit) {
     request.audit.reason ??= domain.options.auditReason ?? domain.code;

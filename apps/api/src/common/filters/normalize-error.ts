@@ -1,11 +1,24 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
 
-const DENIAL_CODES = new Set(['invalid_client', 'invalid_scope', 'unauthorized_client', 'invalid_grant', 'access_denied', 'insufficient_scope', 'invalid_token']);
+const DENIAL_CODES = new Set([
+  'invalid_client',
+  'invalid_scope',
+  'unauthorized_client',
+  'invalid_grant',
+  'access_denied',
+  'insufficient_scope',
+  'invalid_token',
+]);
 
 /** True when an error is a refusal of access rather than a failure (for the audit outcome). */
 export function isDenial(error: DomainError): boolean {
-  return error.status === 401 || error.status === 403 || error.status === 429 || DENIAL_CODES.has(error.options.oauthError ?? error.code);
+  return (
+    error.status === 401 ||
+    error.status === 403 ||
+    error.status === 429 ||
+    DENIAL_CODES.has(error.options.oauthError ?? error.code)
+  );
 }
 
 function codeForStatus(status: number): string {
@@ -43,9 +56,23 @@ export function normalizeError(error: unknown): { error: DomainError; unexpected
   const candidate = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof candidate?.statusCode === 'number' && candidate.statusCode >= 400 && candidate.statusCode < 500) {
     const status = candidate.statusCode;
-    const code = typeof candidate.code === 'string' && candidate.code.startsWith('FST_ERR_CTP_BODY_TOO_LARGE') ? 'payload_too_large' : codeForStatus(status);
+    const code =
+      typeof candidate.code === 'string' && candidate.code.startsWith('FST_ERR_CTP_BODY_TOO_LARGE')
+        ? 'payload_too_large'
+        : codeForStatus(status);
     const message = typeof candidate.message === 'string' ? candidate.message.slice(0, 300) : 'Bad request';
-    return { error: new DomainError(status, code, message, { fhirIssue: status === 415 ? 'not-supported' : status === 413 ? 'too-costly' : 'invalid' }), unexpected: false };
+    return {
+      error: new DomainError(status, code, message, {
+        fhirIssue: status === 415 ? 'not-supported' : status === 413 ? 'too-costly' : 'invalid',
+      }),
+      unexpected: false,
+    };
   }
-  return { error: new DomainError(500, 'internal_error', 'Internal server error', { oauthError: 'server_error', fhirIssue: 'exception' }), unexpected: true };
+  return {
+    error: new DomainError(500, 'internal_error', 'Internal server error', {
+      oauthError: 'server_error',
+      fhirIssue: 'exception',
+    }),
+    unexpected: true,
+  };
 }

@@ -11,7 +11,10 @@ export class RouteDeclarationGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const kind = this.reflector.getAllAndOverride<AccessKind | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    const kind = this.reflector.getAllAndOverride<AccessKind | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!kind) {
       throw new DomainError(403, 'route_not_declared', 'This route declares no access policy and is refused', {
         fhirIssue: 'forbidden',

@@ -7,5 +7,9 @@ export const SWAGGER_DEVELOPER_SCHEME = 'developer';
 
 /** A developer-portal route: signed-in integrators only, each seeing only what they own. */
 export function DeveloperOnly() {
-  return applyDecorators(DeclareAccess('developer'), UseGuards(DeveloperSessionGuard), ApiBearerAuth(SWAGGER_DEVELOPER_SCHEME));
+  return applyDecorators(
+    DeclareAccess('developer'),
+    UseGuards(DeveloperSessionGuard),
+    ApiBearerAuth(SWAGGER_DEVELOPER_SCHEME),
+  );
 }

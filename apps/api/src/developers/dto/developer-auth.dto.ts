@@ -1,7 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { DEVELOPER_PASSWORD_MIN_LENGTH, type DeveloperLoginRequest, type DeveloperSignupRequest } from '@ccri/contracts';
+import {
+  DEVELOPER_PASSWORD_MIN_LENGTH,
+  type DeveloperLoginRequest,
+  type DeveloperSignupRequest,
+} from '@ccri/contracts';
 
 /** Spaces around an address or a name are a slip of the keyboard, never meant. */
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -23,7 +27,9 @@ export class DeveloperSignupDto implements DeveloperSignupRequest {
 
   @ApiProperty({ minLength: DEVELOPER_PASSWORD_MIN_LENGTH })
   @IsString()
-  @MinLength(DEVELOPER_PASSWORD_MIN_LENGTH, { message: `password must be at least ${DEVELOPER_PASSWORD_MIN_LENGTH} characters` })
+  @MinLength(DEVELOPER_PASSWORD_MIN_LENGTH, {
+    message: `password must be at least ${DEVELOPER_PASSWORD_MIN_LENGTH} characters`,
+  })
   @MaxLength(200, { message: 'password must be at most 200 characters' })
   password!: string;
 }

@@ -7,7 +7,19 @@ import { CreateClientDto, ListClientsQueryDto } from '../../clients/dto/client.d
  * lifetimes, rate limits, enabled) is refused by the whitelisting ValidationPipe.
  */
 export class PortalClientDto
-  extends PickType(CreateClientDto, ['client_name', 'description', 'scope', 'token_endpoint_auth_method', 'jwks', 'jwks_uri'] as const)
+  extends PickType(CreateClientDto, [
+    'client_name',
+    'description',
+    'scope',
+    'token_endpoint_auth_method',
+    'jwks',
+    'jwks_uri',
+  ] as const)
   implements PortalClientRequest {}
 
-export class PortalClientsQueryDto extends PickType(ListClientsQueryDto, ['search', 'status', 'page', 'limit'] as const) {}
+export class PortalClientsQueryDto extends PickType(ListClientsQueryDto, [
+  'search',
+  'status',
+  'page',
+  'limit',
+] as const) {}

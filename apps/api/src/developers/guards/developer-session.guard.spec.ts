@@ -24,7 +24,11 @@ describe('DeveloperSessionGuard', () => {
   ])('refuses %s as not signed in, with a Bearer challenge', async (_name, authorization) => {
     const error = await guard.canActivate(contextFor({ headers: { authorization } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ status: 401, code: 'not_signed_in', options: { wwwAuthenticate: 'Bearer realm="ccri-portal"' } });
+    expect(error).toMatchObject({
+      status: 401,
+      code: 'not_signed_in',
+      options: { wwwAuthenticate: 'Bearer realm="ccri-portal"' },
+    });
   });
 
   it('passes on what the session check refuses', async () => {
@@ -34,7 +38,10 @@ describe('DeveloperSessionGuard', () => {
   });
 
   it('puts the developer on the request and in the audit record', async () => {
-    const request: Partial<FastifyRequest> = { headers: { authorization: 'bearer good' }, audit: { category: 'admin', action: 'x' } };
+    const request: Partial<FastifyRequest> = {
+      headers: { authorization: 'bearer good' },
+      audit: { category: 'admin', action: 'x' },
+    };
     await expect(guard.canActivate(contextFor(request))).resolves.toBe(true);
     expect(request.developer).toEqual(principal);
     expect(request.audit?.actor).toBe('developer:dev@example.org');

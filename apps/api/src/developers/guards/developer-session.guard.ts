@@ -13,10 +13,15 @@ export class DeveloperSessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
     if (!match) {
-      throw new DomainError(401, 'not_signed_in', 'Sign in to the developer portal first (Authorization: Bearer <session token>)', {
-        wwwAuthenticate: 'Bearer realm="ccri-portal"',
-        auditReason: 'no_session',
-      });
+      throw new DomainError(
+        401,
+        'not_signed_in',
+        'Sign in to the developer portal first (Authorization: Bearer <session token>)',
+        {
+          wwwAuthenticate: 'Bearer realm="ccri-portal"',
+          auditReason: 'no_session',
+        },
+      );
     }
     const principal = await this.developers.verifySession(match[1]);
     request.developer = principal;

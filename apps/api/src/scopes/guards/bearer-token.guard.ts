@@ -11,9 +11,11 @@ export class BearerTokenGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;
-    if (!header) throw bearerError(401, 'invalid_request', 'An access token is required (Authorization: Bearer)', 'no_token');
+    if (!header)
+      throw bearerError(401, 'invalid_request', 'An access token is required (Authorization: Bearer)', 'no_token');
     const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-    if (!match) throw bearerError(401, 'invalid_token', 'The Authorization header is not a Bearer token', 'malformed_token');
+    if (!match)
+      throw bearerError(401, 'invalid_token', 'The Authorization header is not a Bearer token', 'malformed_token');
     const principal = await this.verifier.verify(match[1]);
     request.principal = principal;
     if (request.audit) {

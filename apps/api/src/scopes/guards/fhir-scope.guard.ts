@@ -33,7 +33,8 @@ export class FhirScopeGuard implements CanActivate {
     const principal = request.principal;
     if (!principal) throw bearerError(401, 'invalid_token', 'No verified access token');
     const interaction = this.reflector.get<string>(FHIR_INTERACTION_KEY, context.getHandler());
-    const resourceType = this.reflector.get<string | undefined>(FHIR_RESOURCE_TYPE_KEY, context.getHandler()) ?? request.params?.type;
+    const resourceType =
+      this.reflector.get<string | undefined>(FHIR_RESOURCE_TYPE_KEY, context.getHandler()) ?? request.params?.type;
     if (request.audit) {
       request.audit.action = interaction;
       request.audit.resource_type = resourceType ?? null;
@@ -49,7 +50,11 @@ export class FhirScopeGuard implements CanActivate {
     const publicType = this.publicTypes.has(resourceType) && READ_ONLY.has(interaction);
     if (matched.length === 0 && !publicType) {
       this.metrics.fhirDenied(resourceType, interaction);
-      throw bearerError(403, 'insufficient_scope', `The token's scopes do not permit ${interaction} on ${resourceType}`);
+      throw bearerError(
+        403,
+        'insufficient_scope',
+        `The token's scopes do not permit ${interaction} on ${resourceType}`,
+      );
     }
     const best = matched[0];
     let patientCompartment: string | undefined;
