@@ -51,14 +51,28 @@ describe.each(databases())('FHIR AuditEvent on %s', (db) => {
   });
 
   it('pages stably although every request adds a record', async () => {
-    const first = (await t.http.get('/fhir/AuditEvent').query({ _count: '2' }).set('Authorization', reader).expect(200))
+    const seen: string[] = [];
+    let bundle = (await t.http.get('/fhir/AuditEvent').query({ _count: '2' }).set('Authorization', reader).expect(200))
       .body as Bundle;
-    const next = first.link.find((l) => l.relation === 'next')!.url;
-    const second = (await t.http.get(next.slice(t.config.publicUrl.length)).set('Authorization', reader).expect(200))
-      .body as Bundle;
-    const ids = [...first.entry!, ...second.entry!].map((e) => e.resource.id);
-    expect(new Set(ids).size).toBe(4);
-    expect(second.total).toBe(first.total);
+    for (let page = 0; page < 4; page++) {
+      seen.push(...(bundle.entry ?? []).map((e) => e.resource.id));
+      // Every request adds a record, at the newest end, while the client pages.
+      await t.http.get('/fhir/Patient').set('Authorization', system).expect(200);
+      const next = bundle.link.find((l) => l.relation === 'next');
+      if (!next) break;
+      bundle = (await t.http.get(next.url.slice(t.config.publicUrl.length)).set('Authorization', reader).expect(200))
+        .body as Bundle;
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('shows the record of a request answered just before', async () => {
+    const res = await t.http.get('/fhir/Patient/just-before').set('Authorization', system).expect(404);
+    const bundle = (
+      await t.http.get('/fhir/AuditEvent').query({ _count: '5' }).set('Authorization', reader).expect(200)
+    ).body as Bundle;
+    expect(JSON.stringify(bundle)).toContain(res.headers['x-request-id']);
   });
 
   it('needs an AuditEvent scope', async () => {

@@ -24,6 +24,8 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
       .send(resource);
     if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
     ids[key] = res.body.id;
+    // Distinct lastUpdated instants, so the default order (and _sort=_lastUpdated) is the order of creation.
+    await new Promise((r) => setTimeout(r, 3));
   };
 
   const search = async (

@@ -28,7 +28,9 @@ const AUDIT_EVENT_PARAMS = [
   '_id',
 ];
 /** Paging and format parameters handled here. */
-const RESULT_PARAMS = new Set(['_count', '_offset', '_before', '_format', '_pretty']);
+const RESULT_PARAMS = new Set(['_count', '_offset', '_until', '_format', '_pretty']);
+/** The instants the audit trail records (ms precision, UTC). */
+const INSTANT_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** AuditEvent's entry in the CapabilityStatement: read and search only, with the parameters served. */
 export function auditEventCapability(): ReadOnlyType {
@@ -99,8 +101,9 @@ export class FhirAuditEventService {
   }
 
   /**
-   * Newest first, paged by offset. Links carry `_before` (the instant of the first page), so records written while a
-   * client pages (each request writes one) never shift the pages it has not read yet.
+   * Newest first. A next link continues from the oldest entry of its page, not from an offset into the whole trail
+   * (which grows with every request, this one's too): `_until` names that entry's instant and `_offset` skips the
+   * entries of that same millisecond already shown, so records written meanwhile never shift the pages.
    */
   async search(query: QueryValues, access: TokenAccess, prefer: FhirPreferences = {}): Promise<FhirResult> {
     this.require(access, 's', 'search');
@@ -119,21 +122,33 @@ export class FhirAuditEventService {
     }
     const pageSize = Math.min(count('_count', single(query._count), DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
     const offset = count('_offset', single(query._offset), 0);
-    const beforeRaw = single(query._before);
-    const before =
-      beforeRaw && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(beforeRaw)
-        ? beforeRaw
-        : new Date().toISOString();
-    if (beforeRaw && before !== beforeRaw)
-      throw fhirErrors.invalidSearch('_before must be an instant this server gave out');
-    const dates = params.date === undefined ? [] : Array.isArray(params.date) ? params.date : [params.date];
-    if (beforeRaw) params.date = [...dates, `le${before}`];
+    const until = single(query._until);
+    if (until !== undefined) {
+      if (!INSTANT_MS.test(until)) throw fhirErrors.invalidSearch('_until must be an instant this server gave out');
+      const dates = params.date === undefined ? [] : Array.isArray(params.date) ? params.date : [params.date];
+      params.date = [...dates, `le${until}`];
+    }
     const { total, resources } = await this.audit.searchAuditEvents(params, { count: pageSize, offset }, this.base);
-    const link = (o: number) =>
-      `${this.base}/${AUDIT_EVENT}${queryString([...applied, ['_count', String(pageSize)], ['_before', before], ...(o > 0 ? ([['_offset', String(o)]] as [string, string][]) : [])])}`;
-    const links = [{ relation: 'self', url: link(offset) }];
-    if (pageSize > 0 && offset + pageSize < total) links.push({ relation: 'next', url: link(offset + pageSize) });
-    if (offset > 0) links.push({ relation: 'previous', url: link(Math.max(0, offset - pageSize)) });
+    const link = (extra: [string, string][]) =>
+      `${this.base}/${AUDIT_EVENT}${queryString([...applied, ['_count', String(pageSize)], ...extra])}`;
+    const here: [string, string][] = [
+      ...(until ? [['_until', until] as [string, string]] : []),
+      ...(offset ? [['_offset', String(offset)] as [string, string]] : []),
+    ];
+    const links = [{ relation: 'self', url: link(here) }];
+    if (until !== undefined || offset > 0) links.push({ relation: 'first', url: link([]) });
+    const oldest = resources.length ? String(resources[resources.length - 1].recorded) : undefined;
+    if (pageSize > 0 && oldest && INSTANT_MS.test(oldest) && offset + resources.length < total) {
+      let skip = resources.filter((r) => r.recorded === oldest).length;
+      if (oldest === until) skip += offset;
+      links.push({
+        relation: 'next',
+        url: link([
+          ['_until', oldest],
+          ['_offset', String(skip)],
+        ]),
+      });
+    }
     const bundle = {
       resourceType: 'Bundle',
       id: randomUUID(),
