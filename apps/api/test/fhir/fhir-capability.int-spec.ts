@@ -1,5 +1,6 @@
 import { oauthEndpoints } from '../../src/auth/oauth-endpoints';
 import { SERVED_RESOURCE_TYPES } from '../../src/fhir/fhir-resource-types';
+import { SearchParameterRegistry } from '../../src/fhir/search/search-parameter-registry';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 
 const OAUTH_URIS = 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris';
@@ -113,11 +114,21 @@ describe.each(databases())('FHIR CapabilityStatement on %s', (db) => {
       quantity: '5.4|http://unitsofmeasure.org|mg',
       uri: 'http://example.org/x',
     };
+    // A composite's sample joins a sample of each of its components (R4 search.html#composite).
+    const registry = SearchParameterRegistry.r4();
+    const value = (type: string, name: string, paramType: string) =>
+      paramType === 'composite'
+        ? registry
+            .get(type, name)!
+            .composite!.components.map((c) => sample[c.type])
+            .join('$')
+        : sample[paramType];
     for (const r of statement.rest[0].resource) {
       for (const p of r.searchParam) {
+        expect([r.type, p.name, value(r.type, p.name, p.type)]).toEqual([r.type, p.name, expect.any(String)]);
         await t.http
           .get(`/fhir/${r.type}`)
-          .query({ [p.name]: sample[p.type] })
+          .query({ [p.name]: value(r.type, p.name, p.type) })
           .set('Authorization', auth)
           .set('Prefer', 'handling=strict')
           .expect(200);

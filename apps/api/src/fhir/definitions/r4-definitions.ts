@@ -10,6 +10,8 @@ export interface SearchParameterDefinition {
   expression?: string;
   target?: string[];
   description?: string;
+  /** Composite parameters: the parameters they combine, each with its expression relative to `expression`. */
+  component?: { definition: string; expression: string }[];
 }
 
 /** The parts of the R4 Patient CompartmentDefinition this server reads (FHIR R4 compartmentdefinition.html). */

@@ -1,6 +1,6 @@
 import { FHIR_ID } from '../fhir-resource-types';
 import { MAX_INSTANT, MIN_INSTANT, parseDateRange } from './fhir-date';
-import { FhirValue, SearchParam, SearchParameterRegistry } from './search-parameter-registry';
+import { CompositeDefinition, FhirValue, IndexedParamType, SearchParameterRegistry } from './search-parameter-registry';
 import { normalizeSearchString, truncateForIndex } from './string-normalize';
 
 export interface TokenRow {
@@ -48,14 +48,28 @@ export interface UriRow {
   uri: string;
 }
 
+/**
+ * Every row may belong to one element of a composite parameter (R4 search.html#composite): its component rows are
+ * stored under the parameter `code$n` (n the component's position) with the element's number in `group`, so a search
+ * pairs the values of one element only. 0 (or absent) for the rows of ordinary parameters.
+ */
+export interface CompositeGroup {
+  group?: number;
+}
+
+/** The index parameter holding the values of component `n` of a composite parameter. */
+export function componentParam(code: string, n: number): string {
+  return `${code}$${n}`;
+}
+
 /** Everything search needs to know about one resource version, by index table. */
 export interface IndexRows {
-  token: TokenRow[];
-  string: StringRow[];
-  date: DateRow[];
-  reference: ReferenceRow[];
-  quantity: QuantityRow[];
-  uri: UriRow[];
+  token: (TokenRow & CompositeGroup)[];
+  string: (StringRow & CompositeGroup)[];
+  date: (DateRow & CompositeGroup)[];
+  reference: (ReferenceRow & CompositeGroup)[];
+  quantity: (QuantityRow & CompositeGroup)[];
+  uri: (UriRow & CompositeGroup)[];
 }
 
 export const INDEX_TABLE_KEYS = ['token', 'string', 'date', 'reference', 'quantity', 'uri'] as const;
@@ -91,6 +105,8 @@ export function parseReference(reference: string, fhirBase: string): { type: str
 }
 
 type Json = Record<string, unknown>;
+
+type AddRow = <K extends IndexTableKey>(table: K, row: IndexRows[K][number], key: string) => void;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -281,18 +297,45 @@ export class IndexExtractor {
   extract(type: string, resource: object): IndexRows {
     const rows: IndexRows = { token: [], string: [], date: [], reference: [], quantity: [], uri: [] };
     const seen = new Set<string>();
-    const add = <K extends keyof IndexRows>(table: K, row: IndexRows[K][number], key: string) => {
+    const add: AddRow = (table, row, key) => {
       const k = `${table}\u0000${key}`;
       if (seen.has(k)) return;
       seen.add(k);
-      (rows[table] as IndexRows[K][number][]).push(row);
+      (rows[table] as IndexRows[typeof table][number][]).push(row);
     };
     for (const param of this.registry.indexed(type)) {
+      if (param.composite) {
+        this.addComposite(param.code, param.composite, resource, add);
+        continue;
+      }
       for (const part of param.parts) {
-        for (const v of part.evaluate(resource)) this.addValue(param, part.resolveType, v, add);
+        for (const v of part.evaluate(resource))
+          this.addValue(param.code, param.type as IndexedParamType, part.resolveType, v, add, true);
       }
     }
     return rows;
+  }
+
+  /**
+   * The rows of each element of a composite whose every component has a value, numbered 1, 2, … per parameter: an
+   * element lacking a component can match no search on the composite.
+   */
+  private addComposite(code: string, composite: CompositeDefinition, resource: object, add: AddRow): void {
+    let group = 0;
+    for (const element of composite.elements(resource)) {
+      const pending: [IndexTableKey, IndexRows[IndexTableKey][number], string][] = [];
+      const collect: AddRow = (table, row, key) => pending.push([table, row, key]);
+      let complete = true;
+      composite.components.forEach((component, n) => {
+        const before = pending.length;
+        for (const v of component.evaluate(element, resource))
+          this.addValue(componentParam(code, n), component.type, undefined, v, collect, false);
+        if (pending.length === before) complete = false;
+      });
+      if (!complete) continue;
+      group++;
+      for (const [table, row, key] of pending) add(table, { ...row, group }, `${group}\u0000${key}`);
+    }
   }
 
   /** The reference rows of some parameters only (compartment membership of a resource not yet stored). */
@@ -318,25 +361,23 @@ export class IndexExtractor {
     return target;
   }
 
-  private addString(
-    param: string,
-    text: string,
-    add: <K extends keyof IndexRows>(table: K, row: IndexRows[K][number], key: string) => void,
-  ): void {
+  private addString(param: string, text: string, add: AddRow): void {
     const value = truncateForIndex(normalizeSearchString(text));
     if (!value) return;
     const exact = truncateForIndex(text);
     add('string', { param, value, exact }, `${param}\u0000${value}\u0000${exact}`);
   }
 
+  /** The rows of one value of parameter `code`; `modifiers`: also the rows `:text` searches, which components do not take. */
   private addValue(
-    param: SearchParam,
+    code: string,
+    type: IndexedParamType,
     resolveType: string | undefined,
     v: FhirValue,
-    add: <K extends keyof IndexRows>(table: K, row: IndexRows[K][number], key: string) => void,
+    add: AddRow,
+    modifiers: boolean,
   ): void {
-    const code = param.code;
-    switch (param.type) {
+    switch (type) {
       case 'token':
         for (const t of tokensOf(v)) {
           if (!t.system && !t.code) continue;
@@ -344,7 +385,7 @@ export class IndexExtractor {
           const value = truncateForIndex(t.code);
           add('token', { param: code, system, code: value }, `${code}\u0000${system}\u0000${value}`);
         }
-        for (const text of tokenTextsOf(v)) this.addString(tokenTextParam(code), text, add);
+        if (modifiers) for (const text of tokenTextsOf(v)) this.addString(tokenTextParam(code), text, add);
         return;
       case 'string':
         for (const s of stringsOf(v)) this.addString(code, s, add);
@@ -353,8 +394,8 @@ export class IndexExtractor {
       case 'quantity':
         for (const q of quantitiesOf(v)) {
           // A number parameter compares values only: units play no part (R4 search.html#number).
-          const system = param.type === 'number' ? '' : truncateForIndex(q.system);
-          const unit = param.type === 'number' ? '' : truncateForIndex(q.code);
+          const system = type === 'number' ? '' : truncateForIndex(q.system);
+          const unit = type === 'number' ? '' : truncateForIndex(q.code);
           add(
             'quantity',
             { param: code, system, code: unit, low: q.low, high: q.high },

@@ -48,6 +48,11 @@ export type SearchCondition =
   | { kind: 'number'; param: string; values: NumberSearchValue[] }
   | { kind: 'uri'; param: string; modifier: UriModifier; values: string[] }
   | { kind: 'reference'; params: string[]; values: ReferenceValue[] }
+  /**
+   * A composite parameter (R4 search.html#composite): each value lists one leaf condition per component (on the
+   * parameters `code$n`), all of which must hold for the rows of one element. Values are alternatives.
+   */
+  | { kind: 'composite'; param: string; values: ComponentCondition[][] }
   /** `:missing=false`: the resource has at least one value for the parameter (R4 search.html#missing). */
   | { kind: 'present'; table: IndexTableKey; param: string }
   /** References to a resource of `targetType` other than `exceptId`, by any parameter (compartment fencing). */
@@ -59,3 +64,9 @@ export type SearchCondition =
   | { kind: 'chain'; params: string[]; targets: { type: string; conditions: SearchCondition[] }[] }
   /** Reverse chaining (R4 search.html#has): some `sourceType` meeting `conditions` refers here through `param`. */
   | { kind: 'has'; sourceType: string; param: string; conditions: SearchCondition[] };
+
+/** The leaf conditions a component of a composite can be: one value of one parameter type. */
+export type ComponentCondition = Extract<
+  SearchCondition,
+  { kind: 'token' | 'string' | 'date' | 'number' | 'uri' | 'reference' }
+>;

@@ -1,5 +1,5 @@
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
-import { expressionPartsFor, SearchParameterRegistry } from './search-parameter-registry';
+import { asOfType, expressionPartsFor, SearchParameterRegistry } from './search-parameter-registry';
 
 describe('expressionPartsFor', () => {
   it('keeps only the branches of the resource type', () => {
@@ -17,6 +17,10 @@ describe('expressionPartsFor', () => {
       ),
     ).toEqual(['(MedicationStatement.medication as CodeableConcept)']);
     expect(expressionPartsFor('Resource.meta.tag', 'Patient')).toEqual(['Resource.meta.tag']);
+    expect(expressionPartsFor('Observation | Observation.component', 'Observation')).toEqual([
+      'Observation',
+      'Observation.component',
+    ]);
   });
 });
 
@@ -58,10 +62,55 @@ describe('SearchParameterRegistry', () => {
   it('leaves out types the index cannot hold and parameters it cannot honour', () => {
     expect(registry.get('Patient', 'phonetic')).toBeUndefined();
     expect(registry.get('Patient', '_content')).toBeUndefined();
-    expect(registry.get('Observation', 'code-value-quantity')).toBeUndefined(); // composite
+    expect(registry.get('DocumentReference', 'relationship')).toBeUndefined(); // composite with swapped components
     expect(registry.get('Patient', '_profile')?.type).toBe('uri');
     expect(registry.get('Condition', 'onset-age')?.type).toBe('quantity');
     expect(registry.get('RiskAssessment', 'probability')?.type).toBe('number');
+  });
+
+  it('builds composites from their components, each evaluated on the elements of the composite', () => {
+    const param = registry.get('Observation', 'component-code-value-quantity')!;
+    expect(param.type).toBe('composite');
+    expect(param.composite!.components.map((c) => [c.code, c.type])).toEqual([
+      ['component-code', 'token'],
+      ['component-value-quantity', 'quantity'],
+    ]);
+    const observation = {
+      resourceType: 'Observation',
+      component: [
+        { code: { text: 'a' }, valueQuantity: { value: 1 } },
+        { code: { text: 'b' }, valueQuantity: { value: 2 } },
+      ],
+    };
+    const [value] = param.composite!.components.slice(1);
+    expect(param.composite!.elements(observation).map((e) => value.evaluate(e, observation))).toEqual([
+      [{ type: 'Quantity', value: { value: 1 } }],
+      [{ type: 'Quantity', value: { value: 2 } }],
+    ]);
+    // %resource in a component is the resource the element belongs to.
+    const chromosome = registry.get('MolecularSequence', 'chromosome-variant-coordinate')!.composite!;
+    const sequence = {
+      resourceType: 'MolecularSequence',
+      referenceSeq: { chromosome: { text: '1' } },
+      variant: [{ start: 5 }],
+    };
+    expect(chromosome.components[0].evaluate(chromosome.elements(sequence)[0], sequence)).toEqual([
+      { type: 'CodeableConcept', value: { text: '1' } },
+    ]);
+  });
+
+  it('evaluates `as` on repeating elements as ofType', () => {
+    expect(asOfType('(Group.characteristic.value as boolean)')).toBe('(Group.characteristic.value).ofType(boolean)');
+    expect(asOfType('Condition.onset.as(Age) | Condition.onset.as(Range)')).toBe(
+      'Condition.onset.ofType(Age) | Condition.onset.ofType(Range)',
+    );
+    const values = registry.get('Group', 'value')!.parts.flatMap((p) =>
+      p.evaluate({
+        resourceType: 'Group',
+        characteristic: [{ valueBoolean: true }, { valueBoolean: false }],
+      }),
+    );
+    expect(values.map((v) => v.value)).toEqual([true, false]);
   });
 
   it('has no parameters for a type it does not serve', () => {

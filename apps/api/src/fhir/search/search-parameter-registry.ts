@@ -5,11 +5,12 @@ import { r4SearchParameters, SearchParameterDefinition } from '../definitions/r4
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
 
 /**
- * The SearchParameter types the index tables hold. `composite` and `special` are not served (and so not advertised):
- * a composite needs its components paired per repetition, and each special parameter has its own algorithm.
+ * The SearchParameter types the index tables hold. `special` is not served (and so not advertised): each special
+ * parameter has its own algorithm. `composite` parameters are served from these, their components kept per element.
  */
 export const INDEXED_PARAM_TYPES = ['token', 'string', 'date', 'reference', 'number', 'quantity', 'uri'] as const;
 export type IndexedParamType = (typeof INDEXED_PARAM_TYPES)[number];
+export type SearchParamType = IndexedParamType | 'composite';
 
 /**
  * Parameters left out although their type is indexed, because a plain index would give them the wrong meaning:
@@ -35,9 +36,27 @@ export interface CompiledPart {
   resolveType?: string;
 }
 
-export interface SearchParam {
+/**
+ * One component of a composite parameter (R4 searchparameter.html SearchParameter.component): the parameter it is
+ * (its type rules its values) and its expression, evaluated on each element the composite's expression selects.
+ */
+export interface CompositeComponent {
+  /** The code of the component's own SearchParameter. */
   code: string;
   type: IndexedParamType;
+  expression: string;
+  evaluate(element: unknown, resource: object): FhirValue[];
+}
+
+/** A composite parameter's elements and their components: the values of one element belong together. */
+export interface CompositeDefinition {
+  elements(resource: object): unknown[];
+  components: readonly CompositeComponent[];
+}
+
+export interface SearchParam {
+  code: string;
+  type: SearchParamType;
   url: string;
   description?: string;
   /** Where the values live: the index tables, or the resource table's `id` / `last_updated` columns. */
@@ -47,6 +66,8 @@ export interface SearchParam {
   /** Reference targets the definition allows. */
   targets: readonly string[];
   parts: readonly CompiledPart[];
+  /** Composite parameters only (their `parts` are empty). */
+  composite?: CompositeDefinition;
 }
 
 const RESOLVE_IS = /\.where\(resolve\(\) is ([A-Za-z]+)\)$/;
@@ -60,7 +81,7 @@ export function expressionPartsFor(expression: string, type: string): string[] {
   return expression
     .split(' | ')
     .map((p) => p.trim())
-    .filter((p) => prefixes.some((prefix) => p.startsWith(prefix)));
+    .filter((p) => p === type || prefixes.some((prefix) => p.startsWith(prefix)));
 }
 
 function fhirTypeName(qualified: string | undefined): string {
@@ -70,26 +91,62 @@ function fhirTypeName(qualified: string | undefined): string {
   return namespace === 'System' ? name.charAt(0).toLowerCase() + name.slice(1) : name;
 }
 
+type CompiledExpression = (input: unknown, env?: Record<string, unknown>) => unknown[];
+
+/**
+ * `(X as T)` and `X.as(T)` as `ofType(T)`: FHIRPath's `as` takes a single item (FHIRPath N1 §6.3.3) and fhirpath.js
+ * throws on more, while R4 definitions apply it to repeating elements (`Observation.component.value as Quantity`,
+ * `Group.characteristic.value as boolean`); on one item both mean the same.
+ */
+export function asOfType(expression: string): string {
+  return expression
+    .replace(/\(([^()]*?) as ([A-Za-z]+)\)/g, '($1).ofType($2)')
+    .replace(/\.as\(([A-Za-z]+)\)/g, '.ofType($1)');
+}
+
+function compileExpression(expression: string): CompiledExpression {
+  if (expression.includes('resolve()')) throw new Error(`unsupported resolve() in ${expression}`);
+  return compile(asOfType(expression), r4Model as unknown as Model, {
+    resolveInternalTypes: false,
+  }) as CompiledExpression;
+}
+
+/** The values an expression gives on `input` (a resource, or an element node of one), with their FHIR types. */
+function typedValues(fn: CompiledExpression, input: unknown, env?: Record<string, unknown>): FhirValue[] {
+  const out: FhirValue[] = [];
+  for (const item of fn(input, env)) {
+    const [value] = resolveInternalTypes([item]) as unknown[];
+    if (value === undefined || value === null) continue; // a primitive with only an extension
+    out.push({ type: fhirTypeName(fhirpathTypes([item])[0]), value });
+  }
+  return out;
+}
+
 function compilePart(part: string): CompiledPart {
   const resolved = RESOLVE_IS.exec(part);
   // fhirpath.js can only resolve() asynchronously; `resolve() is T` on a reference is a test of the target type,
   // which the index extractor applies to the reference string instead.
-  const expression = resolved ? part.slice(0, resolved.index) : part;
-  if (expression.includes('resolve()')) throw new Error(`unsupported resolve() in ${part}`);
-  const fn = compile(expression, r4Model as unknown as Model, { resolveInternalTypes: false });
+  const fn = compileExpression(resolved ? part.slice(0, resolved.index) : part);
   return {
     expression: part,
     resolveType: resolved?.[1],
-    evaluate(resource: object): FhirValue[] {
-      const out: FhirValue[] = [];
-      for (const item of fn(resource) as unknown[]) {
-        const [value] = resolveInternalTypes([item]) as unknown[];
-        if (value === undefined || value === null) continue; // a primitive with only an extension
-        out.push({ type: fhirTypeName(fhirpathTypes([item])[0]), value });
-      }
-      return out;
-    },
+    evaluate: (resource: object) => typedValues(fn, resource),
   };
+}
+
+const SIMPLE_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$/;
+const path2Type = (r4Model as unknown as { path2Type: Record<string, string> }).path2Type;
+
+/**
+ * Whether a component's element can hold values of its parameter's type, where the model tells the element's type:
+ * R4's DocumentReference `relationship` lists its reference component at `relatesTo.code` and its token at
+ * `relatesTo.target` (swapped), so it could never match and is not served.
+ */
+function componentFits(base: string, expression: string, type: IndexedParamType): boolean {
+  if (!SIMPLE_PATH.test(base) || !SIMPLE_PATH.test(expression)) return true;
+  const elementType = path2Type[`${base}.${expression}`];
+  if (!elementType) return true;
+  return (type === 'reference') === (elementType === 'Reference');
 }
 
 /**
@@ -100,11 +157,15 @@ export class SearchParameterRegistry {
   private readonly byType = new Map<string, Map<string, SearchParam>>();
   private readonly indexedByType = new Map<string, SearchParam[]>();
 
+  private readonly byUrl: ReadonlyMap<string, SearchParameterDefinition>;
+
   constructor(types: readonly string[], definitions: readonly SearchParameterDefinition[] = r4SearchParameters()) {
     const wanted = new Set(types);
+    this.byUrl = new Map(definitions.map((d) => [d.url, d]));
     for (const type of types) this.byType.set(type, new Map());
     for (const def of definitions) {
-      if (!(INDEXED_PARAM_TYPES as readonly string[]).includes(def.type) || NOT_INDEXABLE.has(def.code)) continue;
+      const served = (INDEXED_PARAM_TYPES as readonly string[]).includes(def.type) || def.type === 'composite';
+      if (!served || NOT_INDEXABLE.has(def.code)) continue;
       const generic = def.base.includes('Resource') || def.base.includes('DomainResource');
       const bases = generic ? types : def.base.filter((b) => wanted.has(b));
       for (const type of bases) {
@@ -117,7 +178,7 @@ export class SearchParameterRegistry {
   private build(def: SearchParameterDefinition, type: string): SearchParam | null {
     const base = {
       code: def.code,
-      type: def.type as IndexedParamType,
+      type: def.type as SearchParamType,
       url: def.url,
       description: def.description,
       targets: def.target ?? [],
@@ -126,7 +187,41 @@ export class SearchParameterRegistry {
     if (column) return { ...base, source: column, expression: def.expression ?? '', parts: [] };
     const parts = expressionPartsFor(def.expression ?? '', type);
     if (parts.length === 0) return null;
+    if (def.type === 'composite') {
+      const composite = this.composite(def, parts);
+      return composite ? { ...base, source: 'index', expression: parts.join(' | '), parts: [], composite } : null;
+    }
     return { ...base, source: 'index', expression: parts.join(' | '), parts: parts.map(compilePart) };
+  }
+
+  /**
+   * A composite's components, each evaluated on the elements its expression selects (R4 search.html#composite);
+   * null when a component is not a parameter the index holds, or cannot hold values of its type.
+   */
+  private composite(def: SearchParameterDefinition, parts: string[]): CompositeDefinition | null {
+    const components: CompositeComponent[] = [];
+    for (const c of def.component ?? []) {
+      const target = this.byUrl.get(c.definition);
+      if (!target || !(INDEXED_PARAM_TYPES as readonly string[]).includes(target.type)) return null;
+      const type = target.type as IndexedParamType;
+      if (parts.some((p) => !componentFits(p, c.expression, type))) return null;
+      let fn: CompiledExpression;
+      try {
+        fn = compileExpression(c.expression);
+      } catch {
+        return null;
+      }
+      components.push({
+        code: target.code,
+        type,
+        expression: c.expression,
+        // `%resource` is the resource whose element this is (FHIRPath fhir-specific variables).
+        evaluate: (element, resource) => typedValues(fn, element, { resource }),
+      });
+    }
+    if (components.length < 2) return null;
+    const fns = parts.map(compileExpression);
+    return { components, elements: (resource) => fns.flatMap((fn) => fn(resource)) };
   }
 
   /** The parameters of a type, by code; empty for a type that is not served. */

@@ -1,8 +1,9 @@
 import { FHIR_ID } from '../fhir-resource-types';
 import { fhirErrors } from '../fhir-errors';
 import { parseDateSearchValue, SearchPrefix } from './fhir-date';
-import { IndexTableKey, tokenTextParam } from './index-extractor';
+import { componentParam, IndexTableKey, tokenTextParam } from './index-extractor';
 import {
+  ComponentCondition,
   NumberSearchValue,
   ReferenceValue,
   SearchCondition,
@@ -10,7 +11,7 @@ import {
   TokenValue,
   UriModifier,
 } from './search-condition';
-import { SearchParam, SearchParameterRegistry } from './search-parameter-registry';
+import { IndexedParamType, SearchParam, SearchParameterRegistry } from './search-parameter-registry';
 import type { PageCursor, SortSpec } from './search-sql';
 import { normalizeSearchString } from './string-normalize';
 
@@ -158,7 +159,7 @@ function values(raw: string): string[] {
   return splitUnescaped(raw, ',').filter((v) => v !== '');
 }
 
-const TABLE_OF_TYPE: Record<SearchParam['type'], IndexTableKey> = {
+const TABLE_OF_TYPE: Record<Exclude<SearchParam['type'], 'composite'>, IndexTableKey> = {
   token: 'token',
   string: 'string',
   date: 'date',
@@ -196,7 +197,14 @@ class ParameterParser {
       const v = raw.trim();
       if (v !== 'true' && v !== 'false') throw fhirErrors.invalidSearch(`"${name}" takes true or false`);
       if (param.source !== 'index') throw fhirErrors.unsupportedModifier(name, modifier);
-      const present: SearchCondition = { kind: 'present', table: TABLE_OF_TYPE[param.type], param: param.code };
+      // A composite is present where its first component is: elements are indexed only with every component.
+      const present: SearchCondition = param.composite
+        ? {
+            kind: 'present',
+            table: TABLE_OF_TYPE[param.composite.components[0].type],
+            param: componentParam(param.code, 0),
+          }
+        : { kind: 'present', table: TABLE_OF_TYPE[param.type as IndexedParamType], param: param.code };
       return v === 'true' ? { kind: 'not', item: present } : present;
     }
     const parts = values(raw);
@@ -264,9 +272,44 @@ class ParameterParser {
     return { kind: 'chain', params: [code], targets: out };
   }
 
+  /**
+   * `a$b` per value (R4 search.html#composite): one value per component, each read by the rules of its own type
+   * (prefixes included); composites take no modifier but `:missing`.
+   */
+  private composite(param: SearchParam, name: string, modifier: string | undefined, parts: string[]): SearchCondition {
+    if (modifier !== undefined) throw fhirErrors.unsupportedModifier(name, modifier);
+    const components = param.composite!.components;
+    const values: ComponentCondition[][] = [];
+    for (const raw of parts) {
+      const pieces = splitUnescaped(raw, '$');
+      if (pieces.length !== components.length || pieces.some((p) => p === ''))
+        throw fhirErrors.invalidSearch(
+          `"${raw.slice(0, 100)}" is not a value of composite parameter "${name}": expected ${components.map((c) => c.code).join('$')}`,
+        );
+      const conditions = pieces.map((piece, n) => {
+        const component = components[n];
+        const leaf: SearchParam = {
+          code: componentParam(param.code, n),
+          type: component.type,
+          url: param.url,
+          source: 'index',
+          expression: component.expression,
+          targets: [],
+          parts: [],
+        };
+        return this.condition(leaf, `${name} (${component.code})`, undefined, [piece]);
+      });
+      // A component naming nothing this server holds (another server's reference) makes the value match nothing.
+      if (conditions.every((c): c is ComponentCondition => c.kind !== 'none')) values.push(conditions);
+    }
+    return values.length ? { kind: 'composite', param: param.code, values } : { kind: 'none' };
+  }
+
   private condition(param: SearchParam, name: string, modifier: string | undefined, parts: string[]): SearchCondition {
     const unsupported = () => fhirErrors.unsupportedModifier(name, modifier!);
     switch (param.type) {
+      case 'composite':
+        return this.composite(param, name, modifier, parts);
       case 'token': {
         if (param.source === 'id') {
           if (modifier !== undefined) throw unsupported();
@@ -492,6 +535,8 @@ function parseSort(
       if (options.strict) throw fhirErrors.unknownSearchParameter(type, `_sort=${code}`);
       continue;
     }
+    // R4 search.html#sort names no order for a composite's values.
+    if (param.type === 'composite') throw fhirErrors.invalidSearch(`_sort by composite parameter "${code}"`);
     out.push(
       param.source === 'index'
         ? { source: 'index', table: TABLE_OF_TYPE[param.type], param: param.code, descending }

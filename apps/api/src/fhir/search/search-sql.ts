@@ -1,7 +1,7 @@
 import { FHIR_TABLES, PAGE_INDEX } from '../store/fhir-tables';
 import { approximateRange, DateSearchValue } from './fhir-date';
 import type { IndexTableKey } from './index-extractor';
-import { NumberSearchValue, SearchCondition, TokenValue } from './search-condition';
+import { ComponentCondition, NumberSearchValue, SearchCondition, TokenValue } from './search-condition';
 import { normalizeSearchString, truncateForIndex } from './string-normalize';
 
 export type SqlDialect = 'sqlite' | 'mysql';
@@ -186,89 +186,129 @@ function rowsOf(
   };
 }
 
+/** The index table of each leaf condition kind. */
+const LEAF_TABLE: Record<ComponentCondition['kind'], IndexTableKey> = {
+  token: 'token',
+  string: 'string',
+  date: 'date',
+  number: 'quantity',
+  uri: 'uri',
+  reference: 'reference',
+};
+
+/** What the rows (aliased `a`) of a leaf condition's table must hold for one of its values to match. */
+function leafWhere(cond: ComponentCondition, a: string, dialect: SqlDialect): SqlFragment {
+  switch (cond.kind) {
+    case 'token':
+      return join(
+        'OR',
+        cond.values.map((v) => tokenPredicate(a, v, dialect)),
+      );
+    case 'string':
+      return join(
+        'OR',
+        cond.values.map((v): SqlFragment => {
+          switch (cond.modifier) {
+            case 'default':
+              return startsWith(`${a}.value_normalized`, truncateForIndex(v), dialect);
+            case 'contains':
+              return { sql: `${a}.value_normalized LIKE ? ESCAPE '!'`, params: ['%' + likeEscape(v) + '%'] };
+            case 'exact':
+              // The normalised column narrows by index; the original text then decides.
+              return join('AND', [
+                { sql: `${a}.value_normalized = ?`, params: [truncateForIndex(normalizeSearchString(v))] },
+                exactEquals(`${a}.value_exact`, truncateForIndex(v), dialect),
+              ]);
+          }
+        }),
+      );
+    case 'date':
+      return join(
+        'OR',
+        cond.values.map((d) => datePredicate(`${a}.range_low`, `${a}.range_high`, d, (ms) => ms)),
+      );
+    case 'number':
+      return join(
+        'OR',
+        cond.values.map((n) => {
+          const parts = [numberPredicate(`${a}.range_low`, `${a}.range_high`, n)];
+          if (n.system !== undefined) parts.push(exactEquals(`${a}.unit_system`, truncateForIndex(n.system), dialect));
+          if (n.code !== undefined) parts.push(exactEquals(`${a}.unit_code`, truncateForIndex(n.code), dialect));
+          return join('AND', parts);
+        }),
+      );
+    case 'uri':
+      return join(
+        'OR',
+        cond.values.map((v) => {
+          const value = truncateForIndex(v);
+          // :below works on path segments: http://a/b is below http://a, http://ab is not.
+          if (cond.modifier === 'below')
+            return join('OR', [
+              exactEquals(`${a}.uri`, value, dialect),
+              startsWith(`${a}.uri`, value.endsWith('/') ? value : `${value}/`, dialect, true),
+            ]);
+          if (cond.modifier === 'above')
+            return join(
+              'OR',
+              uriAncestors(value).map((u) => exactEquals(`${a}.uri`, u, dialect)),
+            );
+          return exactEquals(`${a}.uri`, value, dialect);
+        }),
+      );
+    case 'reference':
+      return join(
+        'OR',
+        cond.values.map((v): SqlFragment =>
+          v.type
+            ? { sql: `(${a}.target_id = ? AND ${a}.target_type = ?)`, params: [v.id, v.type] }
+            : { sql: `${a}.target_id = ?`, params: [v.id] },
+        ),
+      );
+  }
+}
+
+const leafParams = (cond: ComponentCondition): string[] => (cond.kind === 'reference' ? cond.params : [cond.param]);
+
+/**
+ * A composite value (R4 search.html#composite): a row of its first component matching the first value, and rows of
+ * the other components, of the same element (`composite_group`), matching theirs.
+ */
+function compositeWhere(components: ComponentCondition[], a: string, dialect: SqlDialect): SqlFragment {
+  const parts = components.map((c, n): SqlFragment => {
+    if (n === 0) return leafWhere(c, a, dialect);
+    const b = `${a}c${n}`;
+    const where = leafWhere(c, b, dialect);
+    const params = leafParams(c);
+    return {
+      sql: `EXISTS (SELECT 1 FROM ${TABLE[LEAF_TABLE[c.kind]]} ${b} WHERE ${b}.resource_type = ${a}.resource_type AND ${b}.resource_id = ${a}.resource_id AND ${b}.param = ? AND ${b}.composite_group = ${a}.composite_group AND ${where.sql})`,
+      params: [params[0], ...where.params],
+    };
+  });
+  return join('AND', parts);
+}
+
 /** The index rows a condition selects, as an id set; null for the kinds answered from the resource row itself. */
 function idSelect(type: string, cond: SearchCondition, ctx: Ctx): IdSelect | null {
   const { dialect } = ctx;
   switch (cond.kind) {
     case 'token':
-      return rowsOf('token', type, [cond.param], ctx, (a) =>
-        join(
-          'OR',
-          cond.values.map((v) => tokenPredicate(a, v, dialect)),
-        ),
-      );
     case 'string':
-      return rowsOf('string', type, [cond.param], ctx, (a) =>
-        join(
-          'OR',
-          cond.values.map((v): SqlFragment => {
-            switch (cond.modifier) {
-              case 'default':
-                return startsWith(`${a}.value_normalized`, truncateForIndex(v), dialect);
-              case 'contains':
-                return { sql: `${a}.value_normalized LIKE ? ESCAPE '!'`, params: ['%' + likeEscape(v) + '%'] };
-              case 'exact':
-                // The normalised column narrows by index; the original text then decides.
-                return join('AND', [
-                  { sql: `${a}.value_normalized = ?`, params: [truncateForIndex(normalizeSearchString(v))] },
-                  exactEquals(`${a}.value_exact`, truncateForIndex(v), dialect),
-                ]);
-            }
-          }),
-        ),
-      );
     case 'date':
-      return rowsOf('date', type, [cond.param], ctx, (a) =>
-        join(
-          'OR',
-          cond.values.map((d) => datePredicate(`${a}.range_low`, `${a}.range_high`, d, (ms) => ms)),
-        ),
-      );
     case 'number':
-      return rowsOf('quantity', type, [cond.param], ctx, (a) =>
-        join(
-          'OR',
-          cond.values.map((n) => {
-            const parts = [numberPredicate(`${a}.range_low`, `${a}.range_high`, n)];
-            if (n.system !== undefined)
-              parts.push(exactEquals(`${a}.unit_system`, truncateForIndex(n.system), dialect));
-            if (n.code !== undefined) parts.push(exactEquals(`${a}.unit_code`, truncateForIndex(n.code), dialect));
-            return join('AND', parts);
-          }),
-        ),
-      );
     case 'uri':
-      return rowsOf('uri', type, [cond.param], ctx, (a) =>
-        join(
-          'OR',
-          cond.values.map((v) => {
-            const value = truncateForIndex(v);
-            // :below works on path segments: http://a/b is below http://a, http://ab is not.
-            if (cond.modifier === 'below')
-              return join('OR', [
-                exactEquals(`${a}.uri`, value, dialect),
-                startsWith(`${a}.uri`, value.endsWith('/') ? value : `${value}/`, dialect, true),
-              ]);
-            if (cond.modifier === 'above')
-              return join(
-                'OR',
-                uriAncestors(value).map((u) => exactEquals(`${a}.uri`, u, dialect)),
-              );
-            return exactEquals(`${a}.uri`, value, dialect);
-          }),
-        ),
-      );
     case 'reference':
-      return rowsOf('reference', type, cond.params, ctx, (a) =>
+      return rowsOf(LEAF_TABLE[cond.kind], type, leafParams(cond), ctx, (a) => leafWhere(cond, a, dialect));
+    case 'composite': {
+      // Every value names the same component parameters: the first component's rows drive.
+      const first = cond.values[0][0];
+      return rowsOf(LEAF_TABLE[first.kind], type, leafParams(first), ctx, (a) =>
         join(
           'OR',
-          cond.values.map((v): SqlFragment =>
-            v.type
-              ? { sql: `(${a}.target_id = ? AND ${a}.target_type = ?)`, params: [v.id, v.type] }
-              : { sql: `${a}.target_id = ?`, params: [v.id] },
-          ),
+          cond.values.map((components) => compositeWhere(components, a, dialect)),
         ),
       );
+    }
     case 'present':
       return rowsOf(cond.table, type, [cond.param], ctx, () => ({ sql: '1 = 1', params: [] }));
     case 'referencesOther': {

@@ -35,4 +35,8 @@ export class QuantityIndexEntity {
 
   @Column({ name: 'range_high', type: 'double' })
   high!: number;
+
+  /** The element of a composite parameter this row belongs to (see CompositeGroup); 0 for ordinary parameters. */
+  @Column({ name: 'composite_group', type: 'int', default: 0 })
+  group!: number;
 }

@@ -23,4 +23,8 @@ export class ReferenceIndexEntity {
 
   @Column({ name: 'target_id', type: 'varchar', length: ID_LENGTH })
   targetId!: string;
+
+  /** The element of a composite parameter this row belongs to (see CompositeGroup); 0 for ordinary parameters. */
+  @Column({ name: 'composite_group', type: 'int', default: 0 })
+  group!: number;
 }

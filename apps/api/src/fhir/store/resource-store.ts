@@ -101,12 +101,21 @@ export class WriteConflict extends Error {
 }
 
 export const INDEX_COLUMNS: Record<IndexTableKey, readonly string[]> = {
-  token: ['resource_type', 'resource_id', 'param', 'token_system', 'token_code'],
-  string: ['resource_type', 'resource_id', 'param', 'value_normalized', 'value_exact'],
-  date: ['resource_type', 'resource_id', 'param', 'range_low', 'range_high'],
-  reference: ['resource_type', 'resource_id', 'param', 'target_type', 'target_id'],
-  quantity: ['resource_type', 'resource_id', 'param', 'unit_system', 'unit_code', 'range_low', 'range_high'],
-  uri: ['resource_type', 'resource_id', 'param', 'uri'],
+  token: ['resource_type', 'resource_id', 'param', 'token_system', 'token_code', 'composite_group'],
+  string: ['resource_type', 'resource_id', 'param', 'value_normalized', 'value_exact', 'composite_group'],
+  date: ['resource_type', 'resource_id', 'param', 'range_low', 'range_high', 'composite_group'],
+  reference: ['resource_type', 'resource_id', 'param', 'target_type', 'target_id', 'composite_group'],
+  quantity: [
+    'resource_type',
+    'resource_id',
+    'param',
+    'unit_system',
+    'unit_code',
+    'range_low',
+    'range_high',
+    'composite_group',
+  ],
+  uri: ['resource_type', 'resource_id', 'param', 'uri', 'composite_group'],
 };
 export const RESOURCE_COLUMNS = ['resource_type', 'id', 'version_id', 'last_updated', 'deleted', 'content'] as const;
 export const HISTORY_COLUMNS = RESOURCE_COLUMNS;
@@ -135,17 +144,17 @@ export function nowInstant(): string {
 function indexValues(type: string, id: string, table: IndexTableKey, rows: IndexRows): unknown[][] {
   switch (table) {
     case 'token':
-      return rows.token.map((r) => [type, id, r.param, r.system, r.code]);
+      return rows.token.map((r) => [type, id, r.param, r.system, r.code, r.group ?? 0]);
     case 'string':
-      return rows.string.map((r) => [type, id, r.param, r.value, r.exact]);
+      return rows.string.map((r) => [type, id, r.param, r.value, r.exact, r.group ?? 0]);
     case 'date':
-      return rows.date.map((r) => [type, id, r.param, r.low, r.high]);
+      return rows.date.map((r) => [type, id, r.param, r.low, r.high, r.group ?? 0]);
     case 'reference':
-      return rows.reference.map((r) => [type, id, r.param, r.targetType, r.targetId]);
+      return rows.reference.map((r) => [type, id, r.param, r.targetType, r.targetId, r.group ?? 0]);
     case 'quantity':
-      return rows.quantity.map((r) => [type, id, r.param, r.system, r.code, r.low, r.high]);
+      return rows.quantity.map((r) => [type, id, r.param, r.system, r.code, r.low, r.high, r.group ?? 0]);
     case 'uri':
-      return rows.uri.map((r) => [type, id, r.param, r.uri]);
+      return rows.uri.map((r) => [type, id, r.param, r.uri, r.group ?? 0]);
   }
 }
 

@@ -24,4 +24,8 @@ export class StringIndexEntity {
 
   @Column({ name: 'value_exact', type: 'varchar', length: VALUE_LENGTH })
   exact!: string;
+
+  /** The element of a composite parameter this row belongs to (see CompositeGroup); 0 for ordinary parameters. */
+  @Column({ name: 'composite_group', type: 'int', default: 0 })
+  group!: number;
 }

@@ -24,4 +24,8 @@ export class TokenIndexEntity {
 
   @Column({ name: 'token_code', type: 'varchar', length: VALUE_LENGTH })
   code!: string;
+
+  /** The element of a composite parameter this row belongs to (see CompositeGroup); 0 for ordinary parameters. */
+  @Column({ name: 'composite_group', type: 'int', default: 0 })
+  group!: number;
 }

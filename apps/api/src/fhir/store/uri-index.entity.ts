@@ -20,4 +20,8 @@ export class UriIndexEntity {
 
   @Column({ name: 'uri', type: 'varchar', length: VALUE_LENGTH })
   uri!: string;
+
+  /** The element of a composite parameter this row belongs to (see CompositeGroup); 0 for ordinary parameters. */
+  @Column({ name: 'composite_group', type: 'int', default: 0 })
+  group!: number;
 }
