@@ -80,6 +80,27 @@ export function tokenTextParam(code: string): string {
   return `${code}:text`;
 }
 
+/**
+ * The token-index parameter holding the identifiers of a reference parameter's References (Reference.identifier), for
+ * `:identifier` (R4 search.html#reference "identifier" modifier).
+ */
+export function referenceIdentifierParam(code: string): string {
+  return `${code}:identifier`;
+}
+
+/**
+ * The token-index parameter holding a token parameter's Identifiers by type, for `:of-type` (R4 search.html#token):
+ * system = Identifier.type.coding.system, code = ofTypeCode(Identifier.type.coding.code, Identifier.value).
+ */
+export function tokenOfTypeParam(code: string): string {
+  return `${code}:of-type`;
+}
+
+/** `code|value`, with `\` and `|` in the type code escaped as in search values, so the two parts stay apart. */
+export function ofTypeCode(typeCode: string, value: string): string {
+  return `${typeCode.replace(/[\\|]/g, (c) => '\\' + c)}|${value}`;
+}
+
 /** Bounds standing in for an open end of a Range: finite, so every engine stores them in a DOUBLE. */
 export const MIN_NUMBER = -1e300;
 export const MAX_NUMBER = 1e300;
@@ -224,6 +245,18 @@ function tokensOf(v: FhirValue): { system: string; code: string }[] {
   }
 }
 
+/** The (type system, type code, value) of each type coding of an Identifier, for `:of-type` (R4 search.html#token). */
+function identifierTypesOf(v: FhirValue): { system: string; code: string; value: string }[] {
+  const { type, value } = v;
+  if (type !== 'Identifier' || !isObject(value) || !isObject(value.type)) return [];
+  const id = str(value.value);
+  if (!id) return [];
+  return (Array.isArray(value.type.coding) ? value.type.coding : [])
+    .filter(isObject)
+    .map((c) => ({ system: str(c.system) ?? '', code: str(c.code) ?? '', value: id }))
+    .filter((t) => t.code !== '');
+}
+
 /** The texts a value offers to a string search (R4 search.html#string: HumanName and Address parts). */
 function stringsOf(v: FhirValue): string[] {
   const { type, value } = v;
@@ -354,6 +387,18 @@ export class IndexExtractor {
     return out;
   }
 
+  /**
+   * Whether a Reference may be the target type a parameter is confined to (`resolve() is Patient`): its literal
+   * reference or its `type` (R4 datatypes Reference.type) names it. A bare logical reference names no type.
+   */
+  private identifiesType(v: FhirValue, resolveType: string | undefined): boolean {
+    if (v.type !== 'Reference' || !isObject(v.value)) return false;
+    if (!resolveType) return true;
+    if (v.value.type === resolveType) return true;
+    const literal = typeof v.value.reference === 'string' ? parseReference(v.value.reference, this.fhirBase) : null;
+    return literal?.type === resolveType;
+  }
+
   private referenceOf(v: FhirValue, resolveType: string | undefined): { type: string; id: string } | null {
     if (v.type !== 'Reference' || !isObject(v.value) || typeof v.value.reference !== 'string') return null;
     const target = parseReference(v.value.reference, this.fhirBase);
@@ -368,7 +413,10 @@ export class IndexExtractor {
     add('string', { param, value, exact }, `${param}\u0000${value}\u0000${exact}`);
   }
 
-  /** The rows of one value of parameter `code`; `modifiers`: also the rows `:text` searches, which components do not take. */
+  /**
+   * The rows of one value of parameter `code`; `modifiers`: also the rows its modifiers search (`:text`, `:of-type`,
+   * `:identifier`), which composite components do not take.
+   */
   private addValue(
     code: string,
     type: IndexedParamType,
@@ -385,7 +433,14 @@ export class IndexExtractor {
           const value = truncateForIndex(t.code);
           add('token', { param: code, system, code: value }, `${code}\u0000${system}\u0000${value}`);
         }
-        if (modifiers) for (const text of tokenTextsOf(v)) this.addString(tokenTextParam(code), text, add);
+        if (!modifiers) return;
+        for (const text of tokenTextsOf(v)) this.addString(tokenTextParam(code), text, add);
+        for (const t of identifierTypesOf(v)) {
+          const param = tokenOfTypeParam(code);
+          const system = truncateForIndex(t.system);
+          const value = truncateForIndex(ofTypeCode(t.code, t.value));
+          add('token', { param, system, code: value }, `${param}\u0000${system}\u0000${value}`);
+        }
         return;
       case 'string':
         for (const s of stringsOf(v)) this.addString(code, s, add);
@@ -421,6 +476,14 @@ export class IndexExtractor {
             { param: code, targetType: target.type, targetId: target.id },
             `${code}\u0000${target.type}\u0000${target.id}`,
           );
+        // A logical reference (R4 references.html#logical) is searchable by its identifier, with or without a literal.
+        if (modifiers && this.identifiesType(v, resolveType) && isObject(v.value) && isObject(v.value.identifier)) {
+          const param = referenceIdentifierParam(code);
+          const [t] = tokensOf({ type: 'Identifier', value: v.value.identifier });
+          const system = truncateForIndex(t.system);
+          const value = truncateForIndex(t.code);
+          if (system || value) add('token', { param, system, code: value }, `${param}\u0000${system}\u0000${value}`);
+        }
         return;
       }
     }

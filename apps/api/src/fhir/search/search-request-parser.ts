@@ -1,7 +1,14 @@
 import { FHIR_ID } from '../fhir-resource-types';
 import { fhirErrors } from '../fhir-errors';
 import { parseDateSearchValue, SearchPrefix } from './fhir-date';
-import { componentParam, IndexTableKey, tokenTextParam } from './index-extractor';
+import {
+  componentParam,
+  IndexTableKey,
+  ofTypeCode,
+  referenceIdentifierParam,
+  tokenOfTypeParam,
+  tokenTextParam,
+} from './index-extractor';
 import {
   ComponentCondition,
   NumberSearchValue,
@@ -122,6 +129,20 @@ export function parseReferenceValue(
   if (parts.length > 2 && !(history === '_history' && parts.length === 4)) return null;
   if (typeModifier && typeModifier !== type) return null;
   return { type, id };
+}
+
+/**
+ * `:of-type` (R4 search.html#token): `system|code|value`, Identifier.type.coding's system and code and the
+ * Identifier's value, all three present.
+ */
+export function parseOfType(raw: string, name: string): TokenValue {
+  const parts = splitUnescaped(raw, '|');
+  const [system, code, value] = parts.map(unescapeSearchValue);
+  if (parts.length !== 3 || !system || !code || !value)
+    throw fhirErrors.invalidSearch(
+      `"${raw.slice(0, 100)}" is not a value of "${name}": expected type-system|type-code|identifier-value`,
+    );
+  return { system, code: ofTypeCode(code, value) };
 }
 
 const NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,3}))?$/;
@@ -320,6 +341,8 @@ class ParameterParser {
           if (texts.some((t) => t === '')) throw fhirErrors.invalidSearch(`Search parameter "${name}" needs some text`);
           return { kind: 'string', param: tokenTextParam(param.code), modifier: 'default', values: texts };
         }
+        if (modifier === 'of-type')
+          return { kind: 'token', param: tokenOfTypeParam(param.code), values: parts.map((p) => parseOfType(p, name)) };
         if (modifier !== undefined && modifier !== 'not') throw unsupported();
         const token: SearchCondition = { kind: 'token', param: param.code, values: parts.map(parseTokenValue) };
         return modifier === 'not' ? { kind: 'not', item: token } : token;
@@ -369,6 +392,9 @@ class ParameterParser {
         };
       }
       case 'reference': {
+        // Reference.identifier (R4 search.html#reference, modifier `identifier`): a token search on it.
+        if (modifier === 'identifier')
+          return { kind: 'token', param: referenceIdentifierParam(param.code), values: parts.map(parseTokenValue) };
         if (
           modifier !== undefined &&
           !(param.targets.includes(modifier) || (param.targets.length === 0 && TYPE_NAME.test(modifier)))
