@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
-import { createLogger, PinoNestLogger } from './common/logging/logger';
+import { createLogger, lazyChildLoggerFactory, PinoNestLogger } from './common/logging/logger';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
 import { AuditService } from './audit/audit.service';
 import { MetricsService } from './metrics/metrics.service';
@@ -41,6 +41,7 @@ export async function createApp(overrides: Record<string, string | undefined> = 
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
+    childLoggerFactory: lazyChildLoggerFactory as never,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // FHIR R4 http.html: the base answers with and without a trailing slash.

@@ -4,8 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Repository } from 'typeorm';
 import type { AuditOutcome, AuditQuery, AuditRecord, Page } from '@ccri/contracts';
 import { AUDIT_CATEGORIES } from '@ccri/contracts';
-import { GroupCommitQueue } from '../database/group-commit';
-import { FastInsertService } from '../database/fast-insert.service';
+import { FastInsertService, InsertTable } from '../database/fast-insert.service';
 import type { AuditContext } from '../common/http/request-context';
 import { surfaceOf } from '../common/http/request-context';
 import { DomainError } from '../common/errors/domain-error';
@@ -25,18 +24,18 @@ import { uuidv7 } from './uuid7';
 @Injectable()
 export class AuditService implements OnModuleDestroy {
   private readonly logger = new Logger(AuditService.name);
-  private readonly queue: GroupCommitQueue<AuditEventEntity>;
+  private readonly table: InsertTable<AuditEventEntity>;
 
   constructor(
     @InjectRepository(AuditEventEntity) private readonly repo: Repository<AuditEventEntity>,
     private readonly metrics: MetricsService,
-    inserts: FastInsertService,
+    private readonly inserts: FastInsertService,
   ) {
-    this.queue = inserts.queue(AuditEventEntity);
+    this.table = inserts.table(AuditEventEntity);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.queue.drain();
+    await this.inserts.drain();
   }
 
   /** Hooks the audit trail into the HTTP server: classify on arrival, commit before the response leaves. */
@@ -90,7 +89,9 @@ export class AuditService implements OnModuleDestroy {
       ip: (request.ip ?? '').slice(0, 64),
       requestId: String(request.id).slice(0, 64),
     };
-    return this.queue.push(row);
+    // Rows the request wants committed with its record (an issued token's) share its transaction.
+    const staged = context.commitWith;
+    return this.inserts.commit(staged ? [this.table.row(row), ...staged] : [this.table.row(row)]);
   }
 
   async query(q: AuditQuery): Promise<Page<AuditRecord>> {

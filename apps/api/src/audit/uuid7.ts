@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../common/crypto/random-pool';
 
 /** RFC 9562 UUID version 7: 48-bit Unix milliseconds, then random bits; sorts by creation time. */
 export function uuidv7(now = Date.now()): string {
-  const b = randomBytes(16);
+  const b = randomBytesPooled(16);
   b.writeUIntBE(now, 0, 6);
   b[6] = (b[6] & 0x0f) | 0x70;
   b[8] = (b[8] & 0x3f) | 0x80;

@@ -3,19 +3,25 @@ import { oauthError } from '../common/errors/domain-error';
 import { ClientEntity } from '../clients/client.entity';
 import { ClientCredentialsGrant, TokenRequestParams } from './grants/client-credentials.grant';
 import { TokenResponse } from './tokens/access-token.service';
+import type { PendingRow } from '../database/fast-insert.service';
 
 /** RFC 6749 §3.2 token endpoint: one handler per `grant_type`. */
 @Injectable()
 export class TokenEndpointService {
   constructor(private readonly clientCredentials: ClientCredentialsGrant) {}
 
-  async handle(client: ClientEntity, body: Record<string, unknown>): Promise<TokenResponse> {
+  /** `commitWith` takes the issued token's record for the caller to commit before answering (see AccessTokenService). */
+  async handle(
+    client: ClientEntity,
+    body: Record<string, unknown>,
+    commitWith?: (row: PendingRow) => void,
+  ): Promise<TokenResponse> {
     const params = formParams(body);
     const grantType = params.grant_type;
     if (!grantType) throw oauthError('invalid_request', 'grant_type is required');
     switch (grantType) {
       case this.clientCredentials.grantType:
-        return this.clientCredentials.handle(client, params);
+        return this.clientCredentials.handle(client, params, commitWith);
       default:
         throw oauthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 60)} is not supported`);
     }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/public.decorator';
 import type { ClientEntity } from '../clients/client.entity';
@@ -38,8 +39,15 @@ export class TokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(@AuthenticatedClient() client: ClientEntity, @Body() body: Record<string, unknown>): Promise<TokenResponse> {
-    return this.endpoint.handle(client, body ?? {});
+  token(
+    @AuthenticatedClient() client: ClientEntity,
+    @Body() body: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+  ): Promise<TokenResponse> {
+    // The issued token's record is committed with the request's audit record, in one transaction, before the
+    // response leaves (AuditService); a request without an audit context writes it on its own.
+    const audit = request.audit;
+    return this.endpoint.handle(client, body ?? {}, audit ? (row) => (audit.commitWith ??= []).push(row) : undefined);
   }
 
   @ApiOperation({ summary: 'The public keys that sign access tokens (RFC 7517 JWK Set)' })

@@ -1,58 +1,92 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { GroupCommitQueue } from './group-commit';
 
-type Writer = (sql: string, rows: unknown[][]) => Promise<void>;
+/** One INSERT statement's rows, as the database driver takes them. */
+interface TableWrite {
+  sql: string;
+  rows: unknown[][];
+}
+
+/** A row converted for its table, not yet written: hand it to `FastInsertService.commit` (or `InsertTable.push`). */
+export interface PendingRow {
+  readonly table: InsertTable<ObjectLiteral>;
+  readonly values: unknown[];
+}
+
+/** The group-committed inserts of one entity's table. */
+export interface InsertTable<T extends ObjectLiteral> {
+  /** The row converted for this table, to be committed later, possibly together with rows of other tables. */
+  row(row: T): PendingRow;
+  /** Durably inserts one row; resolves once the transaction holding it has committed. */
+  push(row: T): Promise<void>;
+  /** @internal the INSERT of `count` rows (MySQL takes them in one statement). */
+  readonly sqlFor: (count: number) => string;
+}
 
 /**
- * Group-committed inserts for the rows every request writes (audit records, issued tokens). Values are converted
- * by TypeORM's own driver (so reads through the entities see what they expect), but the statement is prepared once
- * instead of being built per batch. On a SQLite file the writes run in a worker thread with its own connection, off
- * the event loop; each caller is answered only once the transaction holding its row has committed.
+ * Group-committed inserts for the rows every request writes (audit records, issued tokens). One queue serves every
+ * table: the rows that arrive while a write is in flight are written together in the next transaction, whatever
+ * their tables, so a token request's issued-token row and its audit record cost one commit (and, on a SQLite file,
+ * one message to the writer thread). Values are converted by TypeORM's own driver (so reads through the entities
+ * see what they expect) and statements are prepared once. On a SQLite file the writes run in a worker thread with
+ * its own connection, off the event loop; each caller is answered only once the transaction holding its rows has
+ * committed (nothing is acknowledged from memory alone).
  */
 @Injectable()
-export class FastInsertService implements OnModuleDestroy {
+export class FastInsertService implements OnApplicationShutdown {
   private worker: Worker | null = null;
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  private readonly queues: GroupCommitQueue<unknown>[] = [];
+  private readonly queue = new GroupCommitQueue<PendingRow[]>((units) => this.write(units));
+  private readonly sqlite: boolean;
+  private readonly statements = new Map<string, { run(...v: unknown[]): void }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sqlite = config.database.type === 'sqlite';
+  }
 
-  /** A group-commit queue of `entity` rows (objects keyed by entity property names). */
-  queue<T extends ObjectLiteral>(entity: EntityTarget<T>): GroupCommitQueue<T> {
+  /** The group-committed insert of `entity` rows (objects keyed by entity property names). */
+  table<T extends ObjectLiteral>(entity: EntityTarget<T>): InsertTable<T> {
     const metadata = this.dataSource.getMetadata(entity);
     const columns = metadata.columns.filter((c) => !c.isVirtual && !c.isGenerated);
     const driver = this.dataSource.driver;
     const escape = (name: string) => driver.escape(name);
-    const table = escape(metadata.tableName);
-    const names = columns.map((c) => escape(c.databaseName)).join(', ');
-    const convert = (row: T) => columns.map((c) => driver.preparePersistentValue(row[c.propertyName as keyof T], c));
-    const sqlite = this.config.database.type === 'sqlite';
-    const write = this.writer();
-    const queue = new GroupCommitQueue<T>(async (rows) => {
-      const values = rows.map(convert);
-      if (sqlite) {
-        await write(`INSERT INTO ${table} (${names}) VALUES (${columns.map(() => '?').join(', ')})`, values);
-      } else {
-        const tuple = `(${columns.map(() => '?').join(', ')})`;
-        await write(`INSERT INTO ${table} (${names}) VALUES ${rows.map(() => tuple).join(', ')}`, [values.flat()]);
-      }
-    });
-    this.queues.push(queue as GroupCommitQueue<unknown>);
-    return queue;
+    const head = `INSERT INTO ${escape(metadata.tableName)} (${columns.map((c) => escape(c.databaseName)).join(', ')}) VALUES `;
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const single = head + tuple;
+    const table: InsertTable<T> = {
+      row: (row) => ({
+        table: table as unknown as InsertTable<ObjectLiteral>,
+        values: columns.map((c) => driver.preparePersistentValue(row[c.propertyName as keyof T], c)),
+      }),
+      push: (row) => this.commit([table.row(row)]),
+      sqlFor: (count) => (count === 1 ? single : head + new Array<string>(count).fill(tuple).join(', ')),
+    };
+    return table;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.queues.map((q) => q.drain()));
+  /** Durably inserts `rows` (of any tables) in one transaction; resolves once it has committed. */
+  commit(rows: PendingRow[]): Promise<void> {
+    return this.queue.push(rows);
+  }
+
+  /** Resolves once every row handed in so far has been written (or has failed). */
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  /** After the HTTP server has closed (so no request still waits on a write): drain, then stop the writer. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.drain();
     if (this.worker) {
       const worker = this.worker;
       this.worker = null;
@@ -63,35 +97,57 @@ export class FastInsertService implements OnModuleDestroy {
     }
   }
 
-  private writer(): Writer {
-    const db = this.config.database;
-    if (db.type === 'sqlite' && db.database !== ':memory:')
-      return (sql, rows) => this.viaWorker(db.database, sql, rows);
-    if (db.type === 'sqlite') {
-      // An in-memory database lives in this thread's connection only.
-      const connection = (
-        this.dataSource.driver as unknown as {
-          databaseConnection: {
-            prepare(sql: string): { run(...v: unknown[]): void };
-            transaction(fn: () => void): () => void;
-          };
-        }
-      ).databaseConnection;
-      const statements = new Map<string, { run(...v: unknown[]): void }>();
-      return async (sql, rows) => {
-        let statement = statements.get(sql);
-        if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
-        connection.transaction(() => {
-          for (const row of rows) statement.run(...row);
-        })();
-      };
+  private write(units: PendingRow[][]): Promise<void> {
+    const byTable = new Map<InsertTable<ObjectLiteral>, unknown[][]>();
+    for (const unit of units) {
+      for (const { table, values } of unit) {
+        const rows = byTable.get(table);
+        if (rows) rows.push(values);
+        else byTable.set(table, [values]);
+      }
     }
-    return async (sql, rows) => {
-      await this.dataSource.query(sql, rows[0]);
-    };
+    const writes: TableWrite[] = [];
+    for (const [table, rows] of byTable) {
+      writes.push(
+        this.sqlite ? { sql: table.sqlFor(1), rows } : { sql: table.sqlFor(rows.length), rows: [rows.flat()] },
+      );
+    }
+    return this.sqlite ? this.writeSqlite(writes) : this.writeMysql(writes);
   }
 
-  private viaWorker(file: string, sql: string, rows: unknown[][]): Promise<void> {
+  private async writeMysql(writes: TableWrite[]): Promise<void> {
+    if (writes.length === 1) {
+      await this.dataSource.query(writes[0].sql, writes[0].rows[0]);
+      return;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      for (const w of writes) await manager.query(w.sql, w.rows[0]);
+    });
+  }
+
+  private writeSqlite(writes: TableWrite[]): Promise<void> {
+    const db = this.config.database;
+    if (db.type === 'sqlite' && db.database !== ':memory:') return this.viaWorker(db.database, writes);
+    // An in-memory database lives in this thread's connection only.
+    const connection = (
+      this.dataSource.driver as unknown as {
+        databaseConnection: {
+          prepare(sql: string): { run(...v: unknown[]): void };
+          transaction(fn: () => void): () => void;
+        };
+      }
+    ).databaseConnection;
+    connection.transaction(() => {
+      for (const w of writes) {
+        let statement = this.statements.get(w.sql);
+        if (!statement) this.statements.set(w.sql, (statement = connection.prepare(w.sql)));
+        for (const row of w.rows) statement.run(...row);
+      }
+    })();
+    return Promise.resolve();
+  }
+
+  private viaWorker(file: string, writes: TableWrite[]): Promise<void> {
     if (!this.worker) {
       this.worker = new Worker(join(__dirname, 'sqlite-writer.worker.js'), { workerData: { file } });
       this.worker.unref();
@@ -110,7 +166,9 @@ export class FastInsertService implements OnModuleDestroy {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, sql, rows });
+      // One string crosses to the thread far cheaper than the structured clone of many small arrays; the values
+      // are what the driver stores in SQLite (strings, numbers, null), which JSON carries exactly.
+      this.worker!.postMessage({ id, writes: JSON.stringify(writes) });
     });
   }
 }

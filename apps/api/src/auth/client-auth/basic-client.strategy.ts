@@ -21,7 +21,7 @@ export class BasicClientStrategy extends Strategy {
 
   override authenticate(req: unknown): void {
     const request = req as FastifyRequest;
-    const credentials = parseBasicCredentials(request.headers.authorization);
+    const credentials = basicCredentialsOf(request);
     if (!credentials) return this.fail({ message: 'no basic credentials' }, 401);
     this.verify(request, credentials.clientId, credentials.secret, (err, client) => {
       if (err) return this.error(err as Error);
@@ -29,6 +29,16 @@ export class BasicClientStrategy extends Strategy {
       return this.success(client);
     });
   }
+}
+
+const PARSED = Symbol('ccri:basic-credentials');
+type WithParsed = FastifyRequest & { [PARSED]?: { clientId: string; secret: string } | null };
+
+/** `parseBasicCredentials` of the request's Authorization header, worked out once per request. */
+export function basicCredentialsOf(request: FastifyRequest): { clientId: string; secret: string } | null {
+  const memo = request as WithParsed;
+  if (memo[PARSED] === undefined) memo[PARSED] = parseBasicCredentials(request.headers.authorization);
+  return memo[PARSED];
 }
 
 /** The client id and secret of a Basic header, or null when the header is not Basic or is malformed. */

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
-import { parseBasicCredentials } from './basic-client.strategy';
+import { basicCredentialsOf } from './basic-client.strategy';
 
 /**
  * The client id a request claims (Basic user, form `client_id`, or the `iss` of an unverified assertion), for
@@ -16,7 +16,7 @@ export function claimedClientId(request: FastifyRequest): string | undefined {
 const CLAIMED = Symbol('ccri:claimed-client-id');
 
 function findClaimedClientId(request: FastifyRequest): string | undefined {
-  const basic = parseBasicCredentials(request.headers.authorization);
+  const basic = basicCredentialsOf(request);
   if (basic) return basic.clientId.slice(0, 100);
   const body = (request.body ?? {}) as Record<string, unknown>;
   if (typeof body.client_id === 'string') return body.client_id.slice(0, 100);

@@ -6,7 +6,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { oauthError } from '../../common/errors/domain-error';
 import { ClientsService } from '../../clients/clients.service';
-import { parseBasicCredentials } from './basic-client.strategy';
+import { basicCredentialsOf } from './basic-client.strategy';
 import { claimedClientId } from './claimed-client';
 import { AuthFailureDelay } from '../rate-limit/auth-failure-delay';
 import { attachAuthenticator } from './client-strategies';
@@ -59,7 +59,7 @@ export class ClientAuthGuard extends AuthGuard([
         401,
       );
     }
-    if (basic && !parseBasicCredentials(request.headers.authorization)) {
+    if (basic && !basicCredentialsOf(request)) {
       throw oauthError('invalid_client', 'The Basic credentials are malformed', 401, {
         auditReason: 'malformed_basic',
       });

@@ -1,5 +1,5 @@
 import { createPrivateKey, KeyObject, sign as cryptoSign } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   calculateJwkThumbprint,
@@ -39,7 +39,7 @@ interface ActiveKey {
  * (so `jku`, `x5u` and embedded `jwk` headers are never read).
  */
 @Injectable()
-export class KeysService implements OnModuleInit, OnModuleDestroy {
+export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(KeysService.name);
   private active: ActiveKey | null = null;
   private readonly verificationKeys = new Map<string, CryptoKey>();
@@ -67,8 +67,12 @@ export class KeysService implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The signing workers stop only after the HTTP server has closed, so requests still in flight get their tokens. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool?.close();
   }
 

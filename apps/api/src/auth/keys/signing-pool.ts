@@ -25,7 +25,7 @@ export class SigningPool {
     for (let i = 0; i < Math.max(1, size); i++) {
       const worker = new Worker(join(__dirname, 'signing.worker.js'));
       worker.unref();
-      worker.on('message', (m: { id: number; signatures?: string[]; error?: string }) => this.settle(m));
+      worker.on('message', (m: { id: number; signatures?: string; error?: string }) => this.settle(m));
       worker.on('error', (e) => this.failAll(e));
       this.workers.push(worker);
     }
@@ -66,16 +66,19 @@ export class SigningPool {
       const id = this.nextId++;
       this.waiting.set(id, { batch });
       const worker = this.workers[this.nextWorker++ % this.workers.length];
-      worker.postMessage({ type: 'sign', id, kid: this.queuedKid, inputs: batch.map((p) => p.input) });
+      // JWS signing inputs are base64url segments joined by '.', so '\n' separates them safely, and one string
+      // crosses to the thread far cheaper than an array of many.
+      worker.postMessage({ type: 'sign', id, kid: this.queuedKid, inputs: batch.map((p) => p.input).join('\n') });
     }
   }
 
-  private settle(m: { id: number; signatures?: string[]; error?: string }): void {
+  private settle(m: { id: number; signatures?: string; error?: string }): void {
     const entry = this.waiting.get(m.id);
     if (!entry) return;
     this.waiting.delete(m.id);
+    const signatures = m.signatures?.split('\n');
     entry.batch.forEach((p, i) =>
-      m.signatures ? p.resolve(m.signatures[i]) : p.reject(new Error(m.error ?? 'signing failed')),
+      signatures ? p.resolve(signatures[i]) : p.reject(new Error(m.error ?? 'signing failed')),
     );
   }
 

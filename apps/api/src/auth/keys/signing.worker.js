@@ -17,7 +17,11 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    const signatures = message.inputs.map((input) => sign('sha256', Buffer.from(input), key).toString('base64url'));
+    // Inputs and signatures travel as one '\n'-joined string each (base64url never contains '\n').
+    const signatures = message.inputs
+      .split('\n')
+      .map((input) => sign('sha256', Buffer.from(input), key).toString('base64url'))
+      .join('\n');
     parentPort.postMessage({ id: message.id, signatures });
   } catch (error) {
     parentPort.postMessage({ id: message.id, error: String((error && error.message) || error) });

@@ -1,5 +1,14 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { MemoReflector } from '../../common/reflection/memo-reflector';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
 import { claimedClientId } from '../client-auth/claimed-client';
@@ -12,6 +21,15 @@ import { claimedClientId } from '../client-auth/claimed-client';
 @Injectable()
 export class AuthRateLimitGuard extends ThrottlerGuard {
   protected override headerPrefix = 'RateLimit';
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    // The library reads ten route metadata entries per request; their answers never change.
+    _reflector: Reflector,
+  ) {
+    super(options, storage, new MemoReflector());
+  }
 
   /** Counter key per route, throttler and tracker (the library hashes it; a plain string is as unique and cheaper). */
   protected override generateKey(context: ExecutionContext, tracker: string, throttlerName: string): string {

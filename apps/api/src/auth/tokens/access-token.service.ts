@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { randomBytesPooled } from '../../common/crypto/random-pool';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ClientEntity } from '../../clients/client.entity';
 import { MetricsService } from '../../metrics/metrics.service';
 import { KeysService } from '../keys/keys.service';
+import type { PendingRow } from '../../database/fast-insert.service';
 import { TokenStoreService } from './token-store.service';
 
 /** RFC 9068: the media type of JWT access tokens. */
@@ -34,12 +35,19 @@ export class AccessTokenService {
 
   /**
    * Signs and durably records an access token (DESIGN.md §Tokens); for a single-active-token client the earlier
-   * tokens are revoked before this one is handed out.
+   * tokens are revoked before this one is handed out. With `commitWith`, the token's record is handed to it
+   * instead of being written here: the caller commits it before the response leaves (the token endpoint commits
+   * it with the request's audit record, one transaction for both).
    */
-  async issue(client: ClientEntity, scopes: string[], grantType: string): Promise<TokenResponse> {
+  async issue(
+    client: ClientEntity,
+    scopes: string[],
+    grantType: string,
+    commitWith?: (row: PendingRow) => void,
+  ): Promise<TokenResponse> {
     const now = Math.floor(Date.now() / 1000);
     const ttl = client.tokenTtlSeconds ?? this.config.tokenTtlSeconds;
-    const jti = randomBytes(18).toString('base64url');
+    const jti = randomBytesPooled(18).toString('base64url');
     const scope = scopes.join(' ');
     const claims: Record<string, unknown> = {
       iss: this.config.publicUrl,
@@ -53,7 +61,7 @@ export class AccessTokenService {
     };
     if (client.patient) claims.patient = client.patient;
     const { token, kid } = await this.keys.sign(claims, ACCESS_TOKEN_TYP);
-    await this.store.record({
+    const record = {
       jti,
       kind: 'access',
       clientId: client.clientId,
@@ -62,7 +70,10 @@ export class AccessTokenService {
       kid,
       issuedAt: new Date(now * 1000),
       expiresAt: new Date((now + ttl) * 1000),
-    });
+    };
+    // A single-active-token client's earlier tokens are revoked only once this one is on record.
+    if (commitWith && !client.singleActiveToken) commitWith(this.store.pendingRecord(record));
+    else await this.store.record(record);
     if (client.singleActiveToken) await this.store.revokeClient(client.clientId, jti);
     this.metrics.tokenIssued(grantType);
     const response: TokenResponse = { access_token: token, token_type: 'Bearer', expires_in: ttl, scope };

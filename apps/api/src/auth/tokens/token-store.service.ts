@@ -2,8 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, MoreThan, MoreThanOrEqual, Not, Repository } from 'typeorm';
 import type { LiveToken } from '@ccri/contracts';
-import { GroupCommitQueue } from '../../database/group-commit';
-import { FastInsertService } from '../../database/fast-insert.service';
+import { FastInsertService, InsertTable, PendingRow } from '../../database/fast-insert.service';
 import { IssuedTokenEntity } from './issued-token.entity';
 
 /** How often each instance reads revocations made by the others (DESIGN.md: honoured everywhere within 2 s). */
@@ -24,16 +23,16 @@ export type IssuedToken = Pick<
 export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TokenStoreService.name);
   private readonly revoked = new Map<string, number>();
-  private readonly inserts: GroupCommitQueue<IssuedTokenEntity>;
+  private readonly inserts: InsertTable<IssuedTokenEntity>;
   private timer: NodeJS.Timeout | null = null;
   private lastPoll = 0;
   private polling = false;
 
   constructor(
     @InjectRepository(IssuedTokenEntity) private readonly repo: Repository<IssuedTokenEntity>,
-    inserts: FastInsertService,
+    private readonly fastInsert: FastInsertService,
   ) {
-    this.inserts = inserts.queue(IssuedTokenEntity);
+    this.inserts = fastInsert.table(IssuedTokenEntity);
   }
 
   async onModuleInit(): Promise<void> {
@@ -50,12 +49,17 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.inserts.drain();
+    await this.fastInsert.drain();
   }
 
   /** Durably records an issued token; resolves once committed. */
   record(token: IssuedToken): Promise<void> {
     return this.inserts.push({ ...token, revokedAt: null });
+  }
+
+  /** The record of an issued token, for the caller to commit together with other rows (`FastInsertService.commit`). */
+  pendingRecord(token: IssuedToken): PendingRow {
+    return this.inserts.row({ ...token, revokedAt: null });
   }
 
   isRevoked(jti: string): boolean {

@@ -1,14 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ACCESS_KEY, AccessKind } from '../decorators/access.decorator';
 import { AUDIT_ACTION_KEY } from '../decorators/audit-action.decorator';
 import { DomainError } from '../errors/domain-error';
+import { MemoReflector } from '../reflection/memo-reflector';
 
 /** Deny by default: a route that declares no access policy (`@Public`, `@FhirInteraction`, `@AdminOnly`, `@DeveloperOnly`, `@ClientAuthenticated`) is refused. */
 @Injectable()
 export class RouteDeclarationGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly reflector = new MemoReflector();
 
   canActivate(context: ExecutionContext): boolean {
     const kind = this.reflector.getAllAndOverride<AccessKind | undefined>(ACCESS_KEY, [
@@ -21,7 +21,7 @@ export class RouteDeclarationGuard implements CanActivate {
         oauthError: 'access_denied',
       });
     }
-    const action = this.reflector.get<string | undefined>(AUDIT_ACTION_KEY, context.getHandler());
+    const action = this.reflector.get(AUDIT_ACTION_KEY, context.getHandler()) as string | undefined;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (action && request.audit) request.audit.action = action;
     return true;

@@ -1,5 +1,6 @@
 import type { AuditCategory, AuditOutcome } from '@ccri/contracts';
 import type { Scope } from '@ccri/smart-scopes';
+import type { PendingRow } from '../../database/fast-insert.service';
 
 /** What the audit hook records for a request; guards, services and filters fill it in as the request goes. */
 export interface AuditContext {
@@ -13,6 +14,11 @@ export interface AuditContext {
   reason?: string | null;
   /** Set when the status alone does not tell (e.g. `invalid_scope` is a 400 but a denial). */
   outcome?: AuditOutcome;
+  /**
+   * Rows to commit in the same transaction as this record, before the response leaves (an issued token's record):
+   * one commit instead of two, and never one row without the other.
+   */
+  commitWith?: PendingRow[];
 }
 
 /** The verified bearer token of a FHIR request. */
