@@ -70,6 +70,9 @@ export const fhirErrors = {
     new DomainError(400, 'fhir_bad_if_match', `If-Match must be an ETag such as W/"3", got "${value.slice(0, 64)}"`, {
       fhirIssue: 'invalid',
     }),
+  // R4 http.html#cdelete: a conditional delete whose search matches nothing.
+  noMatch: (type: string) =>
+    new DomainError(404, 'fhir_no_match', `No ${type} resource matches the condition`, { fhirIssue: 'not-found' }),
   // R4 http.html#ccreate: more than one resource matches If-None-Exist.
   multipleMatches: (type: string, count: number) =>
     new DomainError(

@@ -111,6 +111,47 @@ export class FhirController {
     return sendFhir(reply, result);
   }
 
+  @ApiOperation({
+    summary:
+      'Conditional update (R4 http.html#cond-update): the URL parameters are a search; no match creates, one match is updated, more are 412',
+  })
+  @ApiBody(RESOURCE_BODY)
+  @FhirInteraction('update')
+  @Put(':type')
+  async conditionalUpdate(
+    @Param('type') type: string,
+    @Query() query: QueryValues,
+    @FhirResourceBody() body: unknown,
+    @Principal() principal: TokenPrincipal | undefined,
+    @Headers('prefer') prefer: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const access = this.policy.forPrincipal(principal);
+    const result = await this.fhir.conditionalUpdate(type, query, body, access, parsePrefer(prefer), ifMatch);
+    if (request.audit) request.audit.resource_id = result.resourceId ?? null;
+    return sendFhir(reply, result);
+  }
+
+  @ApiOperation({
+    summary:
+      'Conditional delete (R4 http.html#cdelete, single): the URL parameters are a search; its one match is deleted (404 for none, 412 for more)',
+  })
+  @FhirInteraction('delete')
+  @Delete(':type')
+  async conditionalDelete(
+    @Param('type') type: string,
+    @Query() query: QueryValues,
+    @Principal() principal: TokenPrincipal | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const result = await this.fhir.conditionalDelete(type, query, this.policy.forPrincipal(principal));
+    if (request.audit) request.audit.resource_id = result.resourceId ?? null;
+    return sendFhir(reply, result);
+  }
+
   @ApiOperation({ summary: 'History of a type, newest first (_since, _count)' })
   @FhirInteraction('history-type')
   @Get(':type/_history')

@@ -13,7 +13,7 @@ import { fhirBaseUrl, parseQueryString } from './fhir-urls';
 import { applyPatch, JsonPatchError, parsePatch } from './patch/json-patch';
 import { ResourcePreparer } from './resource-preparer';
 import { SearchParameterRegistry } from './search/search-parameter-registry';
-import { parseSearchRequest } from './search/search-request-parser';
+import { parseSearchRequest, QueryValues } from './search/search-request-parser';
 import { ResourceStore, StoredVersion, WriteConflict } from './store/resource-store';
 
 /** `W/"3"`, `"3"` or `3` → 3 (R4 http.html#concurrency); undefined without a header. */
@@ -128,12 +128,19 @@ export class FhirService {
   }
 
   /**
-   * The one resource an `If-None-Exist` query matches (null: none), searched with what the token may see of the type:
-   * the condition is a search, so it needs the search permission (else it would be an existence oracle).
+   * The one resource a conditional interaction's query matches (null: none; 412 for more), searched with what the token
+   * may see of the type: the condition is a search, so it needs the search permission (else it would be an existence
+   * oracle). `query` is the `If-None-Exist` header's text or the URL's parameters (R4 http.html#ccreate, #cond-update).
    */
-  async conditionalMatch(type: string, query: string, access: TokenAccess): Promise<StoredVersion | null> {
-    const grant = access.require(type, 's', 'conditional create (If-None-Exist is a search)');
-    const request = parseSearchRequest(type, parseQueryString(query.replace(/^\?/, '')), this.registry, {
+  async conditionalMatch(
+    type: string,
+    query: string | QueryValues,
+    access: TokenAccess,
+    interaction = 'conditional create (If-None-Exist is a search)',
+  ): Promise<StoredVersion | null> {
+    const grant = access.require(type, 's', interaction);
+    const values = typeof query === 'string' ? parseQueryString(query.replace(/^\?/, '')) : query;
+    const request = parseSearchRequest(type, values, this.registry, {
       strict: true,
       fhirBase: this.base,
       cross: (t) => {
@@ -141,7 +148,8 @@ export class FhirService {
         return this.policy.conditions(t, g);
       },
     });
-    if (request.conditions.length === 0) throw fhirErrors.invalidSearch('If-None-Exist names no search parameter');
+    if (request.conditions.length === 0)
+      throw fhirErrors.invalidSearch(`The condition of a ${interaction.split(' (')[0]} names no search parameter`);
     const page = await this.store.search(type, [...request.conditions, ...this.policy.conditions(type, grant)], {
       count: 2,
       offset: 0,
@@ -188,6 +196,48 @@ export class FhirService {
     } catch (e) {
       throw conflictError(e, ifMatch);
     }
+  }
+
+  /**
+   * R4 http.html#cond-update, `PUT [type]?search`: no match creates the resource (with its own id, if it carries one,
+   * as an update as create), one match is updated (a different id in the body is 400), more are 412.
+   */
+  async conditionalUpdate(
+    type: string,
+    query: QueryValues,
+    body: unknown,
+    access: TokenAccess,
+    prefer: FhirPreferences = {},
+    ifMatchHeader?: string,
+  ): Promise<FhirResult> {
+    this.assertServed(type);
+    access.require(type, 'u', 'update');
+    const resource = checkResourceBody(type, body);
+    const match = await this.conditionalMatch(type, query, access, 'conditional update (its URL is a search)');
+    if (match) {
+      if (resource.id !== undefined && resource.id !== match.id)
+        throw fhirErrors.invalidResource(
+          `The resource id "${resource.id}" is not the id of the resource the condition matches`,
+          `${type}.id`,
+        );
+      return this.update(type, match.id, { ...resource, id: match.id }, access, prefer, ifMatchHeader);
+    }
+    if (resource.id !== undefined) return this.update(type, resource.id, resource, access, prefer, ifMatchHeader);
+    // If-Match names a version of a resource, and no resource matched.
+    if (ifMatchHeader !== undefined) throw fhirErrors.versionConflict(type, '?', parseIfMatch(ifMatchHeader) ?? 0);
+    return this.create(type, resource, access, prefer);
+  }
+
+  /**
+   * R4 http.html#cdelete, `DELETE [type]?search` (conditionalDelete `single`): the one match is deleted as by id; more
+   * are 412, and none is 404, as nothing was there to delete.
+   */
+  async conditionalDelete(type: string, query: QueryValues, access: TokenAccess): Promise<FhirResult> {
+    this.assertServed(type);
+    access.require(type, 'd', 'delete');
+    const match = await this.conditionalMatch(type, query, access, 'conditional delete (its URL is a search)');
+    if (!match) throw fhirErrors.noMatch(type);
+    return this.delete(type, match.id, access);
   }
 
   /** The body of an update: a valid resource of the URL's type carrying the URL's id. */
@@ -276,7 +326,7 @@ export class FhirService {
     try {
       const deleted = await this.store.delete(type, id, ifMatch);
       if (!deleted) throw fhirErrors.notFound(type, id);
-      return { status: 204, versionId: deleted.versionId, lastUpdated: deleted.lastUpdated };
+      return { status: 204, versionId: deleted.versionId, lastUpdated: deleted.lastUpdated, resourceId: id };
     } catch (e) {
       throw conflictError(e, ifMatch);
     }

@@ -88,6 +88,8 @@ describe.each(databases())('FHIR AuditEvent on %s', (db) => {
     ['put', '/fhir/AuditEvent/x'],
     ['patch', '/fhir/AuditEvent/x'],
     ['delete', '/fhir/AuditEvent/x'],
+    ['put', '/fhir/AuditEvent?outcome=0'],
+    ['delete', '/fhir/AuditEvent?outcome=0'],
   ] as const)('refuses %s %s with 405, whatever the scopes', async (method, path) => {
     for (const token of [system, reader]) {
       const res = await t.http[method](path).set('Authorization', token).send({ resourceType: 'AuditEvent' });

@@ -91,7 +91,7 @@ export class AuditEventController {
 
   @ApiOperation({ summary: 'Refused: AuditEvents are read-only (405)' })
   @FhirInteraction('update')
-  @Put(':id')
+  @Put([':id', ''])
   update(@Req() request: FastifyRequest): never {
     return this.refuse(request);
   }
@@ -105,7 +105,7 @@ export class AuditEventController {
 
   @ApiOperation({ summary: 'Refused: AuditEvents are read-only (405)' })
   @FhirInteraction('delete')
-  @Delete(':id')
+  @Delete([':id', ''])
   remove(@Req() request: FastifyRequest): never {
     return this.refuse(request);
   }
