@@ -250,14 +250,26 @@ export class FhirSearchService {
       items.push(
         `{"fullUrl":${JSON.stringify(`${this.base}/${e.type}/${e.id}`)},"resource":${e.content},"search":{"mode":"include"}}`,
       );
-    if (included.omitted.size) {
+    if (included.omitted.size || request.ignored.length) {
+      // R4 search.html#errors: parameters ignored under lenient handling are reported in the searchset.
+      const ignored = [...new Set(request.ignored)].map((p) => {
+        const [paramType, name] = [p.slice(0, p.indexOf(':')), p.slice(p.indexOf(':') + 1)];
+        return {
+          severity: 'warning',
+          code: 'not-supported',
+          diagnostics: `Search parameter "${name.slice(0, 100)}" is not supported for ${paramType}, and was ignored`,
+        };
+      });
       const outcome = {
         resourceType: 'OperationOutcome',
-        issue: [...included.omitted].sort().map((t) => ({
-          severity: 'warning',
-          code: 'suppressed',
-          diagnostics: `Included ${t} resources are left out: the access token may not read ${t}`,
-        })),
+        issue: [
+          ...ignored,
+          ...[...included.omitted].sort().map((t) => ({
+            severity: 'warning',
+            code: 'suppressed',
+            diagnostics: `Included ${t} resources are left out: the access token may not read ${t}`,
+          })),
+        ],
       };
       items.push(JSON.stringify({ resource: outcome, search: { mode: 'outcome' } }));
     }

@@ -257,5 +257,15 @@ describe.each(databases())('FHIR composite search parameters on %s', (db) => {
     expect(res.body.issue[0].diagnostics).toContain('relationship');
     const lenient = await search('Observation', { relationship: 'x$y', 'code-value-quantity': '8867-4$72' });
     expect(lenient.entry?.filter((e) => e.search?.mode === 'match').map((e) => e.resource.id)).toEqual([ids.hr]);
+    const outcome = lenient.entry?.find((e) => e.search?.mode === 'outcome')?.resource as unknown as {
+      issue: { severity: string; code: string; diagnostics: string }[];
+    };
+    expect(outcome.issue).toEqual([
+      {
+        severity: 'warning',
+        code: 'not-supported',
+        diagnostics: 'Search parameter "relationship" is not supported for Observation, and was ignored',
+      },
+    ]);
   });
 });

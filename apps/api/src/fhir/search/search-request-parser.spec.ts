@@ -75,7 +75,15 @@ describe('parseReferenceValue (search.html#reference)', () => {
 
 describe('parseSearchRequest', () => {
   it('defaults to 20 per page from the start', () => {
-    expect(parse('Patient', {})).toEqual({ conditions: [], count: 20, offset: 0, applied: [], sort: [], include: [] });
+    expect(parse('Patient', {})).toEqual({
+      conditions: [],
+      count: 20,
+      offset: 0,
+      applied: [],
+      sort: [],
+      include: [],
+      ignored: [],
+    });
   });
 
   it.each([

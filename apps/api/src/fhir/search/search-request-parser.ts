@@ -56,6 +56,8 @@ export interface SearchRequest {
   summary?: SummaryMode;
   elements?: string[];
   include: IncludeDirective[];
+  /** Parameters ignored under lenient handling (R4 search.html#errors), to be reported in the searchset. */
+  ignored: string[];
 }
 
 export interface SearchParseOptions {
@@ -201,6 +203,7 @@ class ParameterParser {
   constructor(
     private readonly registry: SearchParameterRegistry,
     private readonly options: SearchParseOptions,
+    private readonly ignored: string[] = [],
   ) {}
 
   /** The condition, or null when the parameter is unknown and may be ignored. */
@@ -235,6 +238,7 @@ class ParameterParser {
 
   private unknown(type: string, name: string): null {
     if (this.options.strict) throw fhirErrors.unknownSearchParameter(type, name);
+    this.ignored.push(`${type}:${name}`);
     return null;
   }
 
@@ -464,8 +468,9 @@ export function parseSearchRequest(
     applied: [],
     sort: [],
     include: [],
+    ignored: [],
   };
-  const parser = new ParameterParser(registry, options);
+  const parser = new ParameterParser(registry, options, request.ignored);
   let cursor: string | undefined;
   for (const [name, rawValue] of Object.entries(query)) {
     if (rawValue === undefined) continue;
