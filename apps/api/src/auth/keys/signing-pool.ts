@@ -3,88 +3,115 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 interface Pending {
+  kid: string;
   input: string;
   resolve: (signature: string) => void;
   reject: (e: Error) => void;
 }
 
+interface Slot {
+  worker: Worker;
+  /** The batch the worker is signing, or null when it is idle. */
+  batch: Pending[] | null;
+}
+
+/** Signatures per message at most, so one worker's batch never holds a request much longer than the others. */
+const MAX_BATCH = 16;
+
 /**
- * RS256 signing on worker threads, one per core. The requests of one turn of the event loop go to the workers as
- * a few batches (round-robin), so the message cost is shared and the event loop keeps only the HTTP work.
+ * RS256 signing on worker threads, one per core. Each worker has at most one batch in flight: requests that arrive
+ * while every worker is busy wait in a queue and go, together, to the first worker that finishes (as group commit
+ * does for writes). Under load a message carries many signatures, so the cost of crossing threads is shared; with
+ * a worker idle, a request is sent at once. Inputs and signatures cross as one '\n'-joined string each.
  */
 export class SigningPool {
-  private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { batch: Pending[] }>();
+  private readonly slots: Slot[] = [];
   private queue: Pending[] = [];
-  private queuedKid = '';
-  private scheduled = false;
-  private nextId = 0;
-  private nextWorker = 0;
+  private readonly keys = new Map<string, string>();
+  private closed = false;
 
   constructor(size = availableParallelism()) {
     for (let i = 0; i < Math.max(1, size); i++) {
-      const worker = new Worker(join(__dirname, 'signing.worker.js'));
-      worker.unref();
-      worker.on('message', (m: { id: number; signatures?: string; error?: string }) => this.settle(m));
-      worker.on('error', (e) => this.failAll(e));
-      this.workers.push(worker);
+      const slot = { batch: null } as Slot;
+      this.start(slot);
+      this.slots.push(slot);
     }
   }
 
   /** Gives every worker a private key (PKCS#8 PEM). */
   addKey(kid: string, pem: string): void {
-    for (const worker of this.workers) worker.postMessage({ type: 'key', kid, pem });
+    if (kid.includes('\n')) throw new Error('A key id must not contain a line break');
+    this.keys.set(kid, pem);
+    for (const { worker } of this.slots) worker.postMessage({ type: 'key', kid, pem });
   }
 
-  /** The base64url RS256 signature of `input` with key `kid`. */
+  /** The base64url RS256 signature of `input` (a JWS signing input: base64url segments and '.') with key `kid`. */
   sign(kid: string, input: string): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('The signing pool is closed'));
     return new Promise((resolve, reject) => {
-      if (kid !== this.queuedKid && this.queue.length > 0) this.flush();
-      this.queuedKid = kid;
-      this.queue.push({ input, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.queue.push({ kid, input, resolve, reject });
+      this.dispatch();
     });
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.failAll(new Error('The signing pool is closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers.length = 0;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const all = this.queue;
-    this.queue = [];
-    if (all.length === 0) return;
-    const per = Math.ceil(all.length / this.workers.length);
-    for (let i = 0; i < all.length; i += per) {
-      const batch = all.slice(i, i + per);
-      const id = this.nextId++;
-      this.waiting.set(id, { batch });
-      const worker = this.workers[this.nextWorker++ % this.workers.length];
-      // JWS signing inputs are base64url segments joined by '.', so '\n' separates them safely, and one string
-      // crosses to the thread far cheaper than an array of many.
-      worker.postMessage({ type: 'sign', id, kid: this.queuedKid, inputs: batch.map((p) => p.input).join('\n') });
+  /** Hands the queue to the idle workers, shared evenly between them. */
+  private dispatch(): void {
+    if (this.queue.length === 0) return;
+    const idle = this.slots.filter((s) => s.batch === null);
+    if (idle.length === 0) return;
+    const per = Math.min(MAX_BATCH, Math.ceil(this.queue.length / idle.length));
+    for (const slot of idle) {
+      if (this.queue.length === 0) break;
+      const batch = this.queue.splice(0, per);
+      slot.batch = batch;
+      slot.worker.postMessage({
+        type: 'sign',
+        kids: batch.map((p) => p.kid).join('\n'),
+        inputs: batch.map((p) => p.input).join('\n'),
+      });
     }
   }
 
-  private settle(m: { id: number; signatures?: string; error?: string }): void {
-    const entry = this.waiting.get(m.id);
-    if (!entry) return;
-    this.waiting.delete(m.id);
-    const signatures = m.signatures?.split('\n');
-    entry.batch.forEach((p, i) =>
-      signatures ? p.resolve(signatures[i]) : p.reject(new Error(m.error ?? 'signing failed')),
-    );
+  /** (Re)starts a slot's worker with every key; a worker that died fails its batch and is replaced. */
+  private start(slot: Slot): void {
+    const worker = new Worker(join(__dirname, 'signing.worker.js'));
+    worker.unref();
+    worker.on('message', (m: { signatures?: string; error?: string }) => this.settle(slot, m));
+    worker.on('error', (e) => {
+      for (const p of slot.batch ?? []) p.reject(e);
+      slot.batch = null;
+      if (this.closed) return;
+      this.start(slot);
+      this.dispatch();
+    });
+    for (const [kid, pem] of this.keys) worker.postMessage({ type: 'key', kid, pem });
+    slot.worker = worker;
+  }
+
+  private settle(slot: Slot, m: { signatures?: string; error?: string }): void {
+    const batch = slot.batch;
+    slot.batch = null;
+    if (batch) {
+      const signatures = m.signatures?.split('\n');
+      batch.forEach((p, i) =>
+        signatures ? p.resolve(signatures[i]) : p.reject(new Error(m.error ?? 'signing failed')),
+      );
+    }
+    this.dispatch();
   }
 
   private failAll(e: Error): void {
-    for (const { batch } of this.waiting.values()) for (const p of batch) p.reject(e);
-    this.waiting.clear();
+    for (const slot of this.slots) {
+      for (const p of slot.batch ?? []) p.reject(e);
+      slot.batch = null;
+    }
     for (const p of this.queue.splice(0)) p.reject(e);
   }
 }

@@ -1,6 +1,8 @@
 'use strict';
 // Signs JWS inputs with RS256 for the API's event loop, so RSA signing uses every core: in Node 20 node:crypto
 // signs on the calling thread even with a callback. Private keys arrive from the parent and stay in memory only.
+// A batch arrives as '\n'-joined key ids and signing inputs (base64url and '.', never a line break) and goes back as
+// '\n'-joined base64url signatures, one string each way.
 const { parentPort } = require('node:worker_threads');
 const { createPrivateKey, sign } = require('node:crypto');
 
@@ -11,19 +13,18 @@ parentPort.on('message', (message) => {
     keys.set(message.kid, createPrivateKey(message.pem));
     return;
   }
-  const key = keys.get(message.kid);
-  if (!key) {
-    parentPort.postMessage({ id: message.id, error: `unknown signing key ${message.kid}` });
-    return;
-  }
   try {
-    // Inputs and signatures travel as one '\n'-joined string each (base64url never contains '\n').
+    const kids = message.kids.split('\n');
     const signatures = message.inputs
       .split('\n')
-      .map((input) => sign('sha256', Buffer.from(input), key).toString('base64url'))
+      .map((input, i) => {
+        const key = keys.get(kids[i]);
+        if (!key) throw new Error(`unknown signing key ${kids[i]}`);
+        return sign('sha256', Buffer.from(input), key).toString('base64url');
+      })
       .join('\n');
-    parentPort.postMessage({ id: message.id, signatures });
+    parentPort.postMessage({ signatures });
   } catch (error) {
-    parentPort.postMessage({ id: message.id, error: String((error && error.message) || error) });
+    parentPort.postMessage({ error: String((error && error.message) || error) });
   }
 });
