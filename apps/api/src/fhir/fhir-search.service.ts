@@ -62,7 +62,7 @@ export class FhirSearchService {
       fhirBase: this.base,
       cross: (crossed) => {
         if (!isServedType(crossed)) throw fhirErrors.unsupportedType(crossed);
-        const grant = access.require(crossed, 's', `a search crossing ${crossed}`);
+        const grant = access.require(crossed, 's', 'search');
         return this.policy.conditions(crossed, grant);
       },
       mayCross: (crossed) => isServedType(crossed) && access.grant(crossed, 's') !== null,
@@ -161,7 +161,7 @@ export class FhirSearchService {
     const out: IncludedEntry[] = [];
     if (!d.reverse) {
       const possible = (d.targetType ? [d.targetType] : param.targets).filter(isServedType);
-      for (const t of possible) if (!access.grant(t, 'r')) omitted.add(t);
+      for (const t of possible) if (!access.permit(t, 'r', '_include')) omitted.add(t);
       const sources = pool.get(d.sourceType) ?? [];
       if (sources.length === 0) return out;
       const byType = new Map<string, string[]>();
@@ -174,7 +174,7 @@ export class FhirSearchService {
       for (const [t, ids] of byType) out.push(...(await this.fetch(t, [{ kind: 'id', ids }], access)));
       return out;
     }
-    if (!access.grant(d.sourceType, 'r')) {
+    if (!access.permit(d.sourceType, 'r', '_revinclude')) {
       omitted.add(d.sourceType);
       return out;
     }

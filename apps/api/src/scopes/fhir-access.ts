@@ -8,7 +8,7 @@ export interface FhirAccess {
   interaction: string;
   resourceType?: string;
   /** The granted resource scopes that permit this request (empty for public types and system-level routes). */
-  matched: ResourceScope[];
+  matched: readonly ResourceScope[];
   patientCompartment?: string;
   /** True when the type is readable by any valid token (DESIGN.md §Scopes, public resource types). */
   publicType: boolean;

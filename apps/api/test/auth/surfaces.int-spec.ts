@@ -58,6 +58,57 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
       expect(text).toMatch(/ccri_http_request_duration_seconds_bucket\{.*route="\/auth\/token".*status="200"/);
       expect(text).not.toContain(access);
     });
+
+    it('counts per-entry denials too: a batch entry, a transaction entry and a _revinclude the token may not read', async () => {
+      const client = await createClient(t, 'system/Patient.read system/Patient.write');
+      const auth = `Bearer ${await getToken(t, client)}`;
+      // A _revinclude leaves something out only when the search found something to include from.
+      await t.http.post('/fhir/Patient').set('Authorization', auth).send({ resourceType: 'Patient' }).expect(201);
+      const denials = async () => (await t.http.get('/metrics').expect(200)).text;
+      const before = await denials();
+      for (const line of [
+        'Observation",interaction="search',
+        'Encounter",interaction="read',
+        'Observation",interaction="_revinclude',
+      ])
+        expect(before).not.toContain(`ccri_fhir_denials_total{resource_type="${line}"}`);
+
+      const batch = await t.http
+        .post('/fhir')
+        .set('Authorization', auth)
+        .send({
+          resourceType: 'Bundle',
+          type: 'batch',
+          entry: [
+            { request: { method: 'GET', url: 'Observation?code=x' } },
+            { request: { method: 'GET', url: 'Patient' } },
+          ],
+        })
+        .expect(200);
+      expect(batch.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
+        expect.stringMatching(/^403/),
+        expect.stringMatching(/^200/),
+      ]);
+      await t.http
+        .post('/fhir')
+        .set('Authorization', auth)
+        .send({
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: [{ request: { method: 'GET', url: 'Encounter/e1' } }],
+        })
+        .expect(403);
+      await t.http
+        .get('/fhir/Patient')
+        .query({ _revinclude: 'Observation:subject' })
+        .set('Authorization', auth)
+        .expect(200);
+
+      const after = await denials();
+      expect(after).toMatch(/ccri_fhir_denials_total\{resource_type="Observation",interaction="search"\} 1\n/);
+      expect(after).toMatch(/ccri_fhir_denials_total\{resource_type="Encounter",interaction="read"\} 1\n/);
+      expect(after).toMatch(/ccri_fhir_denials_total\{resource_type="Observation",interaction="_revinclude"\} 1\n/);
+    });
   });
 
   describe('management API', () => {

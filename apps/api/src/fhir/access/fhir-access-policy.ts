@@ -11,7 +11,8 @@ import type { SearchCondition } from '../search/search-condition';
 import { SearchParameterRegistry } from '../search/search-parameter-registry';
 import { parseSearchRequest } from '../search/search-request-parser';
 import { ResourceStore } from '../store/resource-store';
-import { AccessSettings, TokenAccess, TypeGrant } from './token-access';
+import { ScopeCheck } from '../../scopes/scope-check';
+import { TokenAccess, TypeGrant } from './token-access';
 
 /**
  * Types outside the Patient compartment whose content can be anyone's data without a reference saying whose (a
@@ -25,7 +26,6 @@ const OPAQUE_TO_PATIENTS = new Set(['Bundle', 'Binary']);
  */
 @Injectable()
 export class FhirAccessPolicy {
-  private readonly settings: AccessSettings;
   private readonly base: string;
 
   constructor(
@@ -34,17 +34,14 @@ export class FhirAccessPolicy {
     private readonly compartment: PatientCompartment,
     private readonly extractor: IndexExtractor,
     private readonly store: ResourceStore,
+    private readonly scopes: ScopeCheck,
   ) {
-    this.settings = {
-      publicTypes: new Set(config.publicResourceTypes),
-      strictPatientScopes: config.strictPatientScopes,
-    };
     this.base = fhirBaseUrl(config.publicUrl);
   }
 
   /** The access of a request's verified token; the server's own when there is none (internal callers). */
   forPrincipal(principal: TokenPrincipal | undefined): TokenAccess {
-    return principal ? TokenAccess.forToken(principal, this.settings) : TokenAccess.internal();
+    return principal ? TokenAccess.forToken(principal, this.scopes) : TokenAccess.internal();
   }
 
   /** The conditions every resource of `type` served under `grant` must meet (none: unconfined). */

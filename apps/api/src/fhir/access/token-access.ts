@@ -1,76 +1,61 @@
-import { matchingScopes, Permission, ResourceScope, Scope } from '@ccri/smart-scopes';
-import { bearerError } from '../../common/errors/domain-error';
+import { Permission } from '@ccri/smart-scopes';
+import type { ScopeCheck, ScopedToken, ScopeDecision, ScopeGrant } from '../../scopes/scope-check';
 
 /** What a token may do with one resource type, for one permission. */
-export interface TypeGrant {
-  /** The granted resource scopes that permit it (empty for a public type read, and for internal callers). */
-  matched: readonly ResourceScope[];
-  /** Set when every resource must be in this patient's compartment. */
-  patientCompartment?: string;
-  publicType: boolean;
-}
-
-export interface AccessSettings {
-  /** Types any valid token may read (DESIGN.md §Scopes, "publicly available information"). */
-  publicTypes: ReadonlySet<string>;
-  /** STRICT_PATIENT_SCOPES: `patient/` scopes without a patient context are refused rather than gate types. */
-  strictPatientScopes: boolean;
-}
-
-const READ_PERMISSIONS: ReadonlySet<Permission> = new Set(['r', 's']);
+export type TypeGrant = ScopeGrant;
 
 /**
- * The SMART scopes of one access token, asked per resource type and permission (SMART App Launch 2.x §Scopes). This is
- * what the scope guard decides for a request's own type, applied to every type a request touches besides: the
- * entries of a transaction, included resources, the types a chain or `_has` crosses, system history.
+ * The SMART scopes of one access token, asked per resource type and permission: the scope guard's decision
+ * (ScopeCheck) applied to every type a request touches besides its own: the entries of a transaction, included
+ * resources, the types a chain or `_has` crosses, system history. Refusals are counted as the guard's are.
  */
 export class TokenAccess {
-  private readonly cache = new Map<string, TypeGrant | null>();
+  private readonly cache = new Map<string, ScopeDecision>();
 
   private constructor(
-    private readonly scopes: readonly Scope[] | null,
-    private readonly patient: string | undefined,
-    private readonly settings: AccessSettings,
+    private readonly token: ScopedToken | null,
+    private readonly check: ScopeCheck | null,
   ) {}
 
-  static forToken(principal: { scopes: readonly Scope[]; patient?: string }, settings: AccessSettings): TokenAccess {
-    return new TokenAccess(principal.scopes, principal.patient, settings);
+  static forToken(token: ScopedToken, check: ScopeCheck): TokenAccess {
+    return new TokenAccess(token, check);
   }
 
   /** The server itself (demo seeding): everything, unconfined. */
   static internal(): TokenAccess {
-    return new TokenAccess(null, undefined, { publicTypes: new Set(), strictPatientScopes: false });
+    return new TokenAccess(null, null);
   }
 
-  /** The grant for `permission` on `type`, or null when the token does not allow it. */
+  /** The grant for `permission` on `type`, or null when the token does not allow it. Asking counts nothing. */
   grant(type: string, permission: Permission): TypeGrant | null {
-    if (this.scopes === null) return { matched: [], publicType: false };
-    const key = `${type} ${permission}`;
-    if (this.cache.has(key)) return this.cache.get(key)!;
-    const grant = this.compute(type, permission);
-    this.cache.set(key, grant);
-    return grant;
+    return this.decide(type, permission).grant ?? null;
   }
 
-  /** The grant, or a 403 `insufficient_scope` naming the interaction (RFC 6750 §3.1). */
+  /** The grant, or a 403 `insufficient_scope` naming the interaction (RFC 6750 §3.1), counted as a denial. */
   require(type: string, permission: Permission, interaction: string): TypeGrant {
+    const decision = this.decide(type, permission);
+    if (decision.grant) return decision.grant;
+    throw this.check!.refuse(type, interaction, decision.denied);
+  }
+
+  /**
+   * The grant, or null with the denial counted: for checks that leave resources out of an answer (included types, a
+   * written resource's representation) rather than refuse the request.
+   */
+  permit(type: string, permission: Permission, interaction: string): TypeGrant | null {
     const grant = this.grant(type, permission);
-    if (!grant)
-      throw bearerError(403, 'insufficient_scope', `The token's scopes do not permit ${interaction} on ${type}`);
+    if (!grant) this.check!.withheld(type, interaction);
     return grant;
   }
 
-  /** Mirrors FhirScopeGuard: a public type is open to reads; the most general matching scope sets the confinement. */
-  private compute(type: string, permission: Permission): TypeGrant | null {
-    const matched = matchingScopes(this.scopes!, { resourceType: type, permission });
-    const publicType = this.settings.publicTypes.has(type) && READ_PERMISSIONS.has(permission);
-    if (matched.length === 0) return publicType ? { matched, publicType } : null;
-    if (publicType) return { matched, publicType };
-    const best = matched[0];
-    if (best.context === 'patient') {
-      if (this.patient) return { matched, publicType, patientCompartment: this.patient };
-      if (this.settings.strictPatientScopes) return null;
+  private decide(type: string, permission: Permission): ScopeDecision {
+    if (this.token === null || this.check === null) return { grant: { matched: [], publicType: false } };
+    const key = `${type} ${permission}`;
+    let decision = this.cache.get(key);
+    if (!decision) {
+      decision = this.check.decide(this.token, type, permission);
+      this.cache.set(key, decision);
     }
-    return { matched, publicType };
+    return decision;
   }
 }

@@ -1,16 +1,11 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { INTERACTION_PERMISSION, matchingScopes } from '@ccri/smart-scopes';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
+import { INTERACTION_PERMISSION } from '@ccri/smart-scopes';
 import { bearerError } from '../../common/errors/domain-error';
-import { MetricsService } from '../../metrics/metrics.service';
 import { FHIR_INTERACTION_KEY, FHIR_RESOURCE_TYPE_KEY } from '../decorators/fhir-interaction.decorator';
 import { FhirAccess } from '../fhir-access';
-
-/** Interactions that only read, and so are open on public resource types to any valid token. */
-const READ_ONLY = new Set(['read', 'vread', 'history-instance', 'history-type', 'search-type']);
+import { ScopeCheck } from '../scope-check';
 
 /**
  * SMART scope check for one FHIR interaction on one resource type (SMART App Launch 2.x §Scopes).
@@ -18,15 +13,10 @@ const READ_ONLY = new Set(['read', 'vread', 'history-instance', 'history-type', 
  */
 @Injectable()
 export class FhirScopeGuard implements CanActivate {
-  private readonly publicTypes: Set<string>;
-
   constructor(
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
-  ) {
-    this.publicTypes = new Set(config.publicResourceTypes);
-  }
+    private readonly scopes: ScopeCheck,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest<{ Params: { type?: string; id?: string } }>>();
@@ -46,27 +36,9 @@ export class FhirScopeGuard implements CanActivate {
       request.fhirAccess = { interaction, matched: [], publicType: false, patientCompartment: principal.patient };
       return true;
     }
-    const matched = matchingScopes(principal.scopes, { resourceType, permission });
-    const publicType = this.publicTypes.has(resourceType) && READ_ONLY.has(interaction);
-    if (matched.length === 0 && !publicType) {
-      this.metrics.fhirDenied(resourceType, interaction);
-      throw bearerError(
-        403,
-        'insufficient_scope',
-        `The token's scopes do not permit ${interaction} on ${resourceType}`,
-      );
-    }
-    const best = matched[0];
-    let patientCompartment: string | undefined;
-    if (best && best.context === 'patient' && !publicType) {
-      if (principal.patient) {
-        patientCompartment = principal.patient;
-      } else if (this.config.strictPatientScopes) {
-        this.metrics.fhirDenied(resourceType, interaction);
-        throw bearerError(403, 'insufficient_scope', 'patient/ scopes need a patient context, and this token has none');
-      }
-    }
-    const access: FhirAccess = { interaction, resourceType, matched, patientCompartment, publicType };
+    const decision = this.scopes.decide(principal, resourceType, permission);
+    if (decision.denied) throw this.scopes.refuse(resourceType, interaction, decision.denied);
+    const access: FhirAccess = { interaction, resourceType, ...decision.grant };
     request.fhirAccess = access;
     return true;
   }

@@ -1,0 +1,63 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
+import { parseScopes } from '@ccri/smart-scopes';
+import { MetricsService } from '../../metrics/metrics.service';
+import { FHIR_INTERACTION_KEY } from '../decorators/fhir-interaction.decorator';
+import { ScopeCheck } from '../scope-check';
+import { FhirScopeGuard } from './fhir-scope.guard';
+
+/** A stub Reflector and request: the guard's decision is ScopeCheck's, and its refusals are counted. */
+function setup(strict = false) {
+  const metrics = new MetricsService();
+  const check = new ScopeCheck({ publicResourceTypes: ['Organization'], strictPatientScopes: strict }, metrics);
+  const run = (scope: string, interaction: string, type: string | undefined, patient?: string) => {
+    const request: Record<string, unknown> = {
+      principal: { scopes: parseScopes(scope).scopes, patient },
+      params: { type },
+    };
+    const reflector = {
+      get: (key: string) => (key === FHIR_INTERACTION_KEY ? interaction : undefined),
+    } as unknown as Reflector;
+    const context = {
+      switchToHttp: () => ({ getRequest: () => request }),
+      getHandler: () => undefined,
+    } as unknown as ExecutionContext;
+    new FhirScopeGuard(reflector, check).canActivate(context);
+    return request.fhirAccess;
+  };
+  const denials = async () =>
+    (await metrics.render()).split('\n').filter((l) => l.startsWith('ccri_fhir_denials_total{'));
+  return { run, denials };
+}
+
+describe('FhirScopeGuard (SMART App Launch 2.x §Scopes)', () => {
+  it('lets a matching scope through, confined to the patient for patient/ scopes', () => {
+    const { run } = setup();
+    expect(run('system/Patient.read', 'read', 'Patient')).toMatchObject({ resourceType: 'Patient', publicType: false });
+    expect(run('patient/*.read', 'search-type', 'Condition', 'p1')).toMatchObject({ patientCompartment: 'p1' });
+    expect(run('profile', 'read', 'Organization')).toMatchObject({ publicType: true, matched: [] });
+  });
+
+  it('refuses (403) and counts each denial', async () => {
+    const { run, denials } = setup();
+    expect(() => run('system/Patient.read', 'search-type', 'Condition')).toThrow(
+      /do not permit search-type on Condition/,
+    );
+    expect(() => run('profile', 'create', 'Organization')).toThrow(/do not permit create on Organization/);
+    expect(await denials()).toEqual([
+      'ccri_fhir_denials_total{resource_type="Condition",interaction="search-type"} 1',
+      'ccri_fhir_denials_total{resource_type="Organization",interaction="create"} 1',
+    ]);
+  });
+
+  it('refuses patient/ scopes without a patient context when strict', async () => {
+    const { run, denials } = setup(true);
+    expect(() => run('patient/Patient.read', 'read', 'Patient')).toThrow(/need a patient context/);
+    expect(await denials()).toHaveLength(1);
+  });
+
+  it('passes cross-type interactions to the per-entry checks', () => {
+    const { run } = setup();
+    expect(run('system/Patient.read', 'transaction', undefined)).toMatchObject({ interaction: 'transaction' });
+  });
+});
