@@ -52,6 +52,9 @@ module.exports = {
   moduleNameMapper: {
     '^@ccri/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
     '^@ccri/smart-scopes$': path.join(__dirname, 'libs/smart-scopes/src/index.ts'),
+    // fhir-kit-client 2 exports only an `import` condition, which Jest's CommonJS resolver does not match; point the
+    // package name at that entry (transformed to CommonJS above, as the package is ESM-only).
+    '^fhir-kit-client$': path.join(__dirname, 'node_modules/fhir-kit-client/dist/index.js'),
   },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
 };

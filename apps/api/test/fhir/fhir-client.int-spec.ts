@@ -1,14 +1,6 @@
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import type { Client as KitClient } from 'fhir-kit-client';
+import { Client } from 'fhir-kit-client';
 import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
-
-// fhir-kit-client 2 exports only an `import` condition, which Jest's CommonJS resolver does not match; its entry file
-// is loaded by path instead (the shared Jest preset transforms it to CommonJS like the other ESM-only packages).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Client } = require(join(__dirname, '../../../../node_modules/fhir-kit-client/dist/index.js')) as {
-  Client: typeof KitClient;
-};
 
 async function freePort(): Promise<number> {
   const server = createServer();
