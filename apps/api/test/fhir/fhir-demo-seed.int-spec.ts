@@ -1,4 +1,4 @@
-import { isValidNhsNumber, NHS_NUMBER_SYSTEM } from '../../src/fhir/demo/nhs-number';
+import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from '../../src/fhir/validation/nhs-number';
 import { FhirDemoSeeder } from '../../src/fhir/fhir-demo.seeder';
 import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
 
@@ -33,7 +33,7 @@ describe.each(databases())('FHIR demo data on %s', (db) => {
       const nhs = (resource.identifier as { system: string; value: string }[]).find(
         (i) => i.system === NHS_NUMBER_SYSTEM,
       );
-      expect(isValidNhsNumber(nhs!.value)).toBe(true);
+      expect(nhsNumberProblem(nhs!.value)).toBeNull();
       expect(resource).toMatchObject({
         gender: expect.any(String),
         birthDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),

@@ -1,5 +1,6 @@
 import type { FhirResource } from '../fhir-resource-types';
-import { NHS_NUMBER_SYSTEM, nhsNumber } from './nhs-number';
+import { NHS_NUMBER_SYSTEM } from '../validation/nhs-number';
+import { nhsNumber } from './nhs-number';
 
 /**
  * A small synthetic UK data set for demo mode. Everyone here is invented: NHS numbers come from the 999 range the NHS

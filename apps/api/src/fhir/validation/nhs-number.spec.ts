@@ -5,6 +5,7 @@ describe('NHS number, Modulus 11 (NHS Data Dictionary)', () => {
     ['943476591', 9],
     ['900000000', 9],
     ['401023213', 7],
+    ['999000001', 8],
     ['999000005', 0], // 11 − 0 = 11, written 0
   ])('the check digit of %s is %d', (nine, digit) => {
     expect(nhsCheckDigit(nine)).toBe(digit);
