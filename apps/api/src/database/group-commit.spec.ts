@@ -47,4 +47,57 @@ describe('GroupCommitQueue', () => {
     await q.drain();
     expect(written).toEqual([7]);
   });
+
+  it('with several writes allowed in flight, starts the next batch without waiting for the first commit', async () => {
+    const started: number[][] = [];
+    let release!: () => void;
+    const firstCommit = new Promise<void>((r) => (release = r));
+    const q = new GroupCommitQueue<number>(
+      async (rows) => {
+        started.push(rows);
+        if (rows.includes(1)) await firstCommit;
+      },
+      1000,
+      2,
+    );
+    const first = q.push(1);
+    await new Promise((r) => setImmediate(r));
+    await q.push(2); // commits while the first batch is still open
+    expect(started).toEqual([[1], [2]]);
+    release();
+    await first;
+  });
+
+  it('never has more batches in flight than allowed, and drain waits for all of them', async () => {
+    let open = 0;
+    let most = 0;
+    const written: number[] = [];
+    const q = new GroupCommitQueue<number>(
+      async (rows) => {
+        open++;
+        most = Math.max(most, open);
+        await new Promise((r) => setTimeout(r, 5));
+        written.push(...rows);
+        open--;
+      },
+      2,
+      3,
+    );
+    for (let i = 0; i < 20; i++) void q.push(i);
+    await q.drain();
+    expect(most).toBe(3);
+    expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('a write that throws before returning a promise rejects its callers instead of stalling the queue', async () => {
+    let calls = 0;
+    const q = new GroupCommitQueue<number>((() => {
+      calls++;
+      if (calls === 1) throw new Error('statement failed to prepare');
+      return Promise.resolve();
+    }) as (rows: number[]) => Promise<void>);
+    await expect(q.push(1)).rejects.toThrow('statement failed to prepare');
+    await expect(q.push(2)).resolves.toBeUndefined();
+    await q.drain();
+  });
 });
