@@ -1,6 +1,6 @@
 import type { Client } from '@ccri/contracts';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { errorMessage } from '../api/api-error';
+import { Text } from '@mantine/core';
+import { ConfirmModal } from '../app/confirm-modal';
 import { useDeleteClient } from './clients-queries';
 
 interface DeleteClientModalProps {
@@ -17,39 +17,30 @@ export function DeleteClientModal({ client, onClose, onDeleted }: DeleteClientMo
   };
 
   return (
-    <Modal opened={client !== null} onClose={close} title="Delete client" centered>
+    <ConfirmModal
+      opened={client !== null}
+      title="Delete client"
+      confirmLabel="Delete client"
+      pending={deletion.isPending}
+      error={deletion.isError ? deletion.error : undefined}
+      errorTitle="Could not delete the client"
+      onCancel={close}
+      onConfirm={() =>
+        client &&
+        deletion.mutate(client.client_id, {
+          onSuccess: () => {
+            onDeleted?.(client);
+            close();
+          },
+        })
+      }
+    >
       {client && (
-        <Stack gap="md">
-          <Text>
-            Delete <strong>{client.client_name || client.client_id}</strong> (<code>{client.client_id}</code>)? Its
-            tokens stop working at once. This cannot be undone.
-          </Text>
-          {deletion.isError && (
-            <Alert color="red" variant="light" role="alert" title="Could not delete the client">
-              {errorMessage(deletion.error)}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close} data-autofocus>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={deletion.isPending}
-              onClick={() =>
-                deletion.mutate(client.client_id, {
-                  onSuccess: () => {
-                    onDeleted?.(client);
-                    close();
-                  },
-                })
-              }
-            >
-              Delete client
-            </Button>
-          </Group>
-        </Stack>
+        <Text>
+          Delete <strong>{client.client_name || client.client_id}</strong> (<code>{client.client_id}</code>)? Its tokens
+          stop working at once. This cannot be undone.
+        </Text>
       )}
-    </Modal>
+    </ConfirmModal>
   );
 }

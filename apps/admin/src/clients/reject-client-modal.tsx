@@ -1,6 +1,6 @@
 import type { Client } from '@ccri/contracts';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { errorMessage } from '../api/api-error';
+import { Text } from '@mantine/core';
+import { ConfirmModal } from '../app/confirm-modal';
 import { useDecideClient } from './clients-queries';
 
 interface RejectClientModalProps {
@@ -18,42 +18,33 @@ export function RejectClientModal({ client, onClose, onRejected }: RejectClientM
   };
 
   return (
-    <Modal opened={client !== null} onClose={close} title="Reject registration" centered>
+    <ConfirmModal
+      opened={client !== null}
+      title="Reject registration"
+      confirmLabel="Reject client"
+      pending={decision.isPending}
+      error={decision.isError ? decision.error : undefined}
+      errorTitle="Could not reject the client"
+      onCancel={close}
+      onConfirm={() =>
+        client &&
+        decision.mutate(
+          { clientId: client.client_id, decision: 'reject' },
+          {
+            onSuccess: () => {
+              onRejected?.(client);
+              close();
+            },
+          },
+        )
+      }
+    >
       {client && (
-        <Stack gap="md">
-          <Text>
-            Reject <strong>{client.client_name || client.client_id}</strong>? It will not be able to request tokens. You
-            can still approve it later.
-          </Text>
-          {decision.isError && (
-            <Alert color="red" variant="light" role="alert" title="Could not reject the client">
-              {errorMessage(decision.error)}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close} data-autofocus>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={decision.isPending}
-              onClick={() =>
-                decision.mutate(
-                  { clientId: client.client_id, decision: 'reject' },
-                  {
-                    onSuccess: () => {
-                      onRejected?.(client);
-                      close();
-                    },
-                  },
-                )
-              }
-            >
-              Reject client
-            </Button>
-          </Group>
-        </Stack>
+        <Text>
+          Reject <strong>{client.client_name || client.client_id}</strong>? It will not be able to request tokens. You
+          can still approve it later.
+        </Text>
       )}
-    </Modal>
+    </ConfirmModal>
   );
 }
