@@ -12,7 +12,7 @@
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
 //   BENCH_LOG=1 npm run bench        with the API's own output
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -196,6 +196,43 @@ async function ingest(url, token) {
   return Math.round(PATIENTS / ((performance.now() - started) / 1000));
 }
 
+/** Busy share of all cores over the next `ms` milliseconds, from /proc/stat (null where there is none). */
+async function busyShare(ms) {
+  const read = () => {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const values = fields.map(Number);
+    return { idle: values[3] + (values[4] ?? 0), total: values.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = read();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const b = read();
+    return b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the machine is quiet before a measurement: after an ingest of 100,000 resources the kernel is still
+ * writing dirty pages back and the database flushing and purging, which would be measured as the next scenario's
+ * cost. Flushes with `sync`, then waits (at most a minute) for two quiet seconds in a row.
+ */
+async function settle() {
+  try {
+    execFileSync('sync');
+  } catch {
+    // not every platform has it
+  }
+  const deadline = Date.now() + 60_000;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < deadline) {
+    const busy = await busyShare(1000);
+    if (busy === null) return;
+    quiet = busy < 0.1 ? quiet + 1 : 0;
+  }
+}
+
 async function load(request) {
   const result = await autocannon({ ...request, connections: settings.connections, duration: settings.duration });
   return {
@@ -324,6 +361,7 @@ async function apiScenarios(label, database) {
       },
     ];
     for (const { name, request, fresh } of http) {
+      await settle();
       const bytes = await sample(fresh ? { ...request, body: takeAssertion() } : request);
       // This machine's speed drifts over minutes (a shared host), so each token row gets the one-core signing rate
       // measured just before it, not only the one at the start of the run.
