@@ -14,6 +14,14 @@ async function main(): Promise<void> {
   }
   const { app, config } = created;
   await app.listen({ port: config.port, host: config.host });
+  // On SIGTERM/SIGINT Nest closes the app, and Fastify waits for every busy connection: a client that stops reading
+  // its response would hold the stop until Node's own timeouts. After the grace period those connections are cut.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      const server = app.getHttpServer() as { closeAllConnections?: () => void };
+      setTimeout(() => server.closeAllConnections?.(), config.shutdownGraceSeconds * 1000).unref();
+    });
+  }
   process.stdout.write(
     `CCRI SMART on FHIR API listening on ${config.publicUrl} (FHIR ${config.publicUrl}/fhir, docs ${config.publicUrl}/api/docs, dashboard ${config.publicUrl}/admin)\n`,
   );

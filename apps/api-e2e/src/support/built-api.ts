@@ -14,6 +14,8 @@ export interface StartedApi {
   output(): string;
   /** Stops the process by its PID (SIGTERM, then SIGKILL) and removes its temporary directory. */
   stop(): Promise<void>;
+  /** Resolves true once the process has exited, false if it is still running after `ms`. */
+  exited(ms: number): Promise<boolean>;
 }
 
 /** A TCP port that was free a moment ago: the OS picks it, we release it for the API to bind. */
@@ -48,7 +50,10 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * demo mode with its defaults (the dashboard from apps/admin/dist); only PORT and DATABASE_URL are given.
  * Resolves once `GET /health/ready` answers 200.
  */
-export async function startBuiltApi(readyTimeoutMs = 30_000): Promise<StartedApi> {
+export async function startBuiltApi(
+  readyTimeoutMs = 30_000,
+  extraEnv: Record<string, string> = {},
+): Promise<StartedApi> {
   if (!existsSync(apiMain)) {
     throw new Error(`${path.relative(repoRoot, apiMain)} is missing: run \`npm run build\` first`);
   }
@@ -59,6 +64,7 @@ export async function startBuiltApi(readyTimeoutMs = 30_000): Promise<StartedApi
     HOME: dataDir,
     PORT: String(port),
     DATABASE_URL: `sqlite:${path.join(dataDir, 'e2e.sqlite')}`,
+    ...extraEnv,
   };
   const child = spawn(process.execPath, [apiMain], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
@@ -94,7 +100,8 @@ export async function startBuiltApi(readyTimeoutMs = 30_000): Promise<StartedApi
     }
     try {
       const res = await fetch(`${baseUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return { baseUrl, pid: child.pid as number, output, stop };
+      if (res.status === 200)
+        return { baseUrl, pid: child.pid as number, output, stop, exited: (ms) => waitForExit(child, ms) };
       lastProblem = `GET /health/ready answered ${res.status}`;
     } catch (err) {
       lastProblem = (err as Error).message;

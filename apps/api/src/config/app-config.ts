@@ -17,6 +17,8 @@ export interface AppConfig {
   tokenTtlSeconds: number;
   /** Worker threads that sign tokens (0: sign on the event loop). */
   signingWorkers: number;
+  /** Seconds a stop waits for busy connections before cutting them. */
+  shutdownGraceSeconds: number;
   /** Rotate the signing key when the active one is older than this (0: only on request). */
   keyRotationDays: number;
   adminSessionTtlSeconds: number;
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
     keyRotationDays: int(env, 'KEY_ROTATION_DAYS', 90, 0, 3650),
     signingWorkers: int(env, 'SIGNING_WORKERS', availableParallelism(), 0, 64),
+    shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
     adminSessionTtlSeconds: int(env, 'ADMIN_SESSION_TTL_SECONDS', 3600, 60, 86400),
     strictPatientScopes: bool(env, 'STRICT_PATIENT_SCOPES', false),
     logLevel,
