@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { Init1795438027490 } from './1795438027490-init';
+import { CaseSensitiveIds1795440000000 } from './1795440000000-case-sensitive-ids';
 
 /** MySQL/MariaDB schema history, oldest first. Generated with `npm run migration:generate` against a MariaDB. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Init1795438027490];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Init1795438027490, CaseSensitiveIds1795440000000];

@@ -64,11 +64,11 @@ type TypeCast = (
 const JSON_AS_TEXT: TypeCast = (field, next) =>
   field.type === 'JSON' || field.extendedFormat === 'json' ? field.string('utf8') : next();
 
-/** The default page order (last_updated, id), with ids compared as MySQL's case-insensitive collation does. */
+/** The default page order (last_updated, id); id columns compare bytes (utf8mb4_bin), as JavaScript strings do. */
 function byPageOrder(a: Record<string, unknown>, b: Record<string, unknown>): number {
   const [au, bu] = [String(a.key_0), String(b.key_0)];
   if (au !== bu) return au < bu ? -1 : 1;
-  const [ai, bi] = [String(a.key_1).toLowerCase(), String(b.key_1).toLowerCase()];
+  const [ai, bi] = [String(a.key_1), String(b.key_1)];
   return ai < bi ? -1 : ai > bi ? 1 : 0;
 }
 
@@ -229,8 +229,7 @@ export class MysqlResourceStore extends ResourceStore {
           if (err) return chunk.forEach((r) => r.reject(err));
           const rows = result as (RawVersionRow & { id: string })[];
           for (const r of chunk) {
-            // The id columns compare case-insensitively on MySQL, as a lookup of one id would.
-            const row = rows.find((x) => x.id === r.id) ?? rows.find((x) => x.id.toLowerCase() === r.id.toLowerCase());
+            const row = rows.find((x) => x.id === r.id);
             r.resolve(row ? toStoredVersion(r.id, row) : null);
           }
         });
