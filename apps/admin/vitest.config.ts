@@ -11,6 +11,9 @@ export default mergeConfig(
       css: false,
       restoreMocks: true,
       unstubGlobals: true,
+      // Tests type into forms key by key (user-event), as a person does; on a loaded two-core CI machine a long form
+      // takes more than Vitest's default 5 s, so the limit matches the Jest suites' (60 s).
+      testTimeout: 60_000,
     },
   }),
 );
