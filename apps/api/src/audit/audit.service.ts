@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Repository } from 'typeorm';
@@ -22,7 +22,7 @@ import { uuidv7 } from './uuid7';
  * so no answered request goes unrecorded (DESIGN.md §Storage, durability).
  */
 @Injectable()
-export class AuditService implements OnModuleDestroy {
+export class AuditService {
   private readonly logger = new Logger(AuditService.name);
   private readonly table: InsertTable<AuditEventEntity>;
 
@@ -32,10 +32,6 @@ export class AuditService implements OnModuleDestroy {
     private readonly inserts: FastInsertService,
   ) {
     this.table = inserts.table(AuditEventEntity);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.inserts.drain();
   }
 
   /** Hooks the audit trail into the HTTP server: classify on arrival, commit before the response leaves. */

@@ -99,11 +99,6 @@ export class FastInsertService implements OnApplicationShutdown {
     return this.queue.push(rows);
   }
 
-  /** Resolves once every row handed in so far has been written (or has failed). */
-  drain(): Promise<void> {
-    return this.queue.drain();
-  }
-
   /** After the HTTP server has closed (so no request still waits on a write): drain, then stop the writer. */
   async onApplicationShutdown(): Promise<void> {
     await this.queue.drain();

@@ -30,7 +30,7 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectRepository(IssuedTokenEntity) private readonly repo: Repository<IssuedTokenEntity>,
-    private readonly fastInsert: FastInsertService,
+    fastInsert: FastInsertService,
   ) {
     this.inserts = fastInsert.table(IssuedTokenEntity);
   }
@@ -47,9 +47,8 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
-    await this.fastInsert.drain();
   }
 
   /** Durably records an issued token; resolves once committed. */
