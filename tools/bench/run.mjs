@@ -4,15 +4,14 @@
 // ingest of those patients in transaction bundles of 500, on SQLite and on MariaDB. Every HTTP scenario stands
 // beside its ceiling: a bare node:http server returning the same bytes, loaded the same way; token rows also
 // beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it (apps/api/dist), as a
-// child process on a free port of 127.0.0.1; autocannon loads it from this process. Results also go to
-// test-output/bench-results.json.
+// child process on a free port of 127.0.0.1; autocannon loads it from a fresh process per measurement (load.mjs).
+// Results also go to test-output/bench-results.json.
 //
 //   npm run bench                    both databases
 //   npm run bench -- sqlite          only the named ones (sqlite, mariadb)
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
 //   BENCH_LOG=1 npm run bench        with the API's own output
-import autocannon from 'autocannon';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -233,15 +232,22 @@ async function settle() {
   }
 }
 
-async function load(request) {
-  const result = await autocannon({ ...request, connections: settings.connections, duration: settings.duration });
-  return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
+/**
+ * One measurement: autocannon with the benchmark's connections and duration, run in a fresh process (load.mjs) so
+ * that the load generator is in the same state for every scenario and every ceiling. `bodies`: one per request, in
+ * turn (for requests that cannot be repeated).
+ */
+function load(request, bodies) {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(here, 'load.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result = null;
+    child.once('message', (message) => (result = message));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`the load generator exited with code ${code} and no result`)),
+    );
+    child.send({ request, connections: settings.connections, duration: settings.duration, bodies });
+  });
 }
 
 /** The bare node:http server answering with the same bytes, measured the same way. */
@@ -366,9 +372,7 @@ async function apiScenarios(label, database) {
       // This machine's speed drifts over minutes (a shared host), so each token row gets the one-core signing rate
       // measured just before it, not only the one at the start of the run.
       const signingBeside = name.startsWith('token') ? signingCeiling() : undefined;
-      const measured = await load(
-        fresh ? { ...request, requests: [{ setupRequest: (req) => ({ ...req, body: takeAssertion() }) }] } : request,
-      );
+      const measured = await load(request, fresh ? assertions.slice(nextAssertion) : undefined);
       rows.push({
         scenario: `${name} (${label})`,
         description: `HTTP ${bytes.status}, ${bytes.body.length} bytes`,
