@@ -1,12 +1,11 @@
-import type { ExecutionContext } from '@nestjs/common';
-import type { Reflector } from '@nestjs/core';
+import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { parseScopes } from '@ccri/smart-scopes';
 import { MetricsService } from '../../metrics/metrics.service';
 import { FHIR_INTERACTION_KEY } from '../decorators/fhir-interaction.decorator';
 import { ScopeCheck } from '../scope-check';
 import { FhirScopeGuard } from './fhir-scope.guard';
 
-/** A stub Reflector and request: the guard's decision is ScopeCheck's, and its refusals are counted. */
+/** A route handler carrying its interaction and a stub request: the guard's decision is ScopeCheck's, and its refusals are counted. */
 function setup(strict = false) {
   const metrics = new MetricsService();
   const check = new ScopeCheck({ publicResourceTypes: ['Organization'], strictPatientScopes: strict }, metrics);
@@ -15,14 +14,13 @@ function setup(strict = false) {
       principal: { scopes: parseScopes(scope).scopes, patient },
       params: { type },
     };
-    const reflector = {
-      get: (key: string) => (key === FHIR_INTERACTION_KEY ? interaction : undefined),
-    } as unknown as Reflector;
+    const handler = () => undefined;
+    SetMetadata(FHIR_INTERACTION_KEY, interaction)(handler, 'handler', { value: handler });
     const context = {
       switchToHttp: () => ({ getRequest: () => request }),
-      getHandler: () => undefined,
+      getHandler: () => handler,
     } as unknown as ExecutionContext;
-    new FhirScopeGuard(reflector, check).canActivate(context);
+    new FhirScopeGuard(check).canActivate(context);
     return request.fhirAccess;
   };
   const denials = async () =>

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { INTERACTION_PERMISSION } from '@ccri/smart-scopes';
 import { bearerError } from '../../common/errors/domain-error';
+import { MemoReflector } from '../../common/reflection/memo-reflector';
 import { FHIR_INTERACTION_KEY, FHIR_RESOURCE_TYPE_KEY } from '../decorators/fhir-interaction.decorator';
 import { FhirAccess } from '../fhir-access';
 import { ScopeCheck } from '../scope-check';
@@ -13,10 +13,10 @@ import { ScopeCheck } from '../scope-check';
  */
 @Injectable()
 export class FhirScopeGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly scopes: ScopeCheck,
-  ) {}
+  // Asked twice on every FHIR request; the route's metadata never changes.
+  private readonly reflector = new MemoReflector();
+
+  constructor(private readonly scopes: ScopeCheck) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest<{ Params: { type?: string; id?: string } }>>();
