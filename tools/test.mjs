@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The one command that runs every test of the workspace (`npm test`, and `.ci/run` through it).
 //
-//   1. build everything (the e2e suites start the built API and serve the built dashboard);
+//   1. build everything (the e2e suites start the built API and serve the built dashboard), then type-check every
+//      project (the build strips types without checking them);
 //   2. Jest, every project of jest.config.ts: first the unit and e2e suites on two workers, then the
 //      integration suites (*.int-spec.ts) one at a time, because they share one MariaDB database;
 //   3. Vitest for the dashboard's component tests;
@@ -82,6 +83,10 @@ const jest = [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--conf
 
 const buildCode = await run('build', bin('nx'), ['run-many', '-t', 'build', '--output-style=stream']);
 if (buildCode !== 0) problems.push(`build exited with ${buildCode} (suites that need the built apps will fail)`);
+
+// The build (swc, esbuild) strips types without checking them; tsc checks every project, tests included.
+const typecheckCode = await run('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--output-style=stream']);
+if (typecheckCode !== 0) problems.push(`typecheck exited with ${typecheckCode}`);
 
 const runs = [
   {

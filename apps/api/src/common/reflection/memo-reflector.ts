@@ -8,7 +8,7 @@ import { Reflector } from '@nestjs/core';
 export class MemoReflector extends Reflector {
   private readonly answers = new Map<unknown, WeakMap<object, { value: unknown }>>();
 
-  override get(metadataKeyOrDecorator: unknown, target: object): never {
+  override get<TResult = never>(metadataKeyOrDecorator: unknown, target: object): TResult {
     const key = (metadataKeyOrDecorator as { KEY?: unknown } | undefined)?.KEY ?? metadataKeyOrDecorator;
     let byTarget = this.answers.get(key);
     if (!byTarget) this.answers.set(key, (byTarget = new WeakMap()));
@@ -17,6 +17,6 @@ export class MemoReflector extends Reflector {
       answer = { value: super.get(metadataKeyOrDecorator as string, target as () => void) };
       byTarget.set(target, answer);
     }
-    return answer.value as never;
+    return answer.value as TResult;
   }
 }
