@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, TestApp, tokenFor } from '../support/test-app';
 
 interface ResponseBundle {
   resourceType: string;
@@ -20,15 +20,8 @@ interface ResponseBundle {
 describe.each(databases())('FHIR batch and transaction on %s', (db) => {
   let t: TestApp;
   let auth: string;
-
-  beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, auth } = await openFhirSession(db)));
+  afterAll(() => t?.close());
 
   const post = (bundle: object, token = auth, path = '/fhir') =>
     t.http.post(path).set('Authorization', token).send(bundle);

@@ -1,18 +1,11 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, TestApp } from '../support/test-app';
 
 /** R4 datatypes.html#id: ids are case-sensitive, so `abc` and `ABC` are two resources on every database. */
 describe.each(databases())('FHIR ids are case-sensitive on %s', (db) => {
   let t: TestApp;
   let auth: string;
-
-  beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, auth } = await openFhirSession(db)));
+  afterAll(() => t?.close());
 
   const put = (id: string, family: string) =>
     t.http

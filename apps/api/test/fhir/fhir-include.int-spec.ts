@@ -1,4 +1,4 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, resourceCreator, TestApp } from '../support/test-app';
 
 interface Bundle {
   total?: number;
@@ -14,16 +14,7 @@ describe.each(databases())('FHIR _include and _revinclude on %s', (db) => {
   let auth: string;
   const ids: Record<string, string> = {};
 
-  const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http
-      .post(`/fhir/${resource.resourceType as string}`)
-      .set('Authorization', auth)
-      .send(resource);
-    if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
-    ids[key] = res.body.id;
-    // Distinct lastUpdated instants, so the default order (and _sort=_lastUpdated) is the order of creation.
-    await new Promise((r) => setTimeout(r, 3));
-  };
+  const create = resourceCreator(() => ({ t, auth }), ids, { distinctInstants: true });
 
   const search = async (type: string, query: Record<string, string | string[]>, token = auth) =>
     (await t.http.get(`/fhir/${type}`).query(query).set('Authorization', token).expect(200)).body as Bundle;
@@ -37,8 +28,7 @@ describe.each(databases())('FHIR _include and _revinclude on %s', (db) => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
+    ({ t, auth } = await openFhirSession(db));
     await create('org', { resourceType: 'Organization', name: 'Practice' });
     await create('gp', { resourceType: 'Practitioner', name: [{ family: 'Who' }] });
     await create('alice', {
@@ -70,9 +60,7 @@ describe.each(databases())('FHIR _include and _revinclude on %s', (db) => {
     });
   });
 
-  afterAll(async () => {
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   it('_include follows a reference of the matches', async () => {
     expect(entries(await search('Condition', { _id: ids.c1, _include: 'Condition:subject' }))).toEqual([

@@ -1,4 +1,4 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { createTestApp, databases, resourceCreator, TestApp, tokenFor } from '../support/test-app';
 
 interface Bundle {
   total?: number;
@@ -18,14 +18,7 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
   let system: string;
   const ids: Record<string, string> = {};
 
-  const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http
-      .post(`/fhir/${resource.resourceType as string}`)
-      .set('Authorization', system)
-      .send(resource);
-    if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
-    ids[key] = res.body.id;
-  };
+  const create = resourceCreator(() => ({ t, auth: system }), ids);
   const get = (path: string, token: string, query: Record<string, string | string[]> = {}) =>
     t.http.get(path).query(query).set('Authorization', token);
   const bundle = async (path: string, token: string, query: Record<string, string | string[]> = {}) => {
@@ -106,9 +99,7 @@ describe.each(databases())('FHIR scope leaks on %s', (db) => {
     await create('bundle', { resourceType: 'Bundle', type: 'collection' });
   });
 
-  afterAll(async () => {
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   describe('a token with only Patient read', () => {
     let patientOnly: string;

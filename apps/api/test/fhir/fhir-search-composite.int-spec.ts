@@ -1,4 +1,4 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, resourceCreator, searchBundle, TestApp } from '../support/test-app';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -18,27 +18,10 @@ describe.each(databases())('FHIR composite search parameters on %s', (db) => {
   let auth: string;
   const ids: Record<string, string> = {};
 
-  const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http
-      .post(`/fhir/${resource.resourceType as string}`)
-      .set('Authorization', auth)
-      .send(resource);
-    if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
-    ids[key] = res.body.id;
-  };
+  const create = resourceCreator(() => ({ t, auth }), ids);
 
-  const search = async (
-    type: string,
-    query: Record<string, string | string[]>,
-    headers: Record<string, string> = {},
-  ) => {
-    const req = t.http
-      .get(`/fhir/${type}`)
-      .query({ _count: '100', ...query })
-      .set('Authorization', auth);
-    for (const [k, v] of Object.entries(headers)) req.set(k, v);
-    return (await req.expect(200)).body as Bundle;
-  };
+  const search = (type: string, query: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
+    searchBundle<Bundle>({ t, auth }, type, query, headers);
 
   /** The keys of the matches, sorted. */
   const found = async (type: string, query: Record<string, string | string[]>) => {
@@ -56,8 +39,7 @@ describe.each(databases())('FHIR composite search parameters on %s', (db) => {
   });
 
   beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
+    ({ t, auth } = await openFhirSession(db));
     await create('patient', { resourceType: 'Patient', name: [{ family: 'Composite' }] });
     const obs = (extra: Record<string, unknown>) => ({ resourceType: 'Observation', status: 'final', ...extra });
     // Blood pressure: systolic 120 / diastolic 80.
@@ -93,9 +75,7 @@ describe.each(databases())('FHIR composite search parameters on %s', (db) => {
     });
   });
 
-  afterAll(async () => {
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   it.each([
     ['component-code-value-quantity', `${LOINC}|8480-6$120`, ['bp1']],

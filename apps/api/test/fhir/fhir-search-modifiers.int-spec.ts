@@ -1,4 +1,4 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, resourceCreator, searchBundle, TestApp } from '../support/test-app';
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
@@ -14,22 +14,10 @@ describe.each(databases())('FHIR search modifiers :identifier and :of-type on %s
   let auth: string;
   const ids: Record<string, string> = {};
 
-  const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http
-      .post(`/fhir/${resource.resourceType as string}`)
-      .set('Authorization', auth)
-      .send(resource);
-    if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
-    ids[key] = res.body.id;
-  };
+  const create = resourceCreator(() => ({ t, auth }), ids);
 
   const found = async (type: string, query: Record<string, string>, headers: Record<string, string> = {}) => {
-    const req = t.http
-      .get(`/fhir/${type}`)
-      .query({ _count: '100', ...query })
-      .set('Authorization', auth);
-    for (const [k, v] of Object.entries(headers)) req.set(k, v);
-    const bundle = (await req.expect(200)).body as Bundle;
+    const bundle = await searchBundle<Bundle>({ t, auth }, type, query, headers);
     const byId = new Map(Object.entries(ids).map(([k, v]) => [v, k]));
     return (bundle.entry ?? [])
       .filter((e) => e.search?.mode === 'match')
@@ -44,8 +32,7 @@ describe.each(databases())('FHIR search modifiers :identifier and :of-type on %s
   });
 
   beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
+    ({ t, auth } = await openFhirSession(db));
     await create('p1', {
       resourceType: 'Patient',
       identifier: [typed('MR', 'urn:hospital', '12345'), { system: NHS, value: '9000000009' }],
@@ -65,9 +52,7 @@ describe.each(databases())('FHIR search modifiers :identifier and :of-type on %s
     await create('o4', obs({ reference: `Patient/${ids.p3}` }));
   });
 
-  afterAll(async () => {
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   it.each([
     [{ 'subject:identifier': `${NHS}|9000000009` }, ['o1', 'o2']],

@@ -1,4 +1,4 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, resourceCreator, searchBundle, TestApp } from '../support/test-app';
 
 const UCUM = 'http://unitsofmeasure.org';
 const LOINC = 'http://loinc.org';
@@ -17,29 +17,10 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
   let auth: string;
   const ids: Record<string, string> = {};
 
-  const create = async (key: string, resource: Record<string, unknown>) => {
-    const res = await t.http
-      .post(`/fhir/${resource.resourceType as string}`)
-      .set('Authorization', auth)
-      .send(resource);
-    if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
-    ids[key] = res.body.id;
-    // Distinct lastUpdated instants, so the default order (and _sort=_lastUpdated) is the order of creation.
-    await new Promise((r) => setTimeout(r, 3));
-  };
+  const create = resourceCreator(() => ({ t, auth }), ids, { distinctInstants: true });
 
-  const search = async (
-    type: string,
-    query: Record<string, string | string[]>,
-    headers: Record<string, string> = {},
-  ) => {
-    const req = t.http
-      .get(`/fhir/${type}`)
-      .query({ _count: '100', ...query })
-      .set('Authorization', auth);
-    for (const [k, v] of Object.entries(headers)) req.set(k, v);
-    return (await req.expect(200)).body as Bundle;
-  };
+  const search = (type: string, query: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
+    searchBundle<Bundle>({ t, auth }, type, query, headers);
 
   /** The keys of the matches, in order. */
   const keys = (bundle: Bundle) => {
@@ -52,8 +33,7 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
     keys(await search(type, query)).sort();
 
   beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
+    ({ t, auth } = await openFhirSession(db));
     await create('p1', {
       resourceType: 'Patient',
       meta: {
@@ -139,9 +119,7 @@ describe.each(databases())('FHIR search parameter types on %s', (db) => {
     });
   });
 
-  afterAll(async () => {
-    await t?.close();
-  });
+  afterAll(() => t?.close());
 
   describe('quantity (search.html#quantity)', () => {
     it.each([

@@ -1,19 +1,12 @@
 import { R4_RESOURCE_TYPES, SERVED_RESOURCE_TYPES } from '../../src/fhir/fhir-resource-types';
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, TestApp } from '../support/test-app';
 
 /** Every R4 resource type is stored and searched the same generic way (issue 3 §Generic store). */
 describe.each(databases())('every R4 resource type on %s', (db) => {
   let t: TestApp;
   let auth: string;
-
-  beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, auth } = await openFhirSession(db)));
+  afterAll(() => t?.close());
 
   it('serves the 146 R4 resource types, AuditEvent from the audit trail', () => {
     expect(R4_RESOURCE_TYPES).toHaveLength(146);

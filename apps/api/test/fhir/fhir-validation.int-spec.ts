@@ -1,4 +1,4 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, TestApp } from '../support/test-app';
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -11,15 +11,8 @@ interface Outcome {
 describe.each(databases())('FHIR validation on %s', (db) => {
   let t: TestApp;
   let auth: string;
-
-  beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, auth } = await openFhirSession(db)));
+  afterAll(() => t?.close());
 
   const invalid = {
     resourceType: 'Patient',

@@ -1,4 +1,4 @@
-import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
+import { databases, openFhirSession, TestApp, tokenFor } from '../support/test-app';
 
 interface Bundle {
   type: string;
@@ -16,15 +16,8 @@ interface Bundle {
 describe.each(databases())('FHIR versioning on %s', (db) => {
   let t: TestApp;
   let auth: string;
-
-  beforeAll(async () => {
-    t = await createTestApp(db);
-    auth = `Bearer ${await tokenFor(t, 'system/*.*')}`;
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, auth } = await openFhirSession(db)));
+  afterAll(() => t?.close());
 
   const create = async (resource: Record<string, unknown>) =>
     (

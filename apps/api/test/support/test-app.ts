@@ -143,3 +143,61 @@ export async function getToken(t: TestApp, client: RegisteredClient, scope?: str
 export async function tokenFor(t: TestApp, scope: string, extra: Record<string, unknown> = {}): Promise<string> {
   return getToken(t, await createClient(t, scope, extra), scope);
 }
+
+/** A FHIR suite's app and the bearer header of its token. */
+export interface FhirSession {
+  t: TestApp;
+  auth: string;
+}
+
+/**
+ * The set-up most FHIR suites share: the API on a fresh `db` and a `Bearer …` header for a token holding `scope`.
+ * Used as `beforeAll(async () => ({ t, auth } = await openFhirSession(db)))`, closed with `t.close()`.
+ */
+export async function openFhirSession(db: TestDatabase, scope = 'system/*.*'): Promise<FhirSession> {
+  const t = await createTestApp(db);
+  return { t, auth: `Bearer ${await tokenFor(t, scope)}` };
+}
+
+/**
+ * `create(key, resource)` for a suite's fixtures: POSTs the resource to its type with the session's token, expects
+ * 201 (otherwise throws with the answer, so a broken fixture fails the suite's set-up, not a later assertion) and
+ * keeps the new id as `ids[key]`. With `distinctInstants`, waits a few milliseconds after each, so resources made
+ * one after the other have distinct `lastUpdated` instants and the default order is the order of creation.
+ * `session` is read at each call: a suite opens its session in `beforeAll`.
+ */
+export function resourceCreator(
+  session: () => FhirSession,
+  ids: Record<string, string>,
+  options: { distinctInstants?: boolean } = {},
+): (key: string, resource: Record<string, unknown>) => Promise<string> {
+  return async (key, resource) => {
+    const { t, auth } = session();
+    const res = await t.http
+      .post(`/fhir/${resource.resourceType as string}`)
+      .set('Authorization', auth)
+      .send(resource);
+    if (res.status !== 201) throw new Error(`${key}: ${res.status} ${res.text}`);
+    ids[key] = res.body.id as string;
+    if (options.distinctInstants) await new Promise((r) => setTimeout(r, 3));
+    return ids[key];
+  };
+}
+
+/**
+ * A search as a FHIR client makes it: `GET /fhir/{type}` with `query` (`_count=100` unless `query` sets it) and any
+ * extra `headers`, with the session's token; expects 200 and returns the searchset Bundle.
+ */
+export async function searchBundle<B>(
+  session: FhirSession,
+  type: string,
+  query: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+): Promise<B> {
+  const req = session.t.http
+    .get(`/fhir/${type}`)
+    .query({ _count: '100', ...query })
+    .set('Authorization', session.auth);
+  for (const [k, v] of Object.entries(headers)) req.set(k, v);
+  return (await req.expect(200)).body as B;
+}
