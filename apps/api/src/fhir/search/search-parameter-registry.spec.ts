@@ -1,5 +1,12 @@
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
-import { asOfType, expressionPartsFor, SearchParameterRegistry } from './search-parameter-registry';
+import * as r4Model from 'fhirpath/fhir-context/r4';
+import {
+  asOfType,
+  compileFhirpath,
+  compilePlainPath,
+  expressionPartsFor,
+  SearchParameterRegistry,
+} from './search-parameter-registry';
 
 describe('expressionPartsFor', () => {
   it('keeps only the branches of the resource type', () => {
@@ -127,5 +134,107 @@ describe('SearchParameterRegistry', () => {
       .get('Patient', 'deceased')!
       .parts[0].evaluate({ resourceType: 'Patient', deceasedBoolean: true });
     expect(deceased).toEqual([{ type: 'boolean', value: true }]);
+  });
+});
+
+describe('compilePlainPath', () => {
+  const path2Type = (r4Model as unknown as { path2Type: Record<string, string> }).path2Type;
+  const registry = new SearchParameterRegistry(SERVED_RESOURCE_TYPES);
+
+  /** A value of each leaf type; complex types get an object with members of several types. */
+  const sample = (type: string, n: number): unknown => {
+    if (/^(boolean|System\.Boolean)$/.test(type)) return n % 2 === 0;
+    if (/^(integer|positiveInt|unsignedInt|System\.Integer)$/.test(type)) return n + 1;
+    if (type === 'decimal') return n + 0.25;
+    if (type === 'date') return `202${n}-02-03`;
+    if (type === 'dateTime') return `202${n}-02-03T04:05:06+01:00`;
+    if (type === 'instant') return `202${n}-02-03T04:05:06.789Z`;
+    if (type === 'time') return `04:05:0${n}`;
+    if (/^[a-z]/.test(type) || type.startsWith('System.')) return `value ${n}`;
+    return {
+      id: `e${n}`,
+      text: `text ${n}`,
+      system: 'http://example.org',
+      code: `c${n}`,
+      value: n,
+      reference: `Patient/p${n}`,
+    };
+  };
+
+  /** A resource with values along `steps`: each step one object, or a list with a null and an extension-only entry. */
+  const resourceAlong = (type: string, steps: string[], leafType: string, repeat: boolean): Record<string, unknown> => {
+    const build = (depth: number, n: number): Record<string, unknown> => {
+      const step = steps[depth];
+      if (depth === steps.length - 1) {
+        const primitive = /^[a-z]/.test(leafType) || leafType.startsWith('System.');
+        if (!repeat) return { [step]: sample(leafType, n) };
+        return {
+          [step]: [sample(leafType, n), null, sample(leafType, n + 1)],
+          ...(primitive
+            ? { [`_${step}`]: [null, { extension: [{ url: 'http://example.org/x', valueString: 'x' }] }, null] }
+            : {}),
+        };
+      }
+      return { [step]: repeat ? [build(depth + 1, n), build(depth + 1, n + 2)] : build(depth + 1, n) };
+    };
+    return { resourceType: type, id: 'r1', ...build(0, 1) };
+  };
+
+  const plainParts = SERVED_RESOURCE_TYPES.flatMap((type) =>
+    registry
+      .indexed(type)
+      .flatMap((param) =>
+        param.parts.map((part) => part.expression.replace(/\.where\(resolve\(\) is [A-Za-z]+\)$/, '')),
+      )
+      .filter((expression) => compilePlainPath(expression) !== null)
+      .map((expression) => [type, expression] as const),
+  );
+
+  it("takes most of the definitions' expressions", () => {
+    expect(plainParts.length).toBeGreaterThan(800);
+  });
+
+  it('gives what fhirpath.js gives on every plain path of every served type', () => {
+    let compared = 0;
+    for (const [type, expression] of plainParts) {
+      const fast = compilePlainPath(expression)!;
+      const reference = compileFhirpath(expression);
+      const steps = expression.split('.').slice(1);
+      let typePath = expression.split('.')[0];
+      let leafType = '';
+      for (const step of steps) {
+        leafType = path2Type[`${typePath}.${step}`];
+        typePath = leafType === 'BackboneElement' || leafType === 'Element' ? `${typePath}.${step}` : leafType;
+      }
+      for (const repeat of [false, true]) {
+        const resource = resourceAlong(type, steps, leafType, repeat);
+        const expected = reference(resource);
+        expect({ expression, repeat, values: fast(resource) }).toEqual({ expression, repeat, values: expected });
+        if (expected.length > 0) compared++;
+      }
+      expect(fast({ resourceType: type })).toEqual([]);
+    }
+    // Every path found values in at least one shape (the comparison was not of empty lists).
+    expect(compared).toBeGreaterThanOrEqual(plainParts.length);
+  });
+
+  it('keeps a resource of another type out, unless the path is on Resource', () => {
+    expect(compilePlainPath('Patient.name')!({ resourceType: 'Person', name: [{ family: 'X' }] })).toEqual([]);
+    expect(compilePlainPath('Resource.meta.tag')!({ resourceType: 'Person', meta: { tag: [{ code: 't' }] } })).toEqual([
+      { type: 'Coding', value: { code: 't' } },
+    ]);
+  });
+
+  it('leaves choices, functions, content references and untyped steps to fhirpath.js', () => {
+    for (const expression of [
+      'Observation.value',
+      "Patient.telecom.where(system='phone')",
+      '(Observation.value as Quantity)',
+      'Questionnaire.item.item.linkId',
+      'Patient.contact',
+      'Bundle.entry.resource',
+      'Patient',
+    ])
+      expect(compilePlainPath(expression)).toBeNull();
   });
 });
