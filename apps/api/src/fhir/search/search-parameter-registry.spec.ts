@@ -1,10 +1,11 @@
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
-import * as r4Model from 'fhirpath/fhir-context/r4';
 import {
   asOfType,
   compileFhirpath,
   compilePlainPath,
   expressionPartsFor,
+  PlainPath,
+  plainPathPlan,
   SearchParameterRegistry,
 } from './search-parameter-registry';
 
@@ -138,46 +139,53 @@ describe('SearchParameterRegistry', () => {
 });
 
 describe('compilePlainPath', () => {
-  const path2Type = (r4Model as unknown as { path2Type: Record<string, string> }).path2Type;
   const registry = new SearchParameterRegistry(SERVED_RESOURCE_TYPES);
 
-  /** A value of each leaf type; complex types get an object with members of several types. */
+  /** A value of each type; complex types get an object with members of several types. */
   const sample = (type: string, n: number): unknown => {
-    if (/^(boolean|System\.Boolean)$/.test(type)) return n % 2 === 0;
-    if (/^(integer|positiveInt|unsignedInt|System\.Integer)$/.test(type)) return n + 1;
+    if (type === 'boolean') return n % 2 === 0;
+    if (/^(integer|positiveInt|unsignedInt)$/.test(type)) return n + 1;
     if (type === 'decimal') return n + 0.25;
     if (type === 'date') return `202${n}-02-03`;
     if (type === 'dateTime') return `202${n}-02-03T04:05:06+01:00`;
     if (type === 'instant') return `202${n}-02-03T04:05:06.789Z`;
     if (type === 'time') return `04:05:0${n}`;
-    if (/^[a-z]/.test(type) || type.startsWith('System.')) return `value ${n}`;
+    if (/^[a-z]/.test(type)) return `value ${n}`;
     return {
       id: `e${n}`,
-      text: `text ${n}`,
+      text: `t${n}`,
       system: 'http://example.org',
       code: `c${n}`,
       value: n,
       reference: `Patient/p${n}`,
     };
   };
+  const extension = { extension: [{ url: 'http://example.org/x', valueString: 'x' }] };
 
-  /** A resource with values along `steps`: each step one object, or a list with a null and an extension-only entry. */
-  const resourceAlong = (type: string, steps: string[], leafType: string, repeat: boolean): Record<string, unknown> => {
-    const build = (depth: number, n: number): Record<string, unknown> => {
-      const step = steps[depth];
-      if (depth === steps.length - 1) {
-        const primitive = /^[a-z]/.test(leafType) || leafType.startsWith('System.');
-        if (!repeat) return { [step]: sample(leafType, n) };
-        return {
-          [step]: [sample(leafType, n), null, sample(leafType, n + 1)],
-          ...(primitive
-            ? { [`_${step}`]: [null, { extension: [{ url: 'http://example.org/x', valueString: 'x' }] }, null] }
-            : {}),
-        };
-      }
-      return { [step]: repeat ? [build(depth + 1, n), build(depth + 1, n + 2)] : build(depth + 1, n) };
+  /**
+   * A resource with values along a plan's steps: each member one object (`repeat` false), or two items (a filter
+   * matching one of them) and, on a primitive value, a null and an extension-only entry besides.
+   */
+  const resourceAlong = (type: string, plan: PlainPath, repeat: boolean): Record<string, unknown> => {
+    let n = 0;
+    const build = (index: number): Record<string, unknown> => {
+      const step = plan.steps[index];
+      if (!('member' in step)) throw new Error('a filter is built by its member');
+      const filter = plan.steps[index + 1];
+      const last = plan.steps.slice(index + 1).every((s) => !('member' in s));
+      const item = (matching: boolean): unknown => {
+        const value = last ? sample(plan.valueType, ++n) : build(index + (filter && 'where' in filter ? 2 : 1));
+        if (!filter || !('where' in filter)) return value;
+        return { ...(value as object), [filter.where]: matching ? filter.equals : `not ${filter.equals}` };
+      };
+      if (!repeat) return { [step.member]: item(true) };
+      const primitive = last && /^[a-z]/.test(plan.valueType);
+      return {
+        [step.member]: primitive ? [item(true), null, item(false)] : [item(true), item(false)],
+        ...(primitive ? { [`_${step.member}`]: [null, extension, null] } : {}),
+      };
     };
-    return { resourceType: type, id: 'r1', ...build(0, 1) };
+    return { resourceType: type, id: 'r1', ...build(0) };
   };
 
   const plainParts = SERVED_RESOURCE_TYPES.flatMap((type) =>
@@ -190,8 +198,10 @@ describe('compilePlainPath', () => {
       .map((expression) => [type, expression] as const),
   );
 
-  it("takes most of the definitions' expressions", () => {
-    expect(plainParts.length).toBeGreaterThan(800);
+  it("takes most of the definitions' expressions, filters and casts among them", () => {
+    expect(plainParts.length).toBeGreaterThan(2000);
+    expect(plainParts.filter(([, e]) => e.includes('.where(')).length).toBeGreaterThan(40);
+    expect(plainParts.filter(([, e]) => e.startsWith('(')).length).toBeGreaterThan(100);
   });
 
   it('gives what fhirpath.js gives on every plain path of every served type', () => {
@@ -199,23 +209,30 @@ describe('compilePlainPath', () => {
     for (const [type, expression] of plainParts) {
       const fast = compilePlainPath(expression)!;
       const reference = compileFhirpath(expression);
-      const steps = expression.split('.').slice(1);
-      let typePath = expression.split('.')[0];
-      let leafType = '';
-      for (const step of steps) {
-        leafType = path2Type[`${typePath}.${step}`];
-        typePath = leafType === 'BackboneElement' || leafType === 'Element' ? `${typePath}.${step}` : leafType;
-      }
       for (const repeat of [false, true]) {
-        const resource = resourceAlong(type, steps, leafType, repeat);
+        const resource = resourceAlong(type, plainPathPlan(expression)!, repeat);
         const expected = reference(resource);
         expect({ expression, repeat, values: fast(resource) }).toEqual({ expression, repeat, values: expected });
         if (expected.length > 0) compared++;
       }
       expect(fast({ resourceType: type })).toEqual([]);
     }
-    // Every path found values in at least one shape (the comparison was not of empty lists).
-    expect(compared).toBeGreaterThanOrEqual(plainParts.length);
+    // Both shapes of every path found values: no comparison was of two empty lists.
+    expect(compared).toBe(plainParts.length * 2);
+  });
+
+  it('filters on the literal and reads a cast choice from its typed member', () => {
+    const email = compilePlainPath("Patient.telecom.where(system='email')")!;
+    const telecom = [
+      { system: 'phone', value: '1' },
+      { system: 'email', value: 'a@example.org' },
+    ];
+    expect(email({ resourceType: 'Patient', telecom })).toEqual([{ type: 'ContactPoint', value: telecom[1] }]);
+    const quantity = compilePlainPath('(Observation.value as Quantity)')!;
+    expect(quantity({ resourceType: 'Observation', valueQuantity: { value: 5 } })).toEqual([
+      { type: 'Quantity', value: { value: 5 } },
+    ]);
+    expect(quantity({ resourceType: 'Observation', valueString: '5' })).toEqual([]);
   });
 
   it('keeps a resource of another type out, unless the path is on Resource', () => {
@@ -225,11 +242,14 @@ describe('compilePlainPath', () => {
     ]);
   });
 
-  it('leaves choices, functions, content references and untyped steps to fhirpath.js', () => {
+  it('leaves other functions, uncast choices, content references and untyped steps to fhirpath.js', () => {
     for (const expression of [
       'Observation.value',
-      "Patient.telecom.where(system='phone')",
-      '(Observation.value as Quantity)',
+      '(Observation.value as Quantity).value',
+      "Patient.name.where(given='x')",
+      'Patient.deceased.exists() and Patient.deceased != false',
+      "Composition.section.where(code='x').entry",
+      'Bundle.entry[0].resource',
       'Questionnaire.item.item.linkId',
       'Patient.contact',
       'Bundle.entry.resource',
