@@ -1,6 +1,7 @@
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
 import {
   asOfType,
+  compileChoiceFlag,
   compileFhirpath,
   compilePlainPath,
   expressionPartsFor,
@@ -256,5 +257,30 @@ describe('compilePlainPath', () => {
       'Patient',
     ])
       expect(compilePlainPath(expression)).toBeNull();
+  });
+});
+
+describe('compileChoiceFlag', () => {
+  const expression = 'Patient.deceased.exists() and Patient.deceased != false';
+
+  it.each([
+    ['absent', {}],
+    ['true', { deceasedBoolean: true }],
+    ['false', { deceasedBoolean: false }],
+    ['a date', { deceasedDateTime: '2020-01-02' }],
+    ['only an extension', { _deceasedBoolean: { extension: [{ url: 'http://example.org/x', valueString: 'x' }] } }],
+    ['two values', { deceasedBoolean: false, deceasedDateTime: '2020-01-02' }],
+  ])('gives what fhirpath.js gives where deceased[x] is %s', (_, values) => {
+    const resource = { resourceType: 'Patient', ...values };
+    expect(compileChoiceFlag(expression)!(resource)).toEqual(compileFhirpath(expression)(resource));
+  });
+
+  it('serves Patient deceased, and nothing that is not a choice element', () => {
+    const registry = new SearchParameterRegistry(['Patient']);
+    expect(registry.get('Patient', 'deceased')!.parts[0].evaluate({ resourceType: 'Patient' })).toEqual([
+      { type: 'boolean', value: false },
+    ]);
+    expect(compileChoiceFlag('Patient.active.exists() and Patient.active != false')).toBeNull();
+    expect(compileChoiceFlag('Patient.deceased.exists() and Observation.deceased != false')).toBeNull();
   });
 });
