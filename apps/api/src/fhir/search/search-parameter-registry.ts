@@ -151,10 +151,17 @@ const path2Type = model.path2Type;
 /** Element types whose values' own type a plain walk cannot tell: fhirpath.js keeps these expressions. */
 const UNTYPED_STEPS = new Set(['BackboneElement', 'Element', 'Resource', 'DomainResource']);
 
-/** One step of a plain path: a member (its JSON name), or a filter `where(member = 'literal')` on the items so far. */
-export type PlainStep = { member: string } | { where: string; equals: string };
+/**
+ * One step of a plain path: a member (its JSON name), a filter `where(member = 'literal')` on the items so far, or
+ * (last only) an uncast choice element: per item, the first of its typed members present (`effectiveDateTime`, …).
+ */
+export type PlainStep =
+  { member: string } | { where: string; equals: string } | { choice: { member: string; type: string }[] };
 
-/** A plain path: the resource type it starts from (`Resource`: any), its steps, and the FHIR type of its values. */
+/**
+ * A plain path: the resource type it starts from (`Resource`: any), its steps, and the FHIR type of its values (empty
+ * where it ends in an uncast choice: there each member has its own).
+ */
 export interface PlainPath {
   root: string;
   steps: PlainStep[];
@@ -165,17 +172,26 @@ const PLAIN_PATH = /^([A-Z][A-Za-z0-9]*)((?:\.[a-z][A-Za-z0-9]*|\.where\([a-z][A
 // The filter first: `where` alone would also match as a member name.
 const PLAIN_STEP = /\.where\(([a-z][A-Za-z0-9]*)='([^'\\]*)'\)|\.([a-z][A-Za-z0-9]*)/g;
 const CAST = /^\((.+) as ([A-Za-z]+)\)$/;
+const AS_FUNCTION = /^(.+)\.as\(([A-Za-z]+)\)$/;
 const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** FHIR's primitive types (lower-case names in the model), for the type names a choice element lists capitalised. */
+const PRIMITIVES = new Set(Object.values(path2Type).filter((t) => /^[a-z]/.test(t)));
+const choiceTypeName = (choice: string) => {
+  const lower = choice.charAt(0).toLowerCase() + choice.slice(1);
+  return PRIMITIVES.has(lower) ? lower : choice;
+};
 
 /**
  * The plan of an expression made only of member steps (`Patient.name.family`, `Resource.meta.profile`), filters on
- * a single primitive member (`Patient.telecom.where(system='email')`) and at most a final cast of a choice element
- * (`(Observation.value as Quantity)`: the member `valueQuantity`), each step typed from the R4 model. Null for any
+ * a single primitive member (`Patient.telecom.where(system='email')`) and at most a final choice element, cast
+ * (`(Observation.value as Quantity)` or `.as(Quantity)`: the member `valueQuantity`) or not (`Observation.effective`:
+ * `effectiveDateTime`, `effectivePeriod`, …), each step typed from the R4 model. Null for any
  * other expression, and for a path with a step the model does not type on its own (a content reference, a backbone
  * element or a contained resource as the value): fhirpath.js evaluates those.
  */
 export function plainPathPlan(expression: string): PlainPath | null {
-  const cast = CAST.exec(expression);
+  const asFunction = AS_FUNCTION.exec(expression);
+  const cast = asFunction ? [expression, asFunction[1], asFunction[2]] : CAST.exec(expression);
   const matched = PLAIN_PATH.exec(cast ? cast[1] : expression);
   if (!matched) return null;
   const root = matched[1];
@@ -196,8 +212,17 @@ export function plainPathPlan(expression: string): PlainPath | null {
     const path = `${typePath}.${member}`;
     const choices = model.choiceTypePaths[path];
     if (choices) {
-      // Only the last member, cast to one of its types, names one JSON member.
-      if (!cast || index !== found.length - 1 || !choices.includes(upperFirst(cast[2]))) return null;
+      // Only the last member: cast to one of its types it names one JSON member, uncast the first present of them.
+      if (index !== found.length - 1) return null;
+      if (!cast) {
+        const choice = choices.map((c) => ({
+          member: `${member}${c}`,
+          type: fhirTypeName(`FHIR.${choiceTypeName(c)}`),
+        }));
+        steps.push({ choice });
+        return { root, steps, valueType: '' };
+      }
+      if (!choices.includes(upperFirst(cast[2]))) return null;
       steps.push({ member: `${member}${upperFirst(cast[2])}` });
       type = cast[2];
       break;
@@ -210,12 +235,12 @@ export function plainPathPlan(expression: string): PlainPath | null {
     type = next;
   }
   if (cast && type !== cast[2]) return null;
-  if (UNTYPED_STEPS.has(type) || steps.every((step) => !('member' in step))) return null;
+  if (UNTYPED_STEPS.has(type) || steps.every((step) => 'where' in step)) return null;
   return { root, steps, valueType: fhirTypeName(type.includes('.') ? type : `FHIR.${type}`) };
 }
 
 /**
- * A plain path (see `plainPathPlan`; 2,211 of the 2,244 R4 expression branches served) evaluated by walking the JSON
+ * A plain path (see `plainPathPlan`; 2,238 of the 2,244 R4 expression branches served) evaluated by walking the JSON
  * instead of through fhirpath.js, which builds a node per element on the way and takes some forty times as long:
  * it was two thirds of the index extraction's time on ingest. It gives what fhirpath.js gives (the registry's spec
  * compares the two on every such path of every served type); null where there is no plan.
@@ -229,6 +254,7 @@ export function compilePlainPath(expression: string): ((resource: object) => Fhi
     if (!anyResource && (resource as { resourceType?: unknown }).resourceType !== root) return [];
     let nodes: unknown[] = [resource];
     for (const step of steps) {
+      if ('choice' in step) return choiceValues(nodes, step.choice);
       const next: unknown[] = [];
       if ('where' in step) {
         for (const node of nodes) if ((node as Record<string, unknown>)[step.where] === step.equals) next.push(node);
@@ -246,6 +272,24 @@ export function compilePlainPath(expression: string): ((resource: object) => Fhi
     }
     return nodes.map((value) => ({ type: valueType, value }));
   };
+}
+
+/**
+ * The values of an uncast choice element on each item: of its typed members, the first present (a primitive with
+ * only an extension counts, and gives no value), as fhirpath.js reads it.
+ */
+function choiceValues(nodes: unknown[], choice: { member: string; type: string }[]): FhirValue[] {
+  const out: FhirValue[] = [];
+  for (const node of nodes) {
+    const item = node as Record<string, unknown>;
+    const present = choice.find((c) => item[c.member] !== undefined || item[`_${c.member}`] !== undefined);
+    if (!present) continue;
+    const value = item[present.member];
+    if (value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value])
+      if (v !== undefined && v !== null) out.push({ type: present.type, value: v });
+  }
+  return out;
 }
 
 const CHOICE_FLAG = /^([A-Z][A-Za-z0-9]*)\.([a-z][A-Za-z0-9]*)\.exists\(\) and \1\.\2 != false$/;
