@@ -190,8 +190,8 @@ const choiceTypeName = (choice: string) => {
  * element or a contained resource as the value): fhirpath.js evaluates those.
  */
 export function plainPathPlan(expression: string): PlainPath | null {
-  const asFunction = AS_FUNCTION.exec(expression);
-  const cast = asFunction ? [expression, asFunction[1], asFunction[2]] : CAST.exec(expression);
+  // Both forms capture the path, then the type.
+  const cast = AS_FUNCTION.exec(expression) ?? CAST.exec(expression);
   const matched = PLAIN_PATH.exec(cast ? cast[1] : expression);
   if (!matched) return null;
   const root = matched[1];
@@ -259,13 +259,7 @@ export function compilePlainPath(expression: string): ((resource: object) => Fhi
       if ('where' in step) {
         for (const node of nodes) if ((node as Record<string, unknown>)[step.where] === step.equals) next.push(node);
       } else {
-        for (const node of nodes) {
-          const value = (node as Record<string, unknown>)[step.member];
-          if (value === undefined || value === null) continue;
-          if (Array.isArray(value)) {
-            for (const item of value) if (item !== undefined && item !== null) next.push(item);
-          } else next.push(value);
-        }
+        for (const node of nodes) pushValues(next, (node as Record<string, unknown>)[step.member]);
       }
       if (next.length === 0) return [];
       nodes = next;
@@ -282,15 +276,25 @@ function choiceValues(nodes: unknown[], choice: { member: string; type: string }
   const out: FhirValue[] = [];
   for (const node of nodes) {
     const item = node as Record<string, unknown>;
-    const present = choice.find((c) => item[c.member] !== undefined || item[`_${c.member}`] !== undefined);
+    const present = choice.find((c) => presentIn(item, c.member));
     if (!present) continue;
-    const value = item[present.member];
-    if (value === undefined || value === null) continue;
-    for (const v of Array.isArray(value) ? value : [value])
-      if (v !== undefined && v !== null) out.push({ type: present.type, value: v });
+    const values: unknown[] = [];
+    pushValues(values, item[present.member]);
+    for (const value of values) out.push({ type: present.type, value });
   }
   return out;
 }
+
+/** A JSON member's values, one or a list, without nulls. */
+function pushValues(into: unknown[], value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (!Array.isArray(value)) into.push(value);
+  else for (const item of value) if (item !== undefined && item !== null) into.push(item);
+}
+
+/** Whether a member is there, with a value or (a primitive) with only its `_member` extension. */
+const presentIn = (item: Record<string, unknown>, member: string) =>
+  item[member] !== undefined || item[`_${member}`] !== undefined;
 
 const CHOICE_FLAG = /^([A-Z][A-Za-z0-9]*)\.([a-z][A-Za-z0-9]*)\.exists\(\) and \1\.\2 != false$/;
 
@@ -310,7 +314,7 @@ export function compileChoiceFlag(expression: string): ((resource: object) => Fh
     if (r.resourceType !== root) return [];
     // An element with only an extension (`_deceasedBoolean`) exists too. Of two (invalid) values, fhirpath.js reads
     // the first in the model's order of the choice's types.
-    const present = members.find((m) => r[m] !== undefined || r[`_${m}`] !== undefined);
+    const present = members.find((m) => presentIn(r, m));
     return [{ type: 'boolean', value: present !== undefined && r[present] !== false }];
   };
 }
