@@ -16,6 +16,7 @@ import { FhirModule } from './fhir/fhir.module';
 import { DemoModule } from './demo/demo.module';
 import { RegistrationModule } from './registration/registration.module';
 import { DevelopersModule } from './developers/developers.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         DemoModule,
         RegistrationModule,
         DevelopersModule,
+        UsersModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },

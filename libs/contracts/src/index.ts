@@ -3,3 +3,4 @@ export * from './lib/audit';
 export * from './lib/scopes';
 export * from './lib/fhir';
 export * from './lib/management';
+export * from './lib/people';

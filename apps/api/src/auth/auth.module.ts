@@ -11,6 +11,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAssertionService } from './client-auth/client-assertion.service';
 import { ClientJwksService } from './client-auth/client-jwks.service';
 import { UsedAssertionEntity } from './client-auth/used-assertion.entity';
+import { AuthorizationCodeEntity } from './authorize/authorization-code.entity';
+import { AuthorizationGrantEntity } from './authorize/authorization-grant.entity';
 import { ClientsModule } from '../clients/clients.module';
 import { AdminUsersModule } from '../admin-users/admin-users.module';
 import { TokensAdminController } from './tokens-admin.controller';
@@ -34,7 +36,7 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([UsedAssertionEntity]),
+    TypeOrmModule.forFeature([UsedAssertionEntity, AuthorizationCodeEntity, AuthorizationGrantEntity]),
     ThrottlerModule.forRootAsync({
       imports: [ClientsModule],
       inject: [APP_CONFIG, ClientsService],

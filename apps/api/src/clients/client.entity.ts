@@ -34,6 +34,18 @@ export class ClientEntity {
   @Column({ name: 'jwks_uri', type: 'varchar', length: 2000, nullable: true })
   jwksUri!: string | null;
 
+  /** OpenID Connect Dynamic Client Registration §2: the only `alg` accepted on this client's assertions. */
+  @Column({ name: 'token_endpoint_auth_signing_alg', type: 'varchar', length: 16, nullable: true })
+  tokenEndpointAuthSigningAlg!: string | null;
+
+  /** RFC 7591 §2 `redirect_uris`, a JSON array; the authorization endpoint compares them exactly (RFC 9700 §2.1). */
+  @Column({ name: 'redirect_uris', type: 'text', nullable: true })
+  redirectUris!: string | null;
+
+  /** SMART EHR launch URL (OpenID `initiate_login_uri`). */
+  @Column({ name: 'launch_uri', type: 'varchar', length: 2000, nullable: true })
+  launchUri!: string | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   patient!: string | null;
 

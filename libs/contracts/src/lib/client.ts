@@ -18,6 +18,12 @@ export interface Client {
   scope: string;
   jwks?: { keys: Record<string, unknown>[] } | null;
   jwks_uri?: string | null;
+  /** OpenID Connect Dynamic Client Registration §2: the `alg` this client's private_key_jwt assertions must use. */
+  token_endpoint_auth_signing_alg?: string | null;
+  /** RFC 7591 §2: where the authorization endpoint may send the browser back (compared exactly). */
+  redirect_uris?: string[];
+  /** SMART EHR launch: the app's launch URL, opened with `iss` and `launch` (OpenID `initiate_login_uri`). */
+  launch_uri?: string | null;
   /** A fixed patient context (Patient id) put into this client's tokens. */
   patient?: string | null;
   enabled: boolean;

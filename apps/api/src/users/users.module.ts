@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EndUserEntity } from './end-user.entity';
+import { UsersService } from './users.service';
+
+/** End users: patients and practitioners who sign in to SMART apps. */
+@Module({
+  imports: [TypeOrmModule.forFeature([EndUserEntity])],
+  providers: [UsersService],
+  exports: [UsersService],
+})
+export class UsersModule {}
