@@ -13,6 +13,7 @@ import { ClientJwksService } from './client-auth/client-jwks.service';
 import { UsedAssertionEntity } from './client-auth/used-assertion.entity';
 import { AuthorizationCodeEntity } from './authorize/authorization-code.entity';
 import { AuthorizationGrantEntity } from './authorize/authorization-grant.entity';
+import { AuthorizationCodesService } from './authorize/authorization-codes.service';
 import { ClientsModule } from '../clients/clients.module';
 import { AdminUsersModule } from '../admin-users/admin-users.module';
 import { TokensAdminController } from './tokens-admin.controller';
@@ -69,6 +70,7 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
     AccessTokenService,
     TokenVerifierService,
     TokenIntrospectionService,
+    AuthorizationCodesService,
   ],
   exports: [TokenVerifierService, AccessTokenService, KeysModule, AuthRateLimitGuard, ThrottlerModule],
 })

@@ -77,3 +77,16 @@ export interface LaunchResponse {
   launch_url: string;
   expires_in: number;
 }
+
+/**
+ * `GET /api/directory/patients?search=` and `/api/directory/practitioners?search=`: people in the FHIR store, for the
+ * dashboard's pickers (link a user, pick an EHR launch's patient). Administrators only.
+ */
+export interface DirectoryEntry {
+  /** `Patient/{id}` or `Practitioner/{id}`. */
+  reference: string;
+  display: string;
+  birth_date?: string | null;
+  /** The NHS number, where the resource has one. */
+  nhs_number?: string | null;
+}
