@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { basic, createClient, createTestApp, databases, getToken, TestApp } from '../support/test-app';
+import { DataSource } from 'typeorm';
+import {
+  basic,
+  createClient,
+  createTestApp,
+  databases,
+  dropMysqlDatabase,
+  getToken,
+  TestApp,
+} from '../support/test-app';
 
 /** Polls until `check` holds, and returns how long that took (ms); fails after `limitMs`. */
 async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
@@ -111,5 +120,70 @@ describe.each(databases())('two API instances on one %s database', (db) => {
     const token = await getToken(a, client);
     expect(decodeProtectedHeader(token).kid).toBe(rotated.body.kid);
     await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+});
+
+// Instances started and driven at the same moment: the work that must happen once (creating the first signing key,
+// rotating it) happens once, under a lease in the shared database.
+describe.each(databases())('two API instances acting at once on one %s database', (db) => {
+  let a: TestApp;
+  let b: TestApp;
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    const env = { ADMIN_PASSWORD: 'test-admin-password-0123' };
+    let databaseUrl: string;
+    if (db === 'sqlite') {
+      dir = mkdtempSync(join(tmpdir(), 'ccri-race-'));
+      databaseUrl = `sqlite:${join(dir, 'shared.sqlite')}`;
+      // The schema is made by the first instance (SQLite synchronises it); the keys race starts after that.
+      const first = await createTestApp('sqlite', { ...env, SIGNING_WORKERS: '0' }, { databaseUrl });
+      await first.app.get(DataSource).query('DELETE FROM signing_keys');
+      await first.close();
+    } else {
+      const first = await createTestApp('mysql', env);
+      databaseUrl = first.databaseUrl;
+      await first.app.get(DataSource).query('DELETE FROM signing_keys');
+      await first.app.close();
+    }
+    [a, b] = await Promise.all([createTestApp(db, env, { databaseUrl }), createTestApp(db, env, { databaseUrl })]);
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    if (db === 'mysql' && a) await dropMysqlDatabase(a.databaseUrl);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function activeKeys(t: TestApp): Promise<string[]> {
+    const res = await t.http
+      .get('/api/keys')
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .expect(200);
+    return (res.body as { kid: string; status: string }[]).filter((k) => k.status === 'active').map((k) => k.kid);
+  }
+
+  it('create exactly one signing key when both start on a database that has none', async () => {
+    expect(await activeKeys(a)).toHaveLength(1);
+    expect(await activeKeys(b)).toEqual(await activeKeys(a));
+  });
+
+  it('leave exactly one active key, and both able to issue tokens, after rotating at the same moment', async () => {
+    const [ra, rb] = await Promise.all([
+      a.http.post('/api/keys/rotate').set('Authorization', `Bearer ${await a.adminToken()}`),
+      b.http.post('/api/keys/rotate').set('Authorization', `Bearer ${await b.adminToken()}`),
+    ]);
+    expect([ra.status, rb.status]).toEqual([200, 200]);
+    const active = await activeKeys(a);
+    expect(active).toHaveLength(1);
+    expect([ra.body.kid, rb.body.kid]).toContain(active[0]);
+    const client = await createClient(a, 'system/Patient.read');
+    for (const t of [a, b]) {
+      const token = await getToken(t, client);
+      // Verified at once, even by the instance that did not make the key a moment ago.
+      await a.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
+      await b.http.get('/fhir/Patient').set('Authorization', `Bearer ${token}`).expect(200);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClusterModule } from '../../cluster/cluster.module';
 import { IssuedTokenEntity } from '../tokens/issued-token.entity';
 import { TokenStoreService } from '../tokens/token-store.service';
 import { SigningKeyEntity } from './signing-key.entity';
@@ -10,7 +11,7 @@ import { KeysService } from './keys.service';
  * also build on, kept apart from AuthModule so that module can depend on clients without a cycle.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SigningKeyEntity, IssuedTokenEntity])],
+  imports: [TypeOrmModule.forFeature([SigningKeyEntity, IssuedTokenEntity]), ClusterModule],
   providers: [KeysService, TokenStoreService],
   exports: [KeysService, TokenStoreService],
 })

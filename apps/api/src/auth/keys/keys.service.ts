@@ -16,6 +16,7 @@ import {
 import { Repository } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { ClusterLockService } from '../../cluster/cluster-lock.service';
 import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SigningPool } from './signing-pool';
@@ -25,6 +26,9 @@ export const SIGNING_ALG = 'RS256';
 const RELOAD_INTERVAL_MS = 1000;
 /** How often each instance re-reads the key table (a rotation made elsewhere) and checks the rotation schedule. */
 const MAINTENANCE_MS = 30_000;
+/** Key creation and rotation run under this cluster-wide lease, so two instances never retire each other's new key. */
+const KEYS_LOCK = 'signing-keys';
+const KEYS_LOCK_OPTIONS = { leaseMs: 30_000, waitMs: 30_000 };
 /** A retired key stays in the JWKS this long: the longest token lifetime a client may have, plus clock skew. */
 export const RETIRED_KEY_GRACE_SECONDS = 86_400 + 300;
 
@@ -45,6 +49,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
   private readonly verificationKeys = new Map<string, CryptoKey>();
   private jwksCache: { keys: JWK[] } | null = null;
   private lastReload = 0;
+  private pendingReload: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly encryption: KeyEncryption;
   private readonly pool: SigningPool | null;
@@ -52,6 +57,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly lock: ClusterLockService,
   ) {
     this.encryption = new KeyEncryption(config.secretPepper);
     this.pool = config.signingWorkers > 0 ? new SigningPool(config.signingWorkers) : null;
@@ -60,8 +66,13 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
   async onModuleInit(): Promise<void> {
     await this.reload();
     if (!this.active) {
-      await this.createKey();
+      // Two instances starting on an empty database at once: the first creates the key, the other then reads it.
+      await this.lock.withLock(KEYS_LOCK, KEYS_LOCK_OPTIONS, async () => {
+        await this.reload();
+        if (!this.active) await this.createKey();
+      });
       await this.reload();
+      if (!this.active) throw new Error('No active signing key: another instance holds the key lock');
     }
     this.timer = setInterval(() => void this.maintain(), MAINTENANCE_MS);
     this.timer.unref();
@@ -80,12 +91,13 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
   private async maintain(): Promise<void> {
     try {
       await this.reload();
-      const days = this.config.keyRotationDays;
-      const newest = (await this.repo.find({ where: { status: 'active' }, order: { createdAt: 'DESC' }, take: 1 }))[0];
-      if (days > 0 && newest && Date.now() - newest.createdAt.getTime() > days * 86_400_000) {
-        this.logger.log(`Signing key ${newest.kid} is older than ${days} days; rotating`);
-        await this.rotate();
-      }
+      if (!(await this.rotationDue())) return;
+      // Every instance sees the key age out at about the same moment; the lease lets one rotate, and the others,
+      // checking again once they hold it, find a fresh key and leave it alone.
+      await this.lock.withLock(KEYS_LOCK, KEYS_LOCK_OPTIONS, async () => {
+        if (await this.rotationDue()) await this.rotateHoldingLock('scheduled');
+      });
+      await this.reload();
     } catch (e) {
       this.logger.warn(`Key maintenance failed: ${(e as Error).message}`);
     }
@@ -112,15 +124,29 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
     return { token: `${input}.${signature}`, kid: key.kid };
   }
 
-  /** The verification key for `kid`, or null when no key of ours has that id. */
+  /**
+   * The verification key for `kid`, or null when no key of ours has that id. An unknown `kid` may be a key another
+   * instance has just made: the key table is read again, at most once per second however many unknown ids arrive
+   * (requests meanwhile wait for that one read rather than being refused).
+   */
   async verificationKey(kid: string): Promise<CryptoKey | null> {
     const cached = this.verificationKeys.get(kid);
     if (cached) return cached;
-    if (Date.now() - this.lastReload >= RELOAD_INTERVAL_MS) {
-      await this.reload();
-      return this.verificationKeys.get(kid) ?? null;
-    }
-    return null;
+    await this.reloadSoon();
+    return this.verificationKeys.get(kid) ?? null;
+  }
+
+  private reloadSoon(): Promise<void> {
+    this.pendingReload ??= (async () => {
+      try {
+        const wait = this.lastReload + RELOAD_INTERVAL_MS - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        await this.reload();
+      } finally {
+        this.pendingReload = null;
+      }
+    })();
+    return this.pendingReload;
   }
 
   /** RFC 7517 JWK Set of the public keys that may still have live tokens. */
@@ -129,8 +155,27 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
     return this.jwksCache!;
   }
 
-  /** Makes a new key active; the old one is retired but stays in the JWKS until its tokens have expired. */
+  /** True when the newest active key is older than KEY_ROTATION_DAYS. */
+  private async rotationDue(): Promise<boolean> {
+    const days = this.config.keyRotationDays;
+    if (days <= 0) return false;
+    const newest = (await this.repo.find({ where: { status: 'active' }, order: { createdAt: 'DESC' }, take: 1 }))[0];
+    return newest !== undefined && Date.now() - newest.createdAt.getTime() > days * 86_400_000;
+  }
+
+  /**
+   * Makes a new key active; the old one is retired but stays in the JWKS until its tokens have expired. Rotations
+   * on several instances at once run one after the other (each under the cluster lease).
+   */
   async rotate(): Promise<string> {
+    const result = await this.lock.withLock(KEYS_LOCK, KEYS_LOCK_OPTIONS, () => this.rotateHoldingLock('requested'));
+    if (!result.ran) throw new Error('Another instance is rotating the signing key; try again');
+    return result.value;
+  }
+
+  private async rotateHoldingLock(why: 'scheduled' | 'requested'): Promise<string> {
+    if (why === 'scheduled')
+      this.logger.log(`The signing key is older than ${this.config.keyRotationDays} days; rotating`);
     const kid = await this.createKey();
     const now = new Date();
     await this.repo
