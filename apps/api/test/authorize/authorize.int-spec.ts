@@ -117,7 +117,10 @@ describe.each(databases())('Authorization endpoint and pages (%s)', (db) => {
 
   /** Start → sign in → consent page (response of the consent page). */
   async function toConsent(agent: TestAgent, clientId: string, challenge: string, username: string, extra = {}) {
-    const start = await agent.get('/auth/authorize').query(params(clientId, challenge, extra)).expect(200);
+    const start = await agent
+      .get('/auth/authorize')
+      .query(params(clientId, challenge, extra))
+      .expect(200);
     const signedIn = await signIn(agent, start, username);
     expect(signedIn.status).toBe(303);
     return follow(agent, signedIn);
@@ -420,7 +423,10 @@ describe.each(databases())('Authorization endpoint and pages (%s)', (db) => {
     it('POST /auth/authorize (SMART authorize-post) works like GET', async () => {
       const c = await appClient('openid patient/*.read');
       const agent = browser();
-      const res = await agent.post('/auth/authorize').type('form').send(form(params(c.client_id, pkce().challenge)));
+      const res = await agent
+        .post('/auth/authorize')
+        .type('form')
+        .send(form(params(c.client_id, pkce().challenge)));
       expect(res.status).toBe(200);
       expect(formWithButton(res.text, 'Sign in').action).toBe('/auth/authorize/sign-in');
     });
@@ -513,12 +519,16 @@ describe.each(databases())('Authorization endpoint and pages (%s)', (db) => {
         .query(params(c.client_id, pkce().challenge, { scope: 'openid', prompt: 'none' }));
       expect(appRedirect(silent).searchParams.get('code')).toBeTruthy();
       // More than was allowed: the page again.
-      const more = await agent.get('/auth/authorize').query(params(c.client_id, pkce().challenge, { scope: 'openid profile' }));
+      const more = await agent
+        .get('/auth/authorize')
+        .query(params(c.client_id, pkce().challenge, { scope: 'openid profile' }));
       expect(more.status).toBe(200);
       expect(formWithButton(more.text, 'Allow').checkboxes.map((x) => x.value)).toEqual(['openid', 'profile']);
       // Withdrawn: the page again, and prompt=none says consent_required.
       await ds.getRepository(AuthorizationGrantEntity).update({ id: grantId }, { revokedAt: new Date() });
-      const after = await agent.get('/auth/authorize').query(params(c.client_id, pkce().challenge, { scope: 'openid' }));
+      const after = await agent
+        .get('/auth/authorize')
+        .query(params(c.client_id, pkce().challenge, { scope: 'openid' }));
       expect(after.status).toBe(200);
       expect(formWithButton(after.text, 'Allow').checkboxes.map((x) => x.value)).toEqual(['openid']);
       const none = await agent
@@ -580,6 +590,49 @@ describe.each(databases())('Authorization endpoint and pages (%s)', (db) => {
       expect(byNhs.text).not.toContain('Bryn Zebedee');
     });
 
+    it('max_age older than the sign-in asks to sign in again', async () => {
+      const c = await appClient('openid patient/*.read');
+      const agent = browser();
+      const consent = await toConsent(agent, c.client_id, pkce().challenge, 'ada');
+      const first = appRedirect(await follow(agent, await submit(agent, consent.text, 'Allow')));
+      const authTime = (await codeRecord(first.searchParams.get('code')!)).authTime;
+      await new Promise((r) => setTimeout(r, 1100));
+      const res = await agent.get('/auth/authorize').query(params(c.client_id, pkce().challenge, { max_age: '0' }));
+      expect(res.status).toBe(200);
+      const back = await follow(agent, await signIn(agent, res, 'ada'));
+      const record = await codeRecord(appRedirect(back).searchParams.get('code')!);
+      expect(record.authTime.getTime()).toBeGreaterThan(authTime.getTime());
+      // A generous max_age does not.
+      const ok = await agent.get('/auth/authorize').query(params(c.client_id, pkce().challenge, { max_age: '3600' }));
+      expect(appRedirect(ok).searchParams.get('code')).toBeTruthy();
+    });
+
+    it('too many failed sign-ins show a readable 429 page with Retry-After', async () => {
+      await t.app.get(UsersService).create({
+        username: 'unlucky',
+        display_name: 'Unlucky',
+        role: 'patient',
+        fhir_user: `Patient/${patientId}`,
+        password: PASSWORD,
+      });
+      const c = await appClient('openid patient/*.read');
+      const agent = browser();
+      let page = await agent.get('/auth/authorize').query(params(c.client_id, pkce().challenge)).expect(200);
+      for (let i = 0; i < 5; i++) {
+        page = await signIn(agent, page, 'unlucky', 'wrong');
+        expect(page.status).toBe(200);
+      }
+      const locked = await signIn(agent, page, 'unlucky', PASSWORD);
+      expect(locked.status).toBe(429);
+      expect(locked.headers['retry-after']).toMatch(/^\d+$/);
+      expect(locked.headers['content-type']).toMatch(/text\/html/);
+      expect(locked.text).toContain('Too many failed sign-ins');
+      expect(locked.headers['set-cookie']).toBeUndefined();
+      const records = await auditOf('authorize.sign-in', c.client_id);
+      expect(records).toHaveLength(6);
+      expect(records.at(-1)).toMatchObject({ outcome: 'denied', actor: 'unlucky', reason: 'locked' });
+    });
+
     it('a tampered interaction is refused', async () => {
       const c = await appClient('openid patient/*.read');
       const agent = browser();
@@ -617,7 +670,9 @@ describe.each(databases())('Authorization endpoint and pages (%s)', (db) => {
       expect(csrf).toMatch(/; Path=\/auth/);
       expect(csrf).not.toMatch(/Secure/);
       const signedIn = await signIn(agent, start, 'ada');
-      const session = (signedIn.headers['set-cookie'] as unknown as string[]).find((x) => x.startsWith('ccri_session='))!;
+      const session = (signedIn.headers['set-cookie'] as unknown as string[]).find((x) =>
+        x.startsWith('ccri_session='),
+      )!;
       expect(session).toMatch(/; HttpOnly/);
       expect(session).toMatch(/; SameSite=Lax/);
       expect(session).toMatch(/; Path=\/auth/);
@@ -646,7 +701,12 @@ describe.each(databases())('Authorization endpoint and pages (%s)', (db) => {
       expect(wrong.text).toContain('Wrong username or password');
       const failures = await auditOf('authorize.sign-in', c.client_id);
       expect(failures).toHaveLength(1);
-      expect(failures[0]).toMatchObject({ outcome: 'denied', actor: 'ada', reason: 'invalid_credentials', category: 'token' });
+      expect(failures[0]).toMatchObject({
+        outcome: 'denied',
+        actor: 'ada',
+        reason: 'invalid_credentials',
+        category: 'token',
+      });
       const consent = await follow(agent, await signIn(agent, wrong, 'ada'));
       const signIns = await auditOf('authorize.sign-in', c.client_id);
       expect(signIns).toHaveLength(2);

@@ -80,7 +80,11 @@ export function parseForms(html: string): HtmlForm[] {
 /** The text of `<label for="{id}">`, tags stripped. */
 export function labelFor(html: string, id: string): string | null {
   const m = new RegExp(`<label for="${id}">([\\s\\S]*?)</label>`).exec(html);
-  return m ? decodeEntities(m[1].replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim() : null;
+  return m
+    ? decodeEntities(m[1].replace(/<[^>]+>/g, ''))
+        .replace(/\s+/g, ' ')
+        .trim()
+    : null;
 }
 
 /** The form holding a button with this text. */

@@ -18,8 +18,7 @@ import {
   SESSION_COOKIE,
 } from './interaction.service';
 
-const EXPIRED =
-  'This sign-in has expired or was started in another browser. Go back to the app and start again.';
+const EXPIRED = 'This sign-in has expired or was started in another browser. Go back to the app and start again.';
 
 /**
  * The authorization endpoint and the pages a person sees (RFC 6749 §4.1, SMART App Launch 2.2): `GET`/`POST
@@ -86,7 +85,11 @@ export class AuthorizeController {
   async patient(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const checked = await this.checkForm(request, 'authorize.patient');
     if ('refused' in checked) return this.send(request, reply, checked.refused);
-    return this.send(request, reply, await this.service.pickPatient(checked.interaction, checked.form, checked.browser));
+    return this.send(
+      request,
+      reply,
+      await this.service.pickPatient(checked.interaction, checked.form, checked.browser),
+    );
   }
 
   @Post('consent')
@@ -126,7 +129,10 @@ export class AuthorizeController {
         refused: {
           kind: 'page',
           status: 403,
-          html: errorPage('Request refused', 'This form could not be checked (missing or wrong security token). ' + EXPIRED),
+          html: errorPage(
+            'Request refused',
+            'This form could not be checked (missing or wrong security token). ' + EXPIRED,
+          ),
         },
       };
     }

@@ -29,6 +29,12 @@ import { PatientDirectoryService } from './patient-directory.service';
     AdminUsersModule,
   ],
   controllers: [AuthorizeController, LaunchesController],
-  providers: [AuthorizeService, InteractionService, LaunchesService, PatientDirectoryService, AuthorizationCodesService],
+  providers: [
+    AuthorizeService,
+    InteractionService,
+    LaunchesService,
+    PatientDirectoryService,
+    AuthorizationCodesService,
+  ],
 })
 export class AuthorizeModule {}

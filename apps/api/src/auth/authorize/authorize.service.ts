@@ -129,7 +129,8 @@ export class AuthorizeService {
     }
     if (!clientId) throw new UntrustedRedirectError('missing_client_id', 'The request names no client_id.', null);
     const client = await this.clients.findActive(clientId);
-    if (!client) throw new UntrustedRedirectError('unknown_client', 'This app is not known here, or is disabled.', null);
+    if (!client)
+      throw new UntrustedRedirectError('unknown_client', 'This app is not known here, or is disabled.', null);
     if (!allowsGrant(client, 'authorization_code'))
       throw new UntrustedRedirectError(
         'unauthorized_client',
@@ -154,7 +155,8 @@ export class AuthorizeService {
     if (state !== undefined && state.length > MAX_STATE)
       throw new RedirectableError('invalid_request', 'state is too long', 'state_too_long');
     const responseType = get('response_type');
-    if (!responseType) throw new RedirectableError('invalid_request', 'response_type is required', 'missing_response_type');
+    if (!responseType)
+      throw new RedirectableError('invalid_request', 'response_type is required', 'missing_response_type');
     if (responseType !== 'code')
       throw new RedirectableError('unsupported_response_type', 'Only response_type=code is supported');
     // RFC 7636 §4.4.1 and RFC 9700 §2.1.1: PKCE for every client, S256 only.
@@ -204,7 +206,11 @@ export class AuthorizeService {
     if (launch !== undefined) {
       const redeemed = await this.launches.redeem(launch, client.clientId);
       if (!redeemed.ok)
-        throw new RedirectableError('invalid_request', 'The launch is unknown, expired or already used', redeemed.reason);
+        throw new RedirectableError(
+          'invalid_request',
+          'The launch is unknown, expired or already used',
+          redeemed.reason,
+        );
       interaction.patient = redeemed.patient;
       interaction.encounter = redeemed.encounter ?? undefined;
       interaction.patient_source = 'launch';
@@ -238,7 +244,9 @@ export class AuthorizeService {
     } else if (granted.includes('launch/patient') && !interaction.patient) {
       if (interaction.prompt === 'none')
         return this.refuseSilently(interaction, 'interaction_required', 'A patient must be chosen', audit, user);
-      return this.page(patientPickerPage({ ...(await this.pageContext(interaction, browser)), search: '', matches: null }));
+      return this.page(
+        patientPickerPage({ ...(await this.pageContext(interaction, browser)), search: '', matches: null }),
+      );
     }
     let grant: AuthorizationGrantEntity | null = null;
     if (interaction.grant_id) {
@@ -333,7 +341,9 @@ export class AuthorizeService {
     if (!signedIn) return this.proceed(interaction, browser, audit);
     const { user, claims } = signedIn;
     const offered = scopeList(interaction.scope);
-    const ticked = new Set((Array.isArray(form.scope) ? form.scope : [form.scope]).filter((s) => typeof s === 'string'));
+    const ticked = new Set(
+      (Array.isArray(form.scope) ? form.scope : [form.scope]).filter((s) => typeof s === 'string'),
+    );
     const allowed = offered.filter((s) => ticked.has(s));
     if (form.decision !== 'allow' || allowed.length === 0) {
       // RFC 6749 §4.1.2.1: the resource owner denied the request.
@@ -344,7 +354,12 @@ export class AuthorizeService {
         client_id: interaction.client_id,
         reason: form.decision === 'allow' ? 'nothing_allowed' : 'access_denied',
       });
-      return this.errorRedirect(interaction.redirect_uri, 'access_denied', 'The person denied the request', interaction.state);
+      return this.errorRedirect(
+        interaction.redirect_uri,
+        'access_denied',
+        'The person denied the request',
+        interaction.state,
+      );
     }
     const grant = await this.remember(user.id, interaction, allowed, claims.jti);
     audit({
@@ -443,7 +458,11 @@ export class AuthorizeService {
     sessionJti: string,
   ): Promise<AuthorizationGrantEntity> {
     // SMART App Launch 2.2 §scopes for requesting a refresh token: offline_access outlives the session, online_access not.
-    const kind = allowed.includes('offline_access') ? 'offline' : allowed.includes('online_access') ? 'online' : 'consent';
+    const kind = allowed.includes('offline_access')
+      ? 'offline'
+      : allowed.includes('online_access')
+        ? 'online'
+        : 'consent';
     const fields = {
       scope: allowed.join(' '),
       kind,
@@ -516,7 +535,12 @@ export class AuthorizeService {
   }
 
   /** RFC 6749 §4.1.2.1 error response, with RFC 9207 `iss`. */
-  private errorRedirect(redirectUri: string, error: string, description: string, state: string | undefined): StepResult {
+  private errorRedirect(
+    redirectUri: string,
+    error: string,
+    description: string,
+    state: string | undefined,
+  ): StepResult {
     return {
       kind: 'redirect',
       location: withParams(redirectUri, { error, error_description: description, state, iss: this.config.publicUrl }),

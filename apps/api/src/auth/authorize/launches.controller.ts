@@ -34,7 +34,8 @@ export class LaunchesController {
   constructor(private readonly launches: LaunchesService) {}
 
   @ApiOperation({
-    summary: 'EHR launch (SMART App Launch 2.2): a single-use launch id for the app, valid 5 minutes, and its launch URL',
+    summary:
+      'EHR launch (SMART App Launch 2.2): a single-use launch id for the app, valid 5 minutes, and its launch URL',
   })
   @AuditAction('launch.create')
   @Post()

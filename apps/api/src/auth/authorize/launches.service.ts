@@ -18,8 +18,7 @@ export const LAUNCH_TTL_SECONDS = 300;
 export type LaunchRejection = 'unknown_launch' | 'expired_launch' | 'launch_reused' | 'launch_client_mismatch';
 
 export type LaunchRedemption =
-  | { ok: true; patient: string; encounter: string | null }
-  | { ok: false; reason: LaunchRejection };
+  { ok: true; patient: string; encounter: string | null } | { ok: false; reason: LaunchRejection };
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 

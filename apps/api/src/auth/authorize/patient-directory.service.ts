@@ -50,7 +50,9 @@ export class PatientDirectoryService implements OnModuleInit {
 
   private async run(query: Record<string, string>): Promise<PatientMatch[]> {
     const result = await this.search.search('Patient', query, TokenAccess.internal());
-    const bundle = JSON.parse(result.body ?? '{}') as { entry?: { resource: PatientResource; search?: { mode?: string } }[] };
+    const bundle = JSON.parse(result.body ?? '{}') as {
+      entry?: { resource: PatientResource; search?: { mode?: string } }[];
+    };
     return (bundle.entry ?? []).filter((e) => e.search?.mode !== 'include').map((e) => toMatch(e.resource));
   }
 }
