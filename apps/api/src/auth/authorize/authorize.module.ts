@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminUsersModule } from '../../admin-users/admin-users.module';
+import { ClientsModule } from '../../clients/clients.module';
+import { ScopeCatalogModule } from '../../scopes/scope-catalog.module';
+import { SessionsModule } from '../../sessions/sessions.module';
+import { UsersModule } from '../../users/users.module';
+import { KeysModule } from '../keys/keys.module';
+import { AuthorizationCodeEntity } from './authorization-code.entity';
+import { AuthorizationCodesService } from './authorization-codes.service';
+import { AuthorizationGrantEntity } from './authorization-grant.entity';
+import { AuthorizeController } from './authorize.controller';
+import { AuthorizeService } from './authorize.service';
+import { InteractionService } from './interaction.service';
+import { LaunchContextEntity } from './launch-context.entity';
+import { LaunchesController } from './launches.controller';
+import { LaunchesService } from './launches.service';
+import { PatientDirectoryService } from './patient-directory.service';
+
+/** SMART App Launch's front channel: the authorization endpoint, its pages, and EHR launches. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AuthorizationCodeEntity, AuthorizationGrantEntity, LaunchContextEntity]),
+    KeysModule,
+    SessionsModule,
+    UsersModule,
+    ClientsModule,
+    ScopeCatalogModule,
+    AdminUsersModule,
+  ],
+  controllers: [AuthorizeController, LaunchesController],
+  providers: [
+    AuthorizeService,
+    InteractionService,
+    LaunchesService,
+    PatientDirectoryService,
+    AuthorizationCodesService,
+  ],
+})
+export class AuthorizeModule {}
