@@ -7,6 +7,8 @@ import { ClientsService } from '../clients/clients.service';
 import { AuthFailureDelay } from './rate-limit/auth-failure-delay';
 import { AuthRateLimitGuard } from './rate-limit/auth-rate-limit.guard';
 import { rateLimitOptions } from './rate-limit/rate-limit.options';
+import { RateLimitSyncModule } from './rate-limit/rate-limit-sync.module';
+import { SharedRateCounts } from './rate-limit/shared-rate-counts.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAssertionService } from './client-auth/client-assertion.service';
 import { ClientJwksService } from './client-auth/client-jwks.service';
@@ -39,9 +41,10 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
   imports: [
     TypeOrmModule.forFeature([UsedAssertionEntity, AuthorizationCodeEntity, AuthorizationGrantEntity]),
     ThrottlerModule.forRootAsync({
-      imports: [ClientsModule],
-      inject: [APP_CONFIG, ClientsService],
-      useFactory: (config: AppConfig, clients: ClientsService) => rateLimitOptions(config, clients),
+      imports: [ClientsModule, RateLimitSyncModule],
+      inject: [APP_CONFIG, ClientsService, SharedRateCounts],
+      useFactory: (config: AppConfig, clients: ClientsService, shared: SharedRateCounts) =>
+        rateLimitOptions(config, clients, shared),
     }),
     PassportModule,
     KeysModule,

@@ -187,3 +187,46 @@ describe.each(databases())('two API instances acting at once on one %s database'
     }
   });
 });
+
+// Behind a load balancer, a client spreading its requests over two instances meets the limit once, not twice.
+describe.each(databases())('rate limits of two API instances on one %s database', (db) => {
+  let a: TestApp;
+  let b: TestApp;
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    const env = { ADMIN_PASSWORD: 'test-admin-password-0123', RATE_LIMIT_CLIENT_PER_MINUTE: '10' };
+    if (db === 'sqlite') {
+      dir = mkdtempSync(join(tmpdir(), 'ccri-limits-'));
+      const databaseUrl = `sqlite:${join(dir, 'shared.sqlite')}`;
+      a = await createTestApp('sqlite', env, { databaseUrl });
+      b = await createTestApp('sqlite', env, { databaseUrl });
+    } else {
+      a = await createTestApp('mysql', env);
+      b = await createTestApp('mysql', env, { databaseUrl: a.databaseUrl });
+    }
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('count a client’s token requests on both instances against its one limit', async () => {
+    const client = await createClient(a, 'system/Patient.read');
+    const ask = (t: TestApp) =>
+      t.http
+        .post('/auth/token')
+        .set('Authorization', basic(client.client_id, client.client_secret))
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+    for (let i = 0; i < 6; i++) expect((await ask(a)).status).toBe(200);
+    // Each instance publishes its counts and reads the others' every second.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await ask(b)).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+    expect(statuses.slice(4)).toEqual([429, 429]);
+  });
+});

@@ -4,6 +4,7 @@ import { CaseSensitiveIds1795440000000 } from './1795440000000-case-sensitive-id
 import { PeopleAndCodes1796514705983 } from './1796514705983-people-and-codes';
 import { LaunchContexts1796515528965 } from './1796515528965-launch-contexts';
 import { ClusterLocks1796516461947 } from './1796516461947-cluster-locks';
+import { SharedRateLimits1796516975285 } from './1796516975285-shared-rate-limits';
 
 /** MySQL/MariaDB schema history, oldest first. Generated with `npm run migration:generate` against a MariaDB. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   PeopleAndCodes1796514705983,
   LaunchContexts1796515528965,
   ClusterLocks1796516461947,
+  SharedRateLimits1796516975285,
 ];
