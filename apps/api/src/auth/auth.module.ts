@@ -34,10 +34,23 @@ import { TokenController } from './token.controller';
 import { TokenEndpointService } from './token-endpoint.service';
 import { AccessTokenService } from './tokens/access-token.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
+import { UsersModule } from '../users/users.module';
+import { RefreshTokenEntity } from './tokens/refresh-token.entity';
+import { RefreshTokensService } from './tokens/refresh-tokens.service';
+import { IdTokenService } from './tokens/id-token.service';
+import { AuthorizationGrantsService } from './grants/authorization-grants.service';
+import { PersonTokensService } from './grants/person-tokens.service';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { UserinfoController } from './userinfo.controller';
+import { UserinfoService } from './userinfo.service';
+import { GrantsAdminController } from './grants-admin.controller';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([UsedAssertionEntity, AuthorizationCodeEntity, AuthorizationGrantEntity]),
+    TypeOrmModule.forFeature([RefreshTokenEntity]),
+    UsersModule,
     ThrottlerModule.forRootAsync({
       imports: [ClientsModule],
       inject: [APP_CONFIG, ClientsService],
@@ -55,6 +68,8 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
     IntrospectionController,
     DiscoveryController,
     TokensAdminController,
+    UserinfoController,
+    GrantsAdminController,
   ],
   providers: [
     ClientBasicAuthStrategy,
@@ -71,7 +86,21 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
     TokenVerifierService,
     TokenIntrospectionService,
     AuthorizationCodesService,
+    RefreshTokensService,
+    IdTokenService,
+    AuthorizationGrantsService,
+    PersonTokensService,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+    UserinfoService,
   ],
-  exports: [TokenVerifierService, AccessTokenService, KeysModule, AuthRateLimitGuard, ThrottlerModule],
+  exports: [
+    TokenVerifierService,
+    AccessTokenService,
+    KeysModule,
+    AuthRateLimitGuard,
+    ThrottlerModule,
+    AuthorizationGrantsService,
+  ],
 })
 export class AuthModule {}
