@@ -89,7 +89,10 @@ function narrowedScopes(requested: string | undefined, original: string): string
   if (!requested) return splitScopes(original);
   const parsed = parseScopes(requested);
   const originals = parseScopes(original).scopes;
-  const wider = [...parsed.invalid, ...parsed.scopes.filter((s) => !originals.some((o) => covers(o, s))).map((s) => s.raw)];
+  const wider = [
+    ...parsed.invalid,
+    ...parsed.scopes.filter((s) => !originals.some((o) => covers(o, s))).map((s) => s.raw),
+  ];
   if (wider.length > 0) {
     throw oauthError('invalid_scope', `Scope not originally granted: ${wider.join(' ').slice(0, 200)}`);
   }
