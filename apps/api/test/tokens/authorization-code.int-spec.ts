@@ -148,6 +148,13 @@ describe.each(databases())('authorization_code and refresh_token grants on %s', 
       expect(await fhirStatus(first.body.access_token)).toBe(200);
       expect((await exchange(t, app, f).expect(400)).body.error).toBe('invalid_grant');
       expect(await fhirStatus(first.body.access_token)).toBe(401);
+      const audit = await t.http
+        .get(`/api/audit?client_id=${app.client_id}&type=token`)
+        .set('Authorization', `Bearer ${await t.adminToken()}`)
+        .expect(200);
+      expect(audit.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ status: 400, reason: 'code_reused' })]),
+      );
       const refresh = await tokenRequest(t, app, {
         grant_type: 'refresh_token',
         refresh_token: first.body.refresh_token,
