@@ -35,6 +35,7 @@ import { TokenEndpointService } from './token-endpoint.service';
 import { AccessTokenService } from './tokens/access-token.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 import { UsersModule } from '../users/users.module';
+import { EndUserEntity } from '../users/end-user.entity';
 import { RefreshTokenEntity } from './tokens/refresh-token.entity';
 import { RefreshTokensService } from './tokens/refresh-tokens.service';
 import { IdTokenService } from './tokens/id-token.service';
@@ -49,7 +50,7 @@ import { GrantsAdminController } from './grants-admin.controller';
 @Module({
   imports: [
     TypeOrmModule.forFeature([UsedAssertionEntity, AuthorizationCodeEntity, AuthorizationGrantEntity]),
-    TypeOrmModule.forFeature([RefreshTokenEntity]),
+    TypeOrmModule.forFeature([RefreshTokenEntity, EndUserEntity]),
     UsersModule,
     ThrottlerModule.forRootAsync({
       imports: [ClientsModule],

@@ -4,7 +4,7 @@ import { In, IsNull, Repository } from 'typeorm';
 import type { AuthorizationGrant } from '@ccri/contracts';
 import { notFound } from '../../common/errors/domain-error';
 import { ClientsService } from '../../clients/clients.service';
-import { UsersService } from '../../users/users.service';
+import { EndUserEntity } from '../../users/end-user.entity';
 import { AuthorizationGrantEntity } from '../authorize/authorization-grant.entity';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service';
 import { TokenStoreService } from '../tokens/token-store.service';
@@ -21,7 +21,7 @@ export class AuthorizationGrantsService {
     @InjectRepository(AuthorizationGrantEntity) private readonly repo: Repository<AuthorizationGrantEntity>,
     private readonly store: TokenStoreService,
     private readonly refreshTokens: RefreshTokensService,
-    private readonly users: UsersService,
+    @InjectRepository(EndUserEntity) private readonly users: Repository<EndUserEntity>,
     private readonly clients: ClientsService,
   ) {}
 
@@ -40,10 +40,11 @@ export class AuthorizationGrantsService {
       order: { createdAt: 'DESC' },
       take: LIST_LIMIT,
     });
-    const users = new Map<string, string>();
-    for (const userId of new Set(rows.map((r) => r.userId))) {
-      users.set(userId, (await this.users.findById(userId))?.username ?? '');
-    }
+    const userIds = [...new Set(rows.map((r) => r.userId))];
+    const people = userIds.length
+      ? await this.users.find({ select: { id: true, username: true }, where: { id: In(userIds) } })
+      : [];
+    const users = new Map(people.map((u) => [u.id, u.username]));
     const names = new Map<string, string | undefined>();
     for (const clientId of new Set(rows.map((r) => r.clientId))) {
       names.set(clientId, (await this.clients.findCached(clientId))?.clientName ?? undefined);
@@ -84,6 +85,6 @@ export class AuthorizationGrantsService {
   }
 
   async touch(grantId: string): Promise<void> {
-    await this.repo.update({ id: In([grantId]) }, { lastUsedAt: new Date() });
+    await this.repo.update({ id: grantId }, { lastUsedAt: new Date() });
   }
 }
