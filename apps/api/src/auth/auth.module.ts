@@ -36,10 +36,24 @@ import { TokenController } from './token.controller';
 import { TokenEndpointService } from './token-endpoint.service';
 import { AccessTokenService } from './tokens/access-token.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
+import { UsersModule } from '../users/users.module';
+import { EndUserEntity } from '../users/end-user.entity';
+import { RefreshTokenEntity } from './tokens/refresh-token.entity';
+import { RefreshTokensService } from './tokens/refresh-tokens.service';
+import { IdTokenService } from './tokens/id-token.service';
+import { AuthorizationGrantsService } from './grants/authorization-grants.service';
+import { PersonTokensService } from './grants/person-tokens.service';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { UserinfoController } from './userinfo.controller';
+import { UserinfoService } from './userinfo.service';
+import { GrantsAdminController } from './grants-admin.controller';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([UsedAssertionEntity, AuthorizationCodeEntity, AuthorizationGrantEntity]),
+    TypeOrmModule.forFeature([RefreshTokenEntity, EndUserEntity]),
+    UsersModule,
     ThrottlerModule.forRootAsync({
       imports: [ClientsModule, RateLimitSyncModule],
       inject: [APP_CONFIG, ClientsService, SharedRateCounts],
@@ -58,6 +72,8 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
     IntrospectionController,
     DiscoveryController,
     TokensAdminController,
+    UserinfoController,
+    GrantsAdminController,
   ],
   providers: [
     ClientBasicAuthStrategy,
@@ -74,7 +90,21 @@ import { TokenVerifierService } from './tokens/token-verifier.service';
     TokenVerifierService,
     TokenIntrospectionService,
     AuthorizationCodesService,
+    RefreshTokensService,
+    IdTokenService,
+    AuthorizationGrantsService,
+    PersonTokensService,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+    UserinfoService,
   ],
-  exports: [TokenVerifierService, AccessTokenService, KeysModule, AuthRateLimitGuard, ThrottlerModule],
+  exports: [
+    TokenVerifierService,
+    AccessTokenService,
+    KeysModule,
+    AuthRateLimitGuard,
+    ThrottlerModule,
+    AuthorizationGrantsService,
+  ],
 })
 export class AuthModule {}

@@ -12,6 +12,7 @@ export interface OAuthEndpoints {
   introspect?: string;
   register?: string;
   authorize?: string;
+  userinfo?: string;
 }
 
 export function oauthEndpoints(publicUrl: string): OAuthEndpoints {
@@ -23,6 +24,8 @@ export function oauthEndpoints(publicUrl: string): OAuthEndpoints {
     revoke: `${publicUrl}/auth/revoke`,
     introspect: `${publicUrl}/auth/introspect`,
     register: `${publicUrl}/auth/register`,
+    authorize: `${publicUrl}/auth/authorize`,
+    userinfo: `${publicUrl}/auth/userinfo`,
   };
 }
 
@@ -44,4 +47,41 @@ export const CLIENT_ASSERTION_ALGS = [
   'PS384',
   'PS512',
 ] as const;
-export const GRANT_TYPES_SUPPORTED = ['client_credentials'] as const;
+export const GRANT_TYPES_SUPPORTED = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+/** The token endpoint also serves public clients (SMART App Launch 2.2 §client-public; RFC 7591 `none`). */
+export const TOKEN_ENDPOINT_AUTH_METHODS_WITH_PUBLIC = [...TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED, 'none'] as const;
+/** RFC 6749 §4.1: the only response type of the authorization endpoint. */
+export const RESPONSE_TYPES_SUPPORTED = ['code'] as const;
+/** SMART App Launch 2.2 §Capabilities. */
+export const SMART_CAPABILITIES = [
+  'launch-standalone',
+  'launch-ehr',
+  'authorize-post',
+  'client-public',
+  'client-confidential-symmetric',
+  'client-confidential-asymmetric',
+  'context-standalone-patient',
+  'context-ehr-patient',
+  'context-ehr-encounter',
+  'permission-offline',
+  'permission-online',
+  'permission-patient',
+  'permission-user',
+  'permission-v1',
+  'permission-v2',
+  'sso-openid-connect',
+] as const;
+/** OpenID Connect Discovery §3 `claims_supported`: what our id_tokens and userinfo carry. */
+export const CLAIMS_SUPPORTED = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'at_hash',
+  'fhirUser',
+  'name',
+  'email',
+] as const;

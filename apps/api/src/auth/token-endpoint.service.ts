@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { oauthError } from '../common/errors/domain-error';
 import { ClientEntity } from '../clients/client.entity';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant, TokenRequestParams } from './grants/client-credentials.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenResponse } from './tokens/access-token.service';
 import type { PendingRow } from '../database/fast-insert.service';
 
 /** RFC 6749 §3.2 token endpoint: one handler per `grant_type`. */
 @Injectable()
 export class TokenEndpointService {
-  constructor(private readonly clientCredentials: ClientCredentialsGrant) {}
+  constructor(
+    private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly authorizationCode: AuthorizationCodeGrant,
+    private readonly refreshToken: RefreshTokenGrant,
+  ) {}
 
   /** `commitWith` takes the issued token's record for the caller to commit before answering (see AccessTokenService). */
   async handle(
@@ -22,6 +28,10 @@ export class TokenEndpointService {
     switch (grantType) {
       case this.clientCredentials.grantType:
         return this.clientCredentials.handle(client, params, commitWith);
+      case this.authorizationCode.grantType:
+        return this.authorizationCode.handle(client, params, commitWith);
+      case this.refreshToken.grantType:
+        return this.refreshToken.handle(client, params, commitWith);
       default:
         throw oauthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 60)} is not supported`);
     }

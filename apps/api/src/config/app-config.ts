@@ -15,6 +15,8 @@ export interface AppConfig {
   /** Unset in demo mode means "generate one and print it once". */
   adminPassword: string | null;
   tokenTtlSeconds: number;
+  /** Lifetime of `offline_access` refresh tokens (REFRESH_TOKEN_TTL_SECONDS, default 90 days). */
+  refreshTokenTtlSeconds: number;
   /** Worker threads that sign tokens (0: sign on the event loop). */
   signingWorkers: number;
   /** Seconds a stop waits for busy connections before cutting them. */
@@ -160,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminUsername: env.ADMIN_USERNAME || 'admin',
     adminPassword,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 90 * 86400, 60, 3650 * 86400),
     keyRotationDays: int(env, 'KEY_ROTATION_DAYS', 90, 0, 3650),
     signingWorkers: int(env, 'SIGNING_WORKERS', availableParallelism(), 0, 64),
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),

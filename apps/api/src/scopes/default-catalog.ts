@@ -9,6 +9,8 @@ const NAMED_DESCRIPTIONS: Record<string, string> = {
   'launch/encounter': 'Ask for an encounter to be chosen at launch',
   offline_access: 'A refresh token that outlives the session',
   online_access: 'A refresh token for the session',
+  email: "The user's email address (OpenID Connect userinfo)",
+  introspect: 'Introspect any access token (resource servers, SMART token introspection)',
 };
 
 const CONTEXT_WORDS = { patient: "the patient's", user: "the user's permitted", system: 'all' } as const;

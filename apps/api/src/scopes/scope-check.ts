@@ -30,6 +30,8 @@ export type ScopeDecision = { grant: ScopeGrant; denied?: undefined } | { grant?
 export interface ScopedToken {
   scopes: readonly Scope[];
   patient?: string;
+  /** The Patient the token's person is (a patient user): whatever the scopes, only their compartment. */
+  actingPatient?: string;
 }
 
 const READ_PERMISSIONS: ReadonlySet<Permission> = new Set(['r', 's']);
@@ -49,6 +51,8 @@ export function decideScope(
   const publicType = settings.publicTypes.has(type) && READ_PERMISSIONS.has(permission);
   if (matched.length === 0) return publicType ? { grant: { matched, publicType } } : { denied: 'no-scope' };
   if (publicType) return { grant: { matched, publicType } };
+  // SMART App Launch 2.2 §user scopes: a user's scopes reach what that user may see; a patient sees only their own.
+  if (token.actingPatient) return { grant: { matched, publicType, patientCompartment: token.actingPatient } };
   if (matched[0].context === 'patient') {
     if (token.patient) return { grant: { matched, publicType, patientCompartment: token.patient } };
     if (settings.strictPatientScopes) return { denied: 'no-patient-context' };

@@ -95,7 +95,9 @@ describe.each(databases())('the authorization server on %s', (db) => {
         jwks_uri: `${t.config.publicUrl}/auth/jwks`,
         revocation_endpoint: `${t.config.publicUrl}/auth/revoke`,
         introspection_endpoint: `${t.config.publicUrl}/auth/introspect`,
-        grant_types_supported: ['client_credentials'],
+        authorization_endpoint: `${t.config.publicUrl}/auth/authorize`,
+        grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+        response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
       });
       expect(as.body.token_endpoint_auth_methods_supported).toEqual(
@@ -129,6 +131,7 @@ describe.each(databases())('the authorization server on %s', (db) => {
       expect(byName.token).toBe(as.body.token_endpoint);
       expect(byName.revoke).toBe(as.body.revocation_endpoint);
       expect(byName.introspect).toBe(as.body.introspection_endpoint);
+      expect(byName.authorize).toBe(as.body.authorization_endpoint);
     });
   });
 

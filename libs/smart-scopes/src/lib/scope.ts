@@ -18,6 +18,8 @@ export const NON_RESOURCE_SCOPES = [
   'launch/encounter',
   'offline_access',
   'online_access',
+  'email',
+  'introspect',
 ] as const;
 
 /** v1 verbs and what they mean in v2 permissions: read = r+s, write = c+u+d. */

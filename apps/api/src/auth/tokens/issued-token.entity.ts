@@ -34,6 +34,11 @@ export class IssuedTokenEntity {
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
   expiresAt!: Date;
 
+  /** The authorization grant (a person's consent) the token was issued under; null for client_credentials. */
+  @Index('idx_issued_tokens_grant')
+  @Column({ name: 'grant_id', type: 'varchar', length: 36, nullable: true })
+  grantId!: string | null;
+
   @Index('idx_issued_tokens_revoked')
   @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
   revokedAt!: Date | null;

@@ -6,6 +6,8 @@ import type { ClientEntity } from '../../clients/client.entity';
 import { KeysService } from '../keys/keys.service';
 import { ACCESS_TOKEN_TYP, AccessTokenService } from './access-token.service';
 import { TokenStoreService } from './token-store.service';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { AuthorizationGrantsService } from '../grants/authorization-grants.service';
 
 /** RFC 7662 §2.2 introspection response. */
 export interface IntrospectionResponse {
@@ -20,7 +22,16 @@ export interface IntrospectionResponse {
   iss?: string;
   jti?: string;
   patient?: string;
+  encounter?: string;
+  fhirUser?: string;
 }
+
+/**
+ * The permission a resource server's client needs to introspect any token (SMART App Launch 2.2 §Token
+ * Introspection): the named scope `introspect` in the client's allowed scope. Without it a client introspects only
+ * its own tokens.
+ */
+export const INTROSPECT_SCOPE = 'introspect';
 
 /** Introspection (RFC 7662) and revocation (RFC 7009) of our JWT access tokens. */
 @Injectable()
@@ -30,17 +41,22 @@ export class TokenIntrospectionService {
     private readonly store: TokenStoreService,
     private readonly clients: ClientsService,
     private readonly accessTokens: AccessTokenService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly grants: AuthorizationGrantsService,
   ) {}
 
   /**
-   * A live token's claims for the client it was issued to; `{active: false}` for anything else: expired, revoked,
-   * forged, foreign, a disabled client's, or another client's token (RFC 7662 §2.2 lets the server hide those).
+   * A live token's claims for the client it was issued to, or for any live token when the caller holds the
+   * `introspect` permission; `{active: false}` for anything else: expired, revoked, forged, foreign, a disabled
+   * client's, or another client's token (RFC 7662 §2.2 lets the server hide those).
    */
   async introspect(token: string | undefined, caller: ClientEntity): Promise<IntrospectionResponse> {
     if (!token) throw oauthError('invalid_request', 'token is required');
     const payload = await this.verified(token);
-    if (!payload || payload.client_id !== caller.clientId) return { active: false };
-    if (this.store.isRevoked(payload.jti!) || !(await this.clients.findActive(caller.clientId)))
+    if (!payload || typeof payload.client_id !== 'string') return { active: false };
+    const resourceServer = caller.scope.split(' ').includes(INTROSPECT_SCOPE);
+    if (payload.client_id !== caller.clientId && !resourceServer) return { active: false };
+    if (this.store.isRevoked(payload.jti!) || !(await this.clients.findActive(payload.client_id)))
       return { active: false };
     const response: IntrospectionResponse = {
       active: true,
@@ -54,7 +70,10 @@ export class TokenIntrospectionService {
       iss: payload.iss,
       jti: payload.jti,
     };
+    // SMART App Launch 2.2 §Token Introspection: the launch context and fhirUser travel with the answer.
     if (typeof payload.patient === 'string') response.patient = payload.patient;
+    if (typeof payload.encounter === 'string') response.encounter = payload.encounter;
+    if (typeof payload.fhirUser === 'string') response.fhirUser = payload.fhirUser;
     return response;
   }
 
@@ -64,6 +83,8 @@ export class TokenIntrospectionService {
    */
   async revoke(token: string | undefined, caller: ClientEntity): Promise<void> {
     if (!token) throw oauthError('invalid_request', 'token is required');
+    // Refresh tokens are opaque (no dots), access tokens JWTs: the token itself says which it is.
+    if (!token.includes('.')) return this.revokeRefreshToken(token, caller);
     const payload = await this.verified(token);
     if (!payload) return;
     if (payload.client_id !== caller.clientId) {
@@ -72,6 +93,18 @@ export class TokenIntrospectionService {
       });
     }
     await this.store.revoke(payload.jti!);
+  }
+
+  /** RFC 7009 §2.1: revoking a refresh token also revokes the access tokens of the same grant. */
+  private async revokeRefreshToken(token: string, caller: ClientEntity): Promise<void> {
+    const found = await this.refreshTokens.find(token);
+    if (!found) return;
+    if (found.clientId !== caller.clientId) {
+      throw oauthError('unauthorized_client', 'The token was not issued to this client', 400, {
+        auditReason: 'foreign_token',
+      });
+    }
+    await this.grants.revokeTokens(found.grantId);
   }
 
   private async verified(token: string): Promise<JWTPayload | null> {

@@ -13,7 +13,7 @@ const POLL_OVERLAP_MS = 30_000;
 export type IssuedToken = Pick<
   IssuedTokenEntity,
   'jti' | 'kind' | 'clientId' | 'scope' | 'patient' | 'kid' | 'issuedAt' | 'expiresAt'
->;
+> & { grantId?: string | null };
 
 /**
  * The record of issued tokens and their revocation. Revoked, unexpired `jti`s are held in memory for the hot path
@@ -53,12 +53,12 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
 
   /** Durably records an issued token; resolves once committed. */
   record(token: IssuedToken): Promise<void> {
-    return this.inserts.push({ ...token, revokedAt: null });
+    return this.inserts.push({ ...token, grantId: token.grantId ?? null, revokedAt: null });
   }
 
   /** The record of an issued token, for the caller to commit together with other rows (`FastInsertService.commit`). */
   pendingRecord(token: IssuedToken): PendingRow {
-    return this.inserts.row({ ...token, revokedAt: null });
+    return this.inserts.row({ ...token, grantId: token.grantId ?? null, revokedAt: null });
   }
 
   isRevoked(jti: string): boolean {
@@ -90,6 +90,21 @@ export class TokenStoreService implements OnModuleInit, OnModuleDestroy {
     }
     for (const t of targets) this.revoked.set(t.jti, t.expiresAt.getTime());
     return targets.length;
+  }
+
+  /** Revokes every live token issued under an authorization grant (RFC 6749 §4.1.2, §10.4). Returns how many. */
+  async revokeGrant(grantId: string): Promise<number> {
+    const live = await this.repo.find({
+      select: { jti: true, expiresAt: true },
+      where: { grantId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+    });
+    if (live.length === 0) return 0;
+    for (let i = 0; i < live.length; i += 500) {
+      const chunk = live.slice(i, i + 500);
+      await this.repo.update({ jti: In(chunk.map((t) => t.jti)), revokedAt: IsNull() }, { revokedAt: new Date() });
+    }
+    for (const t of live) this.revoked.set(t.jti, t.expiresAt.getTime());
+    return live.length;
   }
 
   async find(jti: string): Promise<IssuedTokenEntity | null> {

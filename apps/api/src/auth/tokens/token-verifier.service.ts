@@ -63,6 +63,10 @@ export class TokenVerifierService {
         scope,
         scopes: parseScopes(scope).scopes,
         patient: typeof payload.patient === 'string' ? payload.patient : undefined,
+        actingPatient: typeof payload.acting_patient === 'string' ? payload.acting_patient : undefined,
+        fhirUser: typeof payload.fhirUser === 'string' ? payload.fhirUser : undefined,
+        encounter: typeof payload.encounter === 'string' ? payload.encounter : undefined,
+        iat: payload.iat,
         exp: payload.exp!,
       };
     } catch (e) {

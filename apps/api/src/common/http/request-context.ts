@@ -29,6 +29,12 @@ export interface TokenPrincipal {
   scope: string;
   scopes: Scope[];
   patient?: string;
+  /** The Patient id of the person the token acts for, when that person is a patient: confines every scope. */
+  actingPatient?: string;
+  /** Absolute URL of the person's FHIR resource, when `fhirUser` was granted. */
+  fhirUser?: string;
+  encounter?: string;
+  iat?: number;
   exp: number;
 }
 

@@ -3,6 +3,7 @@ import { Init1795438027490 } from './1795438027490-init';
 import { CaseSensitiveIds1795440000000 } from './1795440000000-case-sensitive-ids';
 import { PeopleAndCodes1796514705983 } from './1796514705983-people-and-codes';
 import { LaunchContexts1796515528965 } from './1796515528965-launch-contexts';
+import { RefreshTokens1796515673486 } from './1796515673486-refresh-tokens';
 import { ClusterLocks1796516461947 } from './1796516461947-cluster-locks';
 import { SharedRateLimits1796516975285 } from './1796516975285-shared-rate-limits';
 
@@ -12,6 +13,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CaseSensitiveIds1795440000000,
   PeopleAndCodes1796514705983,
   LaunchContexts1796515528965,
+  RefreshTokens1796515673486,
   ClusterLocks1796516461947,
   SharedRateLimits1796516975285,
 ];
