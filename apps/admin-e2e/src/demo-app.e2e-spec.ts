@@ -205,6 +205,14 @@ describe('the demo SMART app in Chromium against the real API', () => {
       expect(await alert.innerText()).toContain('You denied access, so the app cannot show your record.');
       await page.getByRole('button', { name: 'Launch (standalone)' }).waitFor();
       expect(page.url()).not.toContain('error=');
+
+      // RFC 9207 §2.4: a code said to come from another issuer is never redeemed.
+      await page.goto(url('/demo-app/?code=abc&state=abc&iss=https%3A%2F%2Fevil.example'));
+      await page
+        .getByRole('alert')
+        .getByText(/unexpected server \(https:\/\/evil\.example\)/)
+        .waitFor();
+      expect(page.url()).not.toContain('code=');
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -9,7 +9,7 @@ import {
   patientName,
 } from './fhir-display';
 import type { Medication, MedicationRequest, MedicationStatement, Patient } from './fhir-types';
-import { EHR_SCOPE, STANDALONE_SCOPE } from './smart-config';
+import { EHR_SCOPE, STANDALONE_SCOPE, fhirBase, redirectUri, serverBase } from './smart-config';
 
 const patient: Patient = {
   resourceType: 'Patient',
@@ -92,6 +92,18 @@ describe('the scopes the app asks for', () => {
         expect.arrayContaining(['offline_access', 'patient/Patient.rs', 'patient/MedicationStatement.rs']),
       );
     }
+  });
+});
+
+describe('where the app finds its server', () => {
+  it.each([
+    ['http://localhost:3000/demo-app/?code=x&state=y', 'http://localhost:3000'],
+    ['http://localhost:3000/demo-app/launch.html?iss=a&launch=b', 'http://localhost:3000'],
+    ['https://example.org/ccri/demo-app/', 'https://example.org/ccri'],
+  ])('from %s: the server %s, its FHIR base and the redirect URI', (page, server) => {
+    expect(serverBase(page)).toBe(server);
+    expect(fhirBase(page)).toBe(`${server}/fhir`);
+    expect(redirectUri(page)).toBe(`${server}/demo-app/`);
   });
 });
 

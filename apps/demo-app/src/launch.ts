@@ -3,7 +3,7 @@ import FHIR from 'fhirclient';
 import { errorBox, h, show } from './dom';
 import { CLIENT_ID, EHR_SCOPE, fhirBase, redirectUri } from './smart-config';
 
-const origin = window.location.origin;
+const page = window.location.href;
 
 /**
  * SMART App Launch 2.2 §EHR launch: the EHR opens this page with `iss` and `launch`; fhirclient reads both from the
@@ -24,15 +24,15 @@ function start(): void {
     );
     return;
   }
-  if (iss.replace(/\/+$/, '') !== fhirBase(origin)) {
+  if (iss.replace(/\/+$/, '') !== fhirBase(page)) {
     show(
       h('h1', {}, 'EHR launch'),
-      errorBox('Unknown FHIR server', `This demo app only works with ${fhirBase(origin)}, not ${iss}.`),
+      errorBox('Unknown FHIR server', `This demo app only works with ${fhirBase(page)}, not ${iss}.`),
     );
     return;
   }
   FHIR.oauth2
-    .authorize({ clientId: CLIENT_ID, scope: EHR_SCOPE, redirectUri: redirectUri(origin), pkceMode: 'required' })
+    .authorize({ clientId: CLIENT_ID, scope: EHR_SCOPE, redirectUri: redirectUri(page), pkceMode: 'required' })
     .catch((error: unknown) =>
       show(
         h('h1', {}, 'EHR launch'),

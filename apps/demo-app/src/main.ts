@@ -15,20 +15,20 @@ import {
   nhsNumber,
   patientName,
 } from './fhir-display';
-import { CLIENT_ID, STANDALONE_SCOPE, fhirBase, redirectUri } from './smart-config';
+import { CLIENT_ID, STANDALONE_SCOPE, fhirBase, redirectUri, serverBase } from './smart-config';
 
 // RFC 6749 §3.2.1: a public client identifies itself with client_id on every token request, refreshes included.
 FHIR.oauth2.settings.refreshTokenWithClientId = true;
 
-const origin = window.location.origin;
+const page = window.location.href;
 
 /** SMART App Launch 2.2 §Standalone launch, with PKCE S256 required (§Considerations for PKCE). */
 function launchStandalone(): Promise<never> {
   return FHIR.oauth2.authorize({
-    iss: fhirBase(origin),
+    iss: fhirBase(page),
     clientId: CLIENT_ID,
     scope: STANDALONE_SCOPE,
-    redirectUri: redirectUri(origin),
+    redirectUri: redirectUri(page),
     pkceMode: 'required',
   }) as Promise<never>;
 }
@@ -235,6 +235,13 @@ async function start(): Promise<void> {
     // RFC 6749 §4.1.2.1: the server sent the person back with an error instead of a code.
     history.replaceState(null, '', window.location.pathname);
     showStart(errorBox('Access was not granted', authorizationErrorMessage(error, params.get('error_description'))));
+    return;
+  }
+  const issuer = params.get('iss');
+  if (params.has('code') && issuer !== null && issuer.replace(/\/+$/, '') !== serverBase(page)) {
+    // RFC 9207 §2.4: a code from an issuer other than the one the app asked is never redeemed (mix-up defence).
+    history.replaceState(null, '', window.location.pathname);
+    showStart(errorBox('Sign-in could not be completed', `The answer came from an unexpected server (${issuer}).`));
     return;
   }
   const returning = params.has('code') || params.has('state') || sessionStorage.getItem('SMART_KEY') !== null;

@@ -1,6 +1,6 @@
 /**
  * How this app is registered with the server it ships with (the demo seeder creates the same client). Everything is
- * derived from the page's origin: the app is served by the FHIR server itself, at /demo-app/.
+ * derived from the page's URL: the app is served by the FHIR server itself, at PUBLIC_URL/demo-app/.
  */
 export const CLIENT_ID = 'ccri-demo-app';
 
@@ -22,12 +22,25 @@ export const STANDALONE_SCOPE = ['openid', 'fhirUser', 'launch/patient', ...RESO
 /** SMART App Launch 2.2 §EHR launch: `launch` binds the request to the EHR's launch context. */
 export const EHR_SCOPE = ['openid', 'fhirUser', 'launch', ...RESOURCE_SCOPES, 'offline_access'].join(' ');
 
-/** The FHIR base of the server that serves this app. */
-export function fhirBase(origin: string): string {
-  return `${origin}/fhir`;
+/**
+ * Where this app lives, from the page's own URL: the folder of its pages (`…/demo-app/`). The server may sit under a
+ * path (PUBLIC_URL `https://host/ccri`), so nothing assumes the app is at the origin's root.
+ */
+export function appBase(pageUrl: string): string {
+  return new URL('./', pageUrl).href;
+}
+
+/** The server that serves the app: its PUBLIC_URL, which is also the OAuth issuer (one level above the app). */
+export function serverBase(pageUrl: string): string {
+  return new URL('../', appBase(pageUrl)).href.replace(/\/+$/, '');
+}
+
+/** The FHIR base of that server: the `iss` of a standalone launch and the only one an EHR launch may name. */
+export function fhirBase(pageUrl: string): string {
+  return `${serverBase(pageUrl)}/fhir`;
 }
 
 /** The one registered redirect URI: the standalone page, which also completes EHR launches. */
-export function redirectUri(origin: string): string {
-  return `${origin}/demo-app/`;
+export function redirectUri(pageUrl: string): string {
+  return appBase(pageUrl);
 }
