@@ -213,7 +213,10 @@ async function showRecord(client: Client): Promise<void> {
   show(h('p', { role: 'status' }, 'Loading your record…'));
   const scope = grantedScope(client);
   const [patient, conditions, medications] = await Promise.all([
-    client.patient.read() as Promise<Patient>,
+    // Without Patient.rs the banner still says whose record this is, by id.
+    grants(scope, 'Patient', 'r')
+      ? (client.patient.read() as Promise<Patient>)
+      : Promise.resolve<Patient>({ resourceType: 'Patient', id: patientId, name: [{ text: `Patient ${patientId}` }] }),
     conditionsSection(client, patientId, scope),
     medicationSections(client, patientId, scope),
   ]);
