@@ -19,6 +19,7 @@ import { SWAGGER_ADMIN_SCHEME } from './admin-users/decorators/admin-only.decora
 import { SWAGGER_DEVELOPER_SCHEME } from './developers/decorators/developer-only.decorator';
 import { ScopesService } from './scopes/scopes.service';
 import { oauthEndpoints } from './auth/oauth-endpoints';
+import { serveDemoApp } from './common/http/static-app';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -90,6 +91,7 @@ export async function createApp(overrides: Record<string, string | undefined> = 
   app.enableShutdownHooks();
 
   if (config.adminStaticDir) serveDashboard(fastify, config.adminStaticDir, logger);
+  if (config.demoMode && config.demoAppStaticDir) serveDemoApp(fastify, config.demoAppStaticDir, logger);
   await app.init();
   // After init: the scope catalog is seeded by then, and Swagger lists it.
   await setUpSwagger(app, config);

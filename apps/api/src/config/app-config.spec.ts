@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     DATABASE_URL: 'mysql://u:p@h:3306/d',
   };
 
+  it('serves the built demo SMART app from apps/demo-app/dist unless DEMO_APP_STATIC_DIR says otherwise', () => {
+    expect(loadConfig({}).demoAppStaticDir).toMatch(/[\\/]apps[\\/]demo-app[\\/]dist$/);
+    expect(loadConfig({ DEMO_APP_STATIC_DIR: '' }).demoAppStaticDir).toBeNull();
+    expect(loadConfig({ DEMO_APP_STATIC_DIR: '/srv/demo-app' }).demoAppStaticDir).toBe('/srv/demo-app');
+  });
+
   it('turns demo mode off in production', () => {
     expect(loadConfig(production).demoMode).toBe(false);
   });

@@ -32,6 +32,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Serve the built dashboard from this folder at /admin (null: not served). */
   adminStaticDir: string | null;
+  /** Serve the built demo SMART app from this folder at /demo-app/, in demo mode only (null: not served). */
+  demoAppStaticDir: string | null;
   trustProxy: boolean;
   /** Hosts (`host` or `host:port`) from which clients' `jwks_uri` key sets may be fetched. */
   jwksUriAllowedHosts: string[];
@@ -175,6 +177,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Built dashboard: apps/admin/dist, the same two levels up from src/config and dist/config.
     adminStaticDir:
       env.ADMIN_STATIC_DIR === '' ? null : resolve(env.ADMIN_STATIC_DIR ?? resolve(__dirname, '../../../admin/dist')),
+    demoAppStaticDir:
+      env.DEMO_APP_STATIC_DIR === ''
+        ? null
+        : resolve(env.DEMO_APP_STATIC_DIR ?? resolve(__dirname, '../../../demo-app/dist')),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     jwksUriAllowedHosts: (env.JWKS_URI_ALLOWED_HOSTS ?? '')
       .split(',')
