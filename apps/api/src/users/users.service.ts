@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import type { CreateEndUserRequest, EndUser, EndUserRole } from '@ccri/contracts';
 import { DomainError } from '../common/errors/domain-error';
 import { hashPassword, verifyPassword } from '../admin-users/password-hash';
-import { AttemptCounter } from '../developers/attempt-counter';
+import { AttemptCounter } from '../common/security/attempt-counter';
 import { EndUserEntity } from './end-user.entity';
 
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
