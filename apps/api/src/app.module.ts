@@ -17,6 +17,7 @@ import { DemoModule } from './demo/demo.module';
 import { RegistrationModule } from './registration/registration.module';
 import { DevelopersModule } from './developers/developers.module';
 import { UsersModule } from './users/users.module';
+import { UserAdminModule } from './users/user-admin.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         RegistrationModule,
         DevelopersModule,
         UsersModule,
+        UserAdminModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },
