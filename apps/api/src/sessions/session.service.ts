@@ -112,9 +112,10 @@ export class SessionService {
 }
 
 /**
- * Whether a session issued at `iat` (whole seconds) began after `validAfter`. `iat` has no fraction, so a session
- * issued within the same second as the cut-off counts as before it: refusing one too many is the safe side.
+ * Whether a session issued at `iat` (whole seconds) began no earlier than the second of `validAfter`. A session of the
+ * cut-off's own second passes: it may be the fresh sign-in that follows a reset; any recorded session begun before
+ * the cut-off is revoked by jti anyway (revokeAllFor), so this only backs up sessions not yet recorded at that time.
  */
 export function issuedAfter(iat: number, validAfter: Date): boolean {
-  return iat * 1000 >= validAfter.getTime();
+  return iat >= Math.floor(validAfter.getTime() / 1000);
 }
