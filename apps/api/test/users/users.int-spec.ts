@@ -266,6 +266,24 @@ describe.each(databases())('End users on %s', (db) => {
       expect(await refusal(user.username, PASSWORD)).toBe('invalid_credentials');
     });
 
+    it('is documented in Swagger under the admin scheme, the password write-only', async () => {
+      const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/users',
+          '/api/users/{id}',
+          '/api/users/{id}/sign-out',
+          '/api/directory/patients',
+          '/api/directory/practitioners',
+        ]),
+      );
+      expect(doc.paths['/api/users'].post.security).toEqual([{ admin: [] }]);
+      expect(doc.components.schemas.CreateEndUserDto.properties.password).toMatchObject({
+        writeOnly: true,
+        minLength: 12,
+      });
+    });
+
     it('refuses every route without an administrator session', async () => {
       const user = await createUser();
       const developerish = `Bearer ${await tokenFor(t, 'system/*.read')}`;
