@@ -38,7 +38,7 @@ export class DemoService implements OnApplicationBootstrap {
     await this.fhir.seed();
     await this.users.seed();
     this.logger.log(
-      `Demo mode: ${demoClients.clients.length} CCRI demo clients synthetic patients and practitioners, and the demo users are loaded`,
+      `Demo mode: ${demoClients.clients.length} CCRI demo clients, synthetic patients and practitioners, and the demo users are loaded`,
     );
   }
 }
