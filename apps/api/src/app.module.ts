@@ -18,6 +18,7 @@ import { RegistrationModule } from './registration/registration.module';
 import { DevelopersModule } from './developers/developers.module';
 import { UsersModule } from './users/users.module';
 import { AuthorizeModule } from './auth/authorize/authorize.module';
+import { UserAdminModule } from './users/user-admin.module';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         DevelopersModule,
         UsersModule,
         AuthorizeModule,
+        UserAdminModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { KeysModule } from '../auth/keys/keys.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { AdminAuthController } from './admin-auth.controller';
 import { AdminUserEntity } from './admin-user.entity';
 import { AdminUsersService } from './admin-users.service';
 import { AdminSessionGuard } from './guards/admin-session.guard';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AdminUserEntity]), KeysModule],
+  imports: [TypeOrmModule.forFeature([AdminUserEntity]), SessionsModule],
   controllers: [AdminAuthController],
   providers: [AdminUsersService, AdminSessionGuard],
   exports: [AdminUsersService, AdminSessionGuard],

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -7,14 +7,16 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError } from '../common/errors/domain-error';
 import type { AdminPrincipal } from '../common/http/request-context';
-import { JwtRejected, KeysService } from '../auth/keys/keys.service';
-import { TokenStoreService } from '../auth/tokens/token-store.service';
+import { JwtRejected } from '../auth/keys/keys.service';
+import { AttemptCounter } from '../common/security/attempt-counter';
+import { adminSessionKind } from '../sessions/session-kinds';
+import { SessionKind, SessionService } from '../sessions/session.service';
 import { AdminUserEntity } from './admin-user.entity';
 import { hashPassword, verifyPassword } from './password-hash';
 
-export const ADMIN_SESSION_TYP = 'admin-session+jwt';
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES = 5;
+/** Sign-in failures per account before a pause. */
+export const MAX_ADMIN_FAILURES = 5;
 
 /**
  * Administrators: the bootstrap account from ADMIN_USERNAME / ADMIN_PASSWORD (or, in demo mode, a generated password
@@ -23,18 +25,16 @@ const MAX_FAILURES = 5;
 @Injectable()
 export class AdminUsersService implements OnModuleInit {
   private readonly logger = new Logger(AdminUsersService.name);
-  private readonly failures = new Map<string, { count: number; first: number }>();
+  private readonly failures = new AttemptCounter(MAX_ADMIN_FAILURES, FAILURE_WINDOW_MS);
+  private readonly kind: SessionKind;
   private dummyHash: Promise<string> | null = null;
 
   constructor(
     @InjectRepository(AdminUserEntity) private readonly repo: Repository<AdminUserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly keys: KeysService,
-    private readonly tokens: TokenStoreService,
-  ) {}
-
-  get audience(): string {
-    return `${this.config.publicUrl}/api`;
+    private readonly sessions: SessionService,
+  ) {
+    this.kind = adminSessionKind(config.adminSessionTtlSeconds);
   }
 
   async onModuleInit(): Promise<void> {
@@ -65,9 +65,8 @@ export class AdminUsersService implements OnModuleInit {
 
   async login(username: string, password: string): Promise<LoginResponse> {
     const key = username.toLowerCase();
-    const f = this.failures.get(key);
-    if (f && f.count >= MAX_FAILURES && Date.now() - f.first < FAILURE_WINDOW_MS) {
-      const retry = Math.ceil((f.first + FAILURE_WINDOW_MS - Date.now()) / 1000);
+    const retry = this.failures.retryAfter(key);
+    if (retry > 0) {
       throw new DomainError(429, 'too_many_attempts', 'Too many failed sign-ins; try again later', {
         headers: { 'retry-after': String(retry) },
       });
@@ -78,28 +77,24 @@ export class AdminUsersService implements OnModuleInit {
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await this.getDummyHash()).then(() => false);
     if (!ok || !user) {
-      const now = Date.now();
-      const entry = f && now - f.first < FAILURE_WINDOW_MS ? f : { count: 0, first: now };
-      entry.count += 1;
-      this.failures.set(key, entry);
+      this.failures.hit(key);
       throw new DomainError(401, 'invalid_credentials', 'Wrong username or password', {
         auditReason: 'invalid_credentials',
       });
     }
-    this.failures.delete(key);
+    this.failures.reset(key);
     return this.issueSession(user);
   }
 
   async logout(principal: AdminPrincipal & { jti: string }): Promise<void> {
-    await this.tokens.revoke(principal.jti);
+    await this.sessions.revoke(principal.jti);
   }
 
   /** Verifies an administrator session token; throws 401 otherwise. */
   async verifySession(token: string): Promise<AdminPrincipal & { jti: string }> {
     try {
-      const payload = await this.keys.verify(token, { audience: this.audience, typ: ADMIN_SESSION_TYP });
-      if (this.tokens.isRevoked(payload.jti!)) throw new JwtRejected('revoked', 'The session has ended');
-      return { username: payload.sub!, role: 'admin', jti: payload.jti! };
+      const claims = await this.sessions.verify(this.kind, token);
+      return { username: claims.sub, role: 'admin', jti: claims.jti };
     } catch (e) {
       const reason = e instanceof JwtRejected ? e.reason : 'malformed';
       throw new DomainError(401, 'invalid_session', e instanceof JwtRejected ? e.message : 'Not signed in', {
@@ -110,33 +105,9 @@ export class AdminUsersService implements OnModuleInit {
   }
 
   private async issueSession(user: AdminUserEntity): Promise<LoginResponse> {
-    const now = Math.floor(Date.now() / 1000);
-    const ttl = this.config.adminSessionTtlSeconds;
-    const jti = randomUUID();
-    const { token, kid } = await this.keys.sign(
-      {
-        iss: this.config.publicUrl,
-        aud: this.audience,
-        sub: user.username,
-        role: user.role,
-        jti,
-        iat: now,
-        exp: now + ttl,
-      },
-      ADMIN_SESSION_TYP,
-    );
-    await this.tokens.record({
-      jti,
-      kind: 'admin_session',
-      clientId: user.username,
-      scope: 'admin',
-      patient: null,
-      kid,
-      issuedAt: new Date(now * 1000),
-      expiresAt: new Date((now + ttl) * 1000),
-    });
+    const session = await this.sessions.issue(this.kind, user.username, { role: user.role });
     this.logger.log(`Administrator ${user.username} signed in`);
-    return { access_token: token, token_type: 'Bearer', expires_in: ttl };
+    return { access_token: session.token, token_type: 'Bearer', expires_in: session.expiresIn };
   }
 
   private getDummyHash(): Promise<string> {

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
     [{ STRICT_PATIENT_SCOPES: 'maybe' }, 'STRICT_PATIENT_SCOPES'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ DEMO_USER_PASSWORD: 'short' }, 'DEMO_USER_PASSWORD'],
     [{ PUBLIC_RESOURCE_TYPES: 'Organization,drop table' }, 'PUBLIC_RESOURCE_TYPES'],
     [{ ...production, DEMO_MODE: 'true' }, 'DEMO_MODE'],
     [{ ...production, ADMIN_PASSWORD: '' }, 'ADMIN_PASSWORD'],

@@ -14,6 +14,8 @@ export interface AppConfig {
   adminUsername: string;
   /** Unset in demo mode means "generate one and print it once". */
   adminPassword: string | null;
+  /** Password of the demo end users (`patient`, `practitioner`); unset means "generate one and print it once". */
+  demoUserPassword: string | null;
   tokenTtlSeconds: number;
   /** Lifetime of `offline_access` refresh tokens (REFRESH_TOKEN_TTL_SECONDS, default 90 days). */
   refreshTokenTtlSeconds: number;
@@ -120,6 +122,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminPassword !== null && adminPassword.length < 12) {
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 12 characters');
   }
+  const demoUserPassword = env.DEMO_USER_PASSWORD || null;
+  if (demoUserPassword !== null && demoUserPassword.length < 12) {
+    throw new ConfigError('DEMO_USER_PASSWORD', 'must be at least 12 characters');
+  }
   if (production && adminPassword === null && env.ADMIN_BOOTSTRAP !== 'skip') {
     // Production never invents a credential it would have to print.
     throw new ConfigError(
@@ -163,6 +169,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demoMode,
     adminUsername: env.ADMIN_USERNAME || 'admin',
     adminPassword,
+    demoUserPassword,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 90 * 86400, 60, 3650 * 86400),
     keyRotationDays: int(env, 'KEY_ROTATION_DAYS', 90, 0, 3650),

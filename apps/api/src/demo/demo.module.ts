@@ -3,11 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientEntity } from '../clients/client.entity';
 import { ClientsModule } from '../clients/clients.module';
 import { FhirModule } from '../fhir/fhir.module';
+import { UserAdminModule } from '../users/user-admin.module';
+import { UsersModule } from '../users/users.module';
+import { DemoUsersSeeder } from './demo-users.seeder';
 import { DemoService } from './demo.service';
 import { DemoSmartAppSeeder } from './demo-smart-app.seeder';
 
 @Module({
-  imports: [ClientsModule, FhirModule, TypeOrmModule.forFeature([ClientEntity])],
-  providers: [DemoService, DemoSmartAppSeeder],
+  imports: [ClientsModule, FhirModule, UsersModule, UserAdminModule, TypeOrmModule.forFeature([ClientEntity])],
+  providers: [DemoService, DemoUsersSeeder, DemoSmartAppSeeder],
 })
 export class DemoModule {}

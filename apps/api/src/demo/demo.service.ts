@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ClientsService } from '../clients/clients.service';
 import { FhirDemoSeeder } from '../fhir/fhir-demo.seeder';
 import demoClients from './ccri-demo-clients.json';
+import { DemoUsersSeeder } from './demo-users.seeder';
 
 /**
  * Demo mode (DESIGN.md §Demo mode): the CCRI's published demo clients, with the ids and secrets of its Security
@@ -18,6 +19,7 @@ export class DemoService implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: ClientsService,
     private readonly fhir: FhirDemoSeeder,
+    private readonly users: DemoUsersSeeder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,6 +36,9 @@ export class DemoService implements OnApplicationBootstrap {
       });
     }
     await this.fhir.seed();
-    this.logger.log(`Demo mode: ${demoClients.clients.length} CCRI demo clients and synthetic patients are loaded`);
+    await this.users.seed();
+    this.logger.log(
+      `Demo mode: ${demoClients.clients.length} CCRI demo clients, synthetic patients and practitioners, and the demo users are loaded`,
+    );
   }
 }

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { KeysModule } from '../auth/keys/keys.module';
 import { ClientsModule } from '../clients/clients.module';
 import { RegistrationModule } from '../registration/registration.module';
 import { ScopeCatalogModule } from '../scopes/scope-catalog.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { DeveloperAccountEntity } from './developer-account.entity';
 import { DevelopersService } from './developers.service';
 import { DeveloperSessionGuard } from './guards/developer-session.guard';
@@ -15,7 +15,7 @@ import { PortalClientsService } from './portal-clients.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([DeveloperAccountEntity]),
-    KeysModule,
+    SessionsModule,
     ClientsModule,
     ScopeCatalogModule,
     RegistrationModule,

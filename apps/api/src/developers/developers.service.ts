@@ -1,21 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import type { DeveloperAccount, DeveloperSession, DeveloperSignupRequest } from '@ccri/contracts';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { DomainError } from '../common/errors/domain-error';
-import { JwtRejected, KeysService } from '../auth/keys/keys.service';
-import { TokenStoreService } from '../auth/tokens/token-store.service';
+import { JwtRejected } from '../auth/keys/keys.service';
 import { hashPassword, verifyPassword } from '../admin-users/password-hash';
-import { AttemptCounter } from './attempt-counter';
+import { AttemptCounter } from '../common/security/attempt-counter';
+import { PORTAL_SESSION } from '../sessions/session-kinds';
+import { SessionService } from '../sessions/session.service';
 import { DeveloperAccountEntity } from './developer-account.entity';
 import type { DeveloperPrincipal } from './developer-principal';
 
-export const DEVELOPER_SESSION_TYP = 'developer-session+jwt';
-/** A working day: long enough for an integrator's session, short enough that a forgotten tab ends. */
-export const DEVELOPER_SESSION_TTL_SECONDS = 8 * 3600;
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -44,15 +40,8 @@ export class DevelopersService {
 
   constructor(
     @InjectRepository(DeveloperAccountEntity) private readonly repo: Repository<DeveloperAccountEntity>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly keys: KeysService,
-    private readonly tokens: TokenStoreService,
+    private readonly sessions: SessionService,
   ) {}
-
-  /** The audience of portal sessions: neither an admin session (`/api`) nor an access token (`/fhir`) is one. */
-  get audience(): string {
-    return `${this.config.publicUrl}/portal`;
-  }
 
   toAccount(e: DeveloperAccountEntity): DeveloperAccount {
     return { id: e.id, email: e.email, name: e.name, created_at: e.createdAt.toISOString() };
@@ -103,7 +92,7 @@ export class DevelopersService {
   }
 
   async logout(principal: DeveloperPrincipal): Promise<void> {
-    await this.tokens.revoke(principal.jti);
+    await this.sessions.revoke(principal.jti);
   }
 
   async account(principal: DeveloperPrincipal): Promise<DeveloperAccount> {
@@ -115,10 +104,10 @@ export class DevelopersService {
   /** Verifies a portal session token; throws 401 otherwise. */
   async verifySession(token: string): Promise<DeveloperPrincipal> {
     try {
-      const payload = await this.keys.verify(token, { audience: this.audience, typ: DEVELOPER_SESSION_TYP });
-      if (this.tokens.isRevoked(payload.jti!)) throw new JwtRejected('revoked', 'The session has ended');
-      if (typeof payload.email !== 'string') throw new JwtRejected('invalid_claims', 'The session names no account');
-      return { id: payload.sub!, email: payload.email, jti: payload.jti! };
+      // The portal audience (`/portal`) keeps an admin session (`/api`) or an access token (`/fhir`) out.
+      const claims = await this.sessions.verify(PORTAL_SESSION, token);
+      if (typeof claims.email !== 'string') throw new JwtRejected('invalid_claims', 'The session names no account');
+      return { id: claims.sub, email: claims.email, jti: claims.jti };
     } catch (e) {
       if (!(e instanceof JwtRejected)) throw e;
       throw invalidSession(e.reason, e.message);
@@ -126,32 +115,13 @@ export class DevelopersService {
   }
 
   private async issueSession(account: DeveloperAccountEntity): Promise<DeveloperSession> {
-    const now = Math.floor(Date.now() / 1000);
-    const ttl = DEVELOPER_SESSION_TTL_SECONDS;
-    const jti = randomUUID();
-    const { token, kid } = await this.keys.sign(
-      {
-        iss: this.config.publicUrl,
-        aud: this.audience,
-        sub: account.id,
-        email: account.email,
-        jti,
-        iat: now,
-        exp: now + ttl,
-      },
-      DEVELOPER_SESSION_TYP,
-    );
-    await this.tokens.record({
-      jti,
-      kind: 'portal_session',
-      clientId: account.id,
-      scope: 'portal',
-      patient: null,
-      kid,
-      issuedAt: new Date(now * 1000),
-      expiresAt: new Date((now + ttl) * 1000),
-    });
-    return { access_token: token, token_type: 'Bearer', expires_in: ttl, developer: this.toAccount(account) };
+    const session = await this.sessions.issue(PORTAL_SESSION, account.id, { email: account.email });
+    return {
+      access_token: session.token,
+      token_type: 'Bearer',
+      expires_in: session.expiresIn,
+      developer: this.toAccount(account),
+    };
   }
 
   private getDummyHash(): Promise<string> {

@@ -6,11 +6,13 @@ import {
   DEMO_MEDICATIONS,
   DEMO_ORGANIZATIONS,
   DEMO_PATIENTS,
+  DEMO_PRACTITIONERS,
   medicationRequestResource,
   medicationResource,
   medicationStatementResource,
   organizationResource,
   patientResource,
+  practitionerResource,
 } from './demo/demo-data';
 import { TokenAccess } from './access/token-access';
 import type { FhirResource } from './fhir-resource-types';
@@ -23,28 +25,36 @@ export class FhirDemoSeeder {
 
   constructor(private readonly fhir: FhirService) {}
 
-  /** Does nothing when the store already holds a Patient, so restarts never duplicate the data. */
+  /**
+   * Patients (and what refers to them) only into a store without a Patient, practitioners only into one without a
+   * Practitioner, so restarts never duplicate the data (and a store seeded before practitioners existed gets them).
+   */
   async seed(): Promise<void> {
+    if (await this.fhir.isEmpty('Practitioner')) {
+      for (const p of DEMO_PRACTITIONERS) await this.create(practitionerResource(p));
+      this.logger.log(`Demo FHIR data: ${DEMO_PRACTITIONERS.length} practitioners`);
+    }
     if (!(await this.fhir.isEmpty('Patient'))) return;
-    const server = TokenAccess.internal();
-    const create = async (resource: FhirResource): Promise<string> =>
-      (await this.fhir.create(resource.resourceType, resource, server)).resourceId!;
     const orgs = new Map<string, string>();
-    for (const o of DEMO_ORGANIZATIONS) orgs.set(o.key, await create(organizationResource(o)));
+    for (const o of DEMO_ORGANIZATIONS) orgs.set(o.key, await this.create(organizationResource(o)));
     const practice = orgs.get('practice')!;
     const patients = new Map<string, string>();
-    for (const p of DEMO_PATIENTS) patients.set(p.key, await create(patientResource(p, practice)));
+    for (const p of DEMO_PATIENTS) patients.set(p.key, await this.create(patientResource(p, practice)));
     const medications = new Map<string, string>();
-    for (const m of DEMO_MEDICATIONS) medications.set(m.key, await create(medicationResource(m)));
-    for (const c of DEMO_CONDITIONS) await create(conditionResource(c, patients.get(c.patient)!));
+    for (const m of DEMO_MEDICATIONS) medications.set(m.key, await this.create(medicationResource(m)));
+    for (const c of DEMO_CONDITIONS) await this.create(conditionResource(c, patients.get(c.patient)!));
     for (const u of DEMO_MEDICATION_USE) {
       const patient = patients.get(u.patient)!;
       const medication = medications.get(u.medication)!;
-      const request = await create(medicationRequestResource(u, patient, medication, practice));
-      await create(medicationStatementResource(u, patient, medication, request));
+      const request = await this.create(medicationRequestResource(u, patient, medication, practice));
+      await this.create(medicationStatementResource(u, patient, medication, request));
     }
     this.logger.log(
       `Demo FHIR data: ${DEMO_PATIENTS.length} patients, ${DEMO_CONDITIONS.length} conditions, ${DEMO_MEDICATION_USE.length} medication requests and statements`,
     );
+  }
+
+  private async create(resource: FhirResource): Promise<string> {
+    return (await this.fhir.create(resource.resourceType, resource, TokenAccess.internal())).resourceId!;
   }
 }

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import type { JWTPayload } from 'jose';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JwtRejected, KeysService } from '../auth/keys/keys.service';
+import { IssuedTokenEntity } from '../auth/tokens/issued-token.entity';
 import { TokenStoreService } from '../auth/tokens/token-store.service';
 
 /**
@@ -41,6 +44,7 @@ export class SessionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: KeysService,
     private readonly tokens: TokenStoreService,
+    @InjectRepository(IssuedTokenEntity) private readonly issued: Repository<IssuedTokenEntity>,
   ) {}
 
   audience(kind: SessionKind): string {
@@ -76,10 +80,17 @@ export class SessionService {
     return { token, jti, expiresIn: kind.ttlSeconds, issuedAt: now };
   }
 
-  /** Verifies signature, `typ`, `iss`, `aud`, `exp` and revocation; throws JwtRejected otherwise. */
-  async verify(kind: SessionKind, token: string): Promise<SessionClaims> {
+  /**
+   * Verifies signature, `typ`, `iss`, `aud`, `exp` and revocation; throws JwtRejected otherwise. With
+   * `validAfter` (a person's "sign out everywhere" instant), a session issued before it is refused as well.
+   */
+  async verify(kind: SessionKind, token: string, options: { validAfter?: Date | null } = {}): Promise<SessionClaims> {
     const payload = await this.keys.verify(token, { audience: this.audience(kind), typ: kind.typ });
     if (this.tokens.isRevoked(payload.jti!)) throw new JwtRejected('revoked', 'The session has ended');
+    if (typeof payload.sub !== 'string' || typeof payload.iat !== 'number')
+      throw new JwtRejected('invalid_claims', 'The session names no one');
+    if (options.validAfter && !issuedAfter(payload.iat, options.validAfter))
+      throw new JwtRejected('revoked', 'The session has ended');
     return payload as SessionClaims;
   }
 
@@ -87,4 +98,24 @@ export class SessionService {
   async revoke(jti: string): Promise<void> {
     await this.tokens.revoke(jti);
   }
+
+  /** Ends every live session of `kind` held by `subject` ("sign out everywhere"); returns how many. */
+  async revokeAllFor(kind: SessionKind, subject: string): Promise<number> {
+    const live = await this.issued.find({
+      select: { jti: true },
+      where: { kind: kind.kind, clientId: subject.slice(0, 100), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+    });
+    // One by one through the token store, so this instance's revocation list knows at once (a person has few).
+    for (const { jti } of live) await this.tokens.revoke(jti);
+    return live.length;
+  }
+}
+
+/**
+ * Whether a session issued at `iat` (whole seconds) began no earlier than the second of `validAfter`. A session of the
+ * cut-off's own second passes: it may be the fresh sign-in that follows a reset; any recorded session begun before
+ * the cut-off is revoked by jti anyway (revokeAllFor), so this only backs up sessions not yet recorded at that time.
+ */
+export function issuedAfter(iat: number, validAfter: Date): boolean {
+  return iat >= Math.floor(validAfter.getTime() / 1000);
 }

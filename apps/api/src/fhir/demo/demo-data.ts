@@ -88,6 +88,23 @@ export const DEMO_PATIENTS: DemoPatient[] = [
   },
 ];
 
+/** SDS user ids (NHS Spine Directory Service) of the demo practitioners: invented, from no real range. */
+export const SDS_USER_ID_SYSTEM = 'https://fhir.nhs.uk/Id/sds-user-id';
+
+export interface DemoPractitioner {
+  key: string;
+  sdsUserId: string;
+  family: string;
+  given: string[];
+  prefix: string;
+  gender: 'male' | 'female' | 'other' | 'unknown';
+}
+
+export const DEMO_PRACTITIONERS: DemoPractitioner[] = [
+  { key: 'patel', sdsUserId: '555000000101', family: 'Patel', given: ['Priya'], prefix: 'Dr', gender: 'female' },
+  { key: 'hughes', sdsUserId: '555000000102', family: 'Hughes', given: ['Owen'], prefix: 'Dr', gender: 'male' },
+];
+
 export const DEMO_ORGANIZATIONS: {
   key: string;
   ods: string;
@@ -175,6 +192,16 @@ export function patientResource(p: DemoPatient, practiceId: string): FhirResourc
     address: [{ use: 'home', line: [p.line], city: p.city, postalCode: p.postalCode, country: 'GB' }],
     generalPractitioner: [{ reference: `Organization/${practiceId}` }],
     managingOrganization: { reference: `Organization/${practiceId}` },
+  };
+}
+
+export function practitionerResource(p: DemoPractitioner): FhirResource {
+  return {
+    resourceType: 'Practitioner',
+    identifier: [{ system: SDS_USER_ID_SYSTEM, value: p.sdsUserId }],
+    active: true,
+    name: [{ use: 'official', family: p.family, given: p.given, prefix: [p.prefix] }],
+    gender: p.gender,
   };
 }
 

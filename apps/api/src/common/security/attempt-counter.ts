@@ -2,9 +2,10 @@
 const MAX_KEYS = 10_000;
 
 /**
- * Counts attempts per key in a fixed window, in memory (like AdminUsersService's failure counter): enough to slow a
- * password guesser or a sign-up flood on one instance. Each instance counts on its own; N instances allow N times
- * as much, which still bounds guessing to a few attempts per minute per account.
+ * Counts attempts per key in a fixed window, in memory: the one sign-in throttle of administrators, developers and
+ * end users (and the portal's sign-up limit); enough to slow a password guesser or a sign-up flood on one instance.
+ * Each instance counts on its own; N instances allow N times as much, which still bounds guessing to a few attempts
+ * per minute per account.
  */
 export class AttemptCounter {
   private readonly windows = new Map<string, { count: number; first: number }>();
