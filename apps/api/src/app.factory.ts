@@ -19,6 +19,8 @@ import { SWAGGER_ADMIN_SCHEME } from './admin-users/decorators/admin-only.decora
 import { SWAGGER_DEVELOPER_SCHEME } from './developers/decorators/developer-only.decorator';
 import { ScopesService } from './scopes/scopes.service';
 import { oauthEndpoints } from './auth/oauth-endpoints';
+import { installCors } from './common/http/cors';
+import { ClientsService } from './clients/clients.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -78,6 +80,7 @@ export async function createApp(overrides: Record<string, string | undefined> = 
     );
   });
   app.get(AuditService).install(fastify);
+  installCors(fastify, app.get(ClientsService), config.corsAllowedOrigins);
 
   app.useGlobalPipes(
     new ValidationPipe({
