@@ -118,7 +118,7 @@ export class RegistrationService {
       ...(client.token_endpoint_auth_signing_alg
         ? { token_endpoint_auth_signing_alg: client.token_endpoint_auth_signing_alg }
         : {}),
-      redirect_uris: client.redirect_uris ?? [],
+      ...(client.redirect_uris?.length ? { redirect_uris: client.redirect_uris } : {}),
       ...(client.launch_uri ? { launch_uri: client.launch_uri, initiate_login_uri: client.launch_uri } : {}),
       status: client.status,
     };

@@ -19,7 +19,7 @@ export interface ClientRegistration {
   jwks?: JwkSet;
   jwks_uri?: string;
   token_endpoint_auth_signing_alg?: string;
-  redirect_uris: string[];
+  redirect_uris?: string[];
   /** SMART EHR launch URL, also under its OpenID name `initiate_login_uri`. */
   launch_uri?: string;
   initiate_login_uri?: string;
