@@ -20,6 +20,8 @@ import { SWAGGER_DEVELOPER_SCHEME } from './developers/decorators/developer-only
 import { ScopesService } from './scopes/scopes.service';
 import { oauthEndpoints } from './auth/oauth-endpoints';
 import { serveDemoApp } from './common/http/static-app';
+import { installCors } from './common/http/cors';
+import { ClientsService } from './clients/clients.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -79,6 +81,7 @@ export async function createApp(overrides: Record<string, string | undefined> = 
     );
   });
   app.get(AuditService).install(fastify);
+  installCors(fastify, app.get(ClientsService), config.corsAllowedOrigins);
 
   app.useGlobalPipes(
     new ValidationPipe({

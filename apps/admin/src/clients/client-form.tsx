@@ -132,8 +132,13 @@ export function validateClientForm(values: ClientFormValues): ClientFormErrors {
   return errors;
 }
 
+/** The settings this form edits (the SMART app metadata is not on it yet, so a PATCH leaves it as it is). */
+type FormState = Required<
+  Omit<UpdateClientRequest, 'token_endpoint_auth_signing_alg' | 'redirect_uris' | 'launch_uri'>
+>;
+
 /** The whole client as the form describes it, with null for every optional setting left empty. */
-function desiredState(values: ClientFormValues): Required<UpdateClientRequest> {
+function desiredState(values: ClientFormValues): FormState {
   const keyed = values.token_endpoint_auth_method === 'private_key_jwt';
   const parsed = keyed && values.key_source === 'jwks' ? parseJwks(values.jwks) : null;
   return {
@@ -174,7 +179,7 @@ export function toCreateClientRequest(values: ClientFormValues): CreateClientReq
 
 /** `PATCH /api/clients/{id}`: only what changed; a cleared setting is sent as null so the server forgets it. */
 export function toUpdateClientRequest(client: Client, values: ClientFormValues): UpdateClientRequest {
-  const current: Required<UpdateClientRequest> = {
+  const current: FormState = {
     client_name: client.client_name,
     description: client.description ?? '',
     scope: splitScopes(client.scope).join(' '),
@@ -190,7 +195,7 @@ export function toUpdateClientRequest(client: Client, values: ClientFormValues):
   };
   const desired = desiredState(values);
   const change: Record<string, unknown> = {};
-  for (const key of Object.keys(desired) as (keyof UpdateClientRequest)[]) {
+  for (const key of Object.keys(desired) as (keyof FormState)[]) {
     if (JSON.stringify(desired[key]) !== JSON.stringify(current[key])) change[key] = desired[key];
   }
   return change as UpdateClientRequest;

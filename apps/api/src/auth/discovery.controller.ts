@@ -16,7 +16,7 @@ import {
 } from './oauth-endpoints';
 import { SMART_STYLE_PATH } from './grants/person-tokens.service';
 
-/** Discovery documents, readable by browser apps (CORS) and cacheable for a few minutes. */
+/** Discovery documents, readable by browser apps (CORS: common/http/cors.ts) and cacheable for a few minutes. */
 @ApiTags('oauth')
 @Controller()
 export class DiscoveryController {
@@ -28,7 +28,6 @@ export class DiscoveryController {
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
   @Public()
   @Get('.well-known/oauth-authorization-server')
-  @Header('Access-Control-Allow-Origin', '*')
   @Header('Cache-Control', 'public, max-age=300')
   async authorizationServer() {
     const e = oauthEndpoints(this.config.publicUrl);
@@ -111,7 +110,6 @@ export class DiscoveryController {
   @ApiOperation({ summary: 'SMART App Launch 2.x configuration (also at /fhir/.well-known/smart-configuration)' })
   @Public()
   @Get(['.well-known/smart-configuration', 'fhir/.well-known/smart-configuration'])
-  @Header('Access-Control-Allow-Origin', '*')
   @Header('Cache-Control', 'public, max-age=300')
   async smartConfiguration() {
     const e = oauthEndpoints(this.config.publicUrl);

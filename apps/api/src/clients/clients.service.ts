@@ -13,12 +13,17 @@ import type {
 } from '@ccri/contracts';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
+import { DomainError, notFound } from '../common/errors/domain-error';
 import { ClientEntity } from './client.entity';
+import { checkClientRules, type ClientRulesInput, type SelfServicePolicy } from './client-rules';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
 
 /** How long a client read for authentication is reused; another instance's change is seen within this time. */
 const CLIENT_CACHE_MS = 1000;
+/** How long the CORS origin list is reused; another instance's change is seen within this time. */
+const ORIGINS_CACHE_MS = 10_000;
+/** Methods whose client holds a secret (RFC 6749 §2.3.1). */
+const SECRET_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post'];
 
 export interface ClientListQuery {
   search?: string;
@@ -35,6 +40,8 @@ export interface CreateOptions {
   owner?: string | null;
   /** RFC 7592 registration access token to store (hashed). */
   registrationToken?: string;
+  /** A self-registered client: limited to the self-service scopes and key hosts. */
+  selfService?: SelfServicePolicy;
 }
 
 /** A client as created from seed data, with a secret chosen by the caller (demo mode only). */
@@ -46,6 +53,7 @@ export interface SeedClient extends CreateClientRequest {
 @Injectable()
 export class ClientsService {
   private readonly cache = new Map<string, { entity: ClientEntity | null; at: number }>();
+  private origins: { set: Promise<ReadonlySet<string>>; at: number } | null = null;
 
   constructor(
     @InjectRepository(ClientEntity) private readonly repo: Repository<ClientEntity>,
@@ -63,6 +71,9 @@ export class ClientsService {
       scope: e.scope,
       jwks: e.jwks ? (JSON.parse(e.jwks) as Client['jwks']) : null,
       jwks_uri: e.jwksUri,
+      token_endpoint_auth_signing_alg: e.tokenEndpointAuthSigningAlg,
+      redirect_uris: redirectUrisOf(e),
+      launch_uri: e.launchUri,
       patient: e.patient,
       enabled: e.enabled,
       single_active_token: e.singleActiveToken,
@@ -110,8 +121,8 @@ export class ClientsService {
     options: CreateOptions = {},
   ): Promise<{ client: Client; secret?: string }> {
     const method = request.token_endpoint_auth_method ?? 'client_secret_basic';
-    this.checkAuthMethod(method, request.jwks, request.jwks_uri);
-    const secret = method === 'private_key_jwt' ? undefined : generateClientSecret();
+    this.checkRules(rulesInput(request, method), options.selfService);
+    const secret = SECRET_METHODS.includes(method) ? generateClientSecret() : undefined;
     const entity = this.repo.create({
       clientId: randomUUID(),
       secretHash: secret ? hashClientSecret(secret, this.config.secretPepper) : null,
@@ -124,6 +135,7 @@ export class ClientsService {
       ...this.fields(request, method),
     });
     await this.repo.insert(entity);
+    this.origins = null;
     return { client: this.toClient(await this.require(entity.clientId)), secret };
   }
 
@@ -137,27 +149,34 @@ export class ClientsService {
     };
     if (existing) await this.repo.update({ clientId: seed.client_id }, fields);
     else await this.repo.insert(this.repo.create({ clientId: seed.client_id, status: 'active', ...fields }));
-    this.cache.delete(seed.client_id);
+    this.changed(seed.client_id);
   }
 
-  async update(clientId: string, patch: UpdateClientRequest): Promise<Client> {
+  async update(clientId: string, patch: UpdateClientRequest, selfService?: SelfServicePolicy): Promise<Client> {
     const current = await this.require(clientId);
-    const method = (patch.token_endpoint_auth_method ?? current.tokenEndpointAuthMethod) as TokenEndpointAuthMethod;
-    const jwks = patch.jwks !== undefined ? patch.jwks : current.jwks ? JSON.parse(current.jwks) : null;
-    const jwksUri = patch.jwks_uri !== undefined ? patch.jwks_uri : current.jwksUri;
-    this.checkAuthMethod(method, jwks, jwksUri);
+    const now = this.toClient(current);
+    const merged: CreateClientRequest = { ...now };
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+    }
+    const method = merged.token_endpoint_auth_method ?? 'client_secret_basic';
+    this.checkRules(rulesInput(merged, method), selfService);
     const changes: Partial<ClientEntity> = {};
     if (patch.client_name !== undefined) changes.clientName = patch.client_name;
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.grant_types !== undefined) changes.grantTypes = patch.grant_types.join(' ');
     if (patch.token_endpoint_auth_method !== undefined) {
       changes.tokenEndpointAuthMethod = patch.token_endpoint_auth_method;
-      // A client that now signs assertions keeps no secret; one that moves back to a secret gets one by rotation.
-      if (patch.token_endpoint_auth_method === 'private_key_jwt') changes.secretHash = null;
+      // A client that now signs assertions or is public keeps no secret; one that moves back gets one by rotation.
+      if (!SECRET_METHODS.includes(patch.token_endpoint_auth_method)) changes.secretHash = null;
     }
     if (patch.scope !== undefined) changes.scope = normaliseScope(patch.scope);
     if (patch.jwks !== undefined) changes.jwks = patch.jwks ? JSON.stringify(patch.jwks) : null;
     if (patch.jwks_uri !== undefined) changes.jwksUri = patch.jwks_uri ?? null;
+    if (patch.token_endpoint_auth_signing_alg !== undefined)
+      changes.tokenEndpointAuthSigningAlg = patch.token_endpoint_auth_signing_alg ?? null;
+    if (patch.redirect_uris !== undefined) changes.redirectUris = JSON.stringify(patch.redirect_uris ?? []);
+    if (patch.launch_uri !== undefined) changes.launchUri = patch.launch_uri ?? null;
     if (patch.patient !== undefined) changes.patient = patch.patient ?? null;
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     if (patch.single_active_token !== undefined) changes.singleActiveToken = patch.single_active_token;
@@ -165,7 +184,7 @@ export class ClientsService {
     if (patch.rate_limit_per_minute !== undefined) changes.rateLimitPerMinute = patch.rate_limit_per_minute ?? null;
     if (Object.keys(changes).length > 0) {
       await this.repo.update({ clientId }, changes);
-      this.cache.delete(clientId);
+      this.changed(clientId);
     }
     return this.get(clientId);
   }
@@ -173,21 +192,25 @@ export class ClientsService {
   async setStatus(clientId: string, status: ClientStatus): Promise<Client> {
     await this.require(clientId);
     await this.repo.update({ clientId }, { status });
-    this.cache.delete(clientId);
+    this.changed(clientId);
     return this.get(clientId);
   }
 
   async remove(clientId: string): Promise<void> {
     await this.require(clientId);
     await this.repo.delete({ clientId });
-    this.cache.delete(clientId);
+    this.changed(clientId);
   }
 
   /** A new secret; the old one stops working at once on this instance and within a second on the others. */
   async rotateSecret(clientId: string): Promise<string> {
     const client = await this.require(clientId);
-    if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
-      throw new DomainError(409, 'no_secret', 'This client authenticates with private_key_jwt and has no secret');
+    if (!SECRET_METHODS.includes(client.tokenEndpointAuthMethod)) {
+      throw new DomainError(
+        409,
+        'no_secret',
+        `This client authenticates with ${client.tokenEndpointAuthMethod} and has no secret`,
+      );
     }
     const secret = generateClientSecret();
     await this.repo.update({ clientId }, { secretHash: hashClientSecret(secret, this.config.secretPepper) });
@@ -228,6 +251,50 @@ export class ClientsService {
     return entity;
   }
 
+  /**
+   * The rules every client obeys, whichever way it is registered (clients/client-rules.ts); self-registered clients
+   * are also held to the self-service policy. Callers that must refuse before spending anything call it first.
+   */
+  checkRules(input: ClientRulesInput, selfService?: SelfServicePolicy): void {
+    checkClientRules(input, selfService);
+  }
+
+  /**
+   * The browser origins of every usable client's redirect URIs (Fetch standard §3.2 origin), for CORS. Refreshed
+   * when a client changes on this instance, and at least every 10 seconds for changes made on others.
+   */
+  redirectOrigins(): Promise<ReadonlySet<string>> {
+    const now = Date.now();
+    if (this.origins && now - this.origins.at < ORIGINS_CACHE_MS) return this.origins.set;
+    const set = this.loadOrigins();
+    this.origins = { set, at: now };
+    set.catch(() => (this.origins = null));
+    return set;
+  }
+
+  private async loadOrigins(): Promise<ReadonlySet<string>> {
+    const rows = await this.repo
+      .createQueryBuilder('c')
+      .select('c.redirectUris', 'redirect_uris')
+      .where('c.redirect_uris IS NOT NULL')
+      .andWhere('c.enabled = :enabled', { enabled: true })
+      .andWhere('c.status = :status', { status: 'active' })
+      .getRawMany<{ redirect_uris: string | null }>();
+    const origins = new Set<string>();
+    for (const row of rows) {
+      for (const uri of parseUris(row.redirect_uris)) {
+        const url = URL.canParse(uri) ? new URL(uri) : null;
+        if (url && (url.protocol === 'https:' || url.protocol === 'http:')) origins.add(url.origin);
+      }
+    }
+    return origins;
+  }
+
+  private changed(clientId: string): void {
+    this.cache.delete(clientId);
+    this.origins = null;
+  }
+
   private async require(clientId: string): Promise<ClientEntity> {
     const entity = clientId.length <= 100 ? await this.repo.findOneBy({ clientId }) : null;
     if (!entity) throw notFound('client_not_found', `No client ${clientId}`);
@@ -243,6 +310,9 @@ export class ClientsService {
       scope: normaliseScope(request.scope),
       jwks: request.jwks ? JSON.stringify(request.jwks) : null,
       jwksUri: request.jwks_uri ?? null,
+      tokenEndpointAuthSigningAlg: request.token_endpoint_auth_signing_alg ?? null,
+      redirectUris: request.redirect_uris?.length ? JSON.stringify(request.redirect_uris) : null,
+      launchUri: request.launch_uri ?? null,
       patient: request.patient ?? null,
       enabled: request.enabled ?? true,
       singleActiveToken: request.single_active_token ?? false,
@@ -250,13 +320,32 @@ export class ClientsService {
       rateLimitPerMinute: request.rate_limit_per_minute ?? null,
     };
   }
+}
 
-  private checkAuthMethod(method: TokenEndpointAuthMethod, jwks: unknown, jwksUri: string | null | undefined): void {
-    if (method === 'private_key_jwt' && !jwks && !jwksUri) {
-      throw validationFailed('A private_key_jwt client needs jwks or jwks_uri', [
-        { field: 'jwks', message: 'jwks or jwks_uri is required for private_key_jwt' },
-      ]);
-    }
+function rulesInput(r: CreateClientRequest, method: TokenEndpointAuthMethod): ClientRulesInput {
+  return {
+    grant_types: r.grant_types ?? ['client_credentials'],
+    token_endpoint_auth_method: method,
+    scope: r.scope,
+    jwks: r.jwks ?? null,
+    jwks_uri: r.jwks_uri ?? null,
+    token_endpoint_auth_signing_alg: r.token_endpoint_auth_signing_alg ?? null,
+    redirect_uris: r.redirect_uris ?? [],
+    launch_uri: r.launch_uri ?? null,
+  };
+}
+
+function redirectUrisOf(e: ClientEntity): string[] {
+  return parseUris(e.redirectUris);
+}
+
+function parseUris(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

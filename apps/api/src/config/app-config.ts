@@ -39,6 +39,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Hosts (`host` or `host:port`) from which clients' `jwks_uri` key sets may be fetched. */
   jwksUriAllowedHosts: string[];
+  /** CORS_ALLOWED_ORIGINS: browser origins allowed besides those of registered redirect URIs (common/http/cors.ts). */
+  corsAllowedOrigins: string[];
   rateLimit: { tokenPerMinute: number; clientPerMinute: number; registerPerMinute: number };
 }
 
@@ -193,6 +195,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
+    corsAllowedOrigins: corsOrigins(env.CORS_ALLOWED_ORIGINS),
     rateLimit: {
       tokenPerMinute: int(env, 'RATE_LIMIT_TOKEN_PER_MINUTE', 6000, 1, 10_000_000),
       clientPerMinute: int(env, 'RATE_LIMIT_CLIENT_PER_MINUTE', 6000, 1, 10_000_000),
@@ -204,4 +207,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
 /** A random value for tests that need distinct secrets. */
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
+}
+
+/** Fetch standard §3.2: an origin is scheme://host[:port], nothing more; `*` is refused (credentials never flow, but the allow-list is the point). */
+function corsOrigins(raw: string | undefined): string[] {
+  const out: string[] = [];
+  for (const item of (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const url = URL.canParse(item) ? new URL(item) : null;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+      throw new ConfigError('CORS_ALLOWED_ORIGINS', `"${item}" is not an origin like https://app.example.org`);
+    }
+    out.push(url.origin);
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type {
   Client,
   CreatedClient,
@@ -8,14 +8,12 @@ import type {
   RotatedSecret,
   ScopeCatalogEntry,
 } from '@ccri/contracts';
-import { covers, parseScopes } from '@ccri/smart-scopes';
-import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { DomainError, notFound } from '../common/errors/domain-error';
 import { ClientsService, type ClientListQuery } from '../clients/clients.service';
 import { ScopesService } from '../scopes/scopes.service';
 import { RegistrationSettingsService } from '../registration/registration-settings.service';
-
-/** RFC 7518 §6.2.2, §6.3.2 and §6.4.1: JWK members that carry private or symmetric key material. */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /**
  * An integrator's own clients. Everything is scoped to the owner: another developer's client answers exactly as a
@@ -27,6 +25,7 @@ export class PortalClientsService {
     private readonly clients: ClientsService,
     private readonly settings: RegistrationSettingsService,
     private readonly scopes: ScopesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The policy and the self-service allow-list, described from the scope catalog. */
@@ -46,7 +45,7 @@ export class PortalClientsService {
 
   /**
    * Registers a client for `owner`: refused while registration is closed, pending an administrator's approval under
-   * open-with-approval, and only with scopes the self-service allow-list covers.
+   * open-with-approval, and only with scopes the self-service allow-list covers (ClientsService applies the rules).
    */
   async create(owner: string, request: PortalClientRequest): Promise<CreatedClient> {
     const { policy, self_service_scopes } = await this.settings.get();
@@ -57,12 +56,12 @@ export class PortalClientsService {
         'Registering new clients is closed on this server; ask an administrator for a client',
       );
     }
-    checkScopes(request.scope, self_service_scopes);
-    checkPublicKeys(request.jwks);
-    const { client, secret } = await this.clients.create(
-      { ...request, grant_types: ['client_credentials'] },
-      { registeredBy: 'portal', owner, status: policy === 'open-with-approval' ? 'pending' : 'active' },
-    );
+    const { client, secret } = await this.clients.create(request, {
+      registeredBy: 'portal',
+      owner,
+      status: policy === 'open-with-approval' ? 'pending' : 'active',
+      selfService: { allowedScopes: self_service_scopes, jwksUriAllowedHosts: this.config.jwksUriAllowedHosts },
+    });
     return secret ? { ...client, client_secret: secret } : client;
   }
 
@@ -80,36 +79,5 @@ export class PortalClientsService {
   async rotateSecret(owner: string, clientId: string): Promise<RotatedSecret> {
     await this.get(owner, clientId);
     return { client_id: clientId, client_secret: await this.clients.rotateSecret(clientId) };
-  }
-}
-
-/** Every requested scope must be covered by one on the allow-list (an allowed wildcard covers a narrower scope). */
-function checkScopes(scope: string, allowList: readonly string[]): void {
-  const allowed = parseScopes(allowList.join(' ')).scopes;
-  const refused = parseScopes(scope).scopes.filter((s) => !allowed.some((a) => covers(a, s)));
-  if (refused.length > 0) {
-    const names = refused.map((s) => s.raw).join(' ');
-    throw validationFailed(`Not offered for self-service registration: ${names}`, [
-      { field: 'scope', message: `not offered for self-service registration: ${names}` },
-    ]);
-  }
-}
-
-/** A JWK Set (RFC 7517 §5) of public keys: a private key pasted by mistake is not stored (RFC 7523 §3 needs the public half). */
-function checkPublicKeys(jwks: PortalClientRequest['jwks']): void {
-  if (jwks === undefined || jwks === null) return;
-  if (
-    !Array.isArray(jwks.keys) ||
-    jwks.keys.length === 0 ||
-    jwks.keys.some((key) => typeof key !== 'object' || key === null || Array.isArray(key))
-  ) {
-    throw validationFailed('jwks is not a JWK Set', [
-      { field: 'jwks', message: 'must be a JWK Set: {"keys": [ ... ]} with at least one key' },
-    ]);
-  }
-  if (jwks.keys.some((key) => PRIVATE_JWK_MEMBERS.some((m) => m in key))) {
-    throw validationFailed('The JWK Set holds private key material', [
-      { field: 'jwks', message: 'holds private key material; register the public keys only' },
-    ]);
   }
 }

@@ -67,6 +67,42 @@ describe('validateClientMetadata', () => {
     ],
     ['an empty response_types', { ...base, response_types: [] }, {}],
     [
+      'a SMART app: authorization_code and refresh_token with a redirect URI, response_types code',
+      {
+        ...base,
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: ['https://app.example.org/cb'],
+        launch_uri: 'https://app.example.org/launch',
+      },
+      {
+        grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: ['https://app.example.org/cb'],
+        launch_uri: 'https://app.example.org/launch',
+      },
+    ],
+    [
+      'a public native app with a private-use scheme, and initiate_login_uri as launch_uri',
+      {
+        ...base,
+        grant_types: ['authorization_code'],
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['org.example.app:/callback'],
+        initiate_login_uri: 'https://app.example.org/launch',
+      },
+      { token_endpoint_auth_method: 'none', launch_uri: 'https://app.example.org/launch' },
+    ],
+    [
+      'token_endpoint_auth_signing_alg with private_key_jwt',
+      {
+        ...base,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [ec] },
+        token_endpoint_auth_signing_alg: 'ES384',
+      },
+      { token_endpoint_auth_signing_alg: 'ES384' },
+    ],
+    [
       'unknown and admin-only metadata, ignored',
       { ...base, logo_uri: 'x', patient: 'p1', rate_limit_per_minute: 1e9, software_statement: 'eyJ...' },
       { client_name: 'Ward app' },
@@ -79,8 +115,11 @@ describe('validateClientMetadata', () => {
       'grant_types',
       'jwks',
       'jwks_uri',
+      'launch_uri',
+      'redirect_uris',
       'scope',
       'token_endpoint_auth_method',
+      'token_endpoint_auth_signing_alg',
     ]);
   });
 
@@ -121,10 +160,50 @@ describe('validateClientMetadata', () => {
       /implicit not allowed/,
     ],
     [
-      'authorization_code',
+      'authorization_code without a redirect URI',
       { ...base, grant_types: ['authorization_code'] },
+      'invalid_redirect_uri',
+      /authorization_code grant needs at least one redirect URI/,
+    ],
+    [
+      'refresh_token without authorization_code',
+      { ...base, grant_types: ['client_credentials', 'refresh_token'] },
       'invalid_client_metadata',
-      /authorization_code not allowed/,
+      /refresh_token needs the authorization_code grant/,
+    ],
+    [
+      'response_types other than code',
+      {
+        ...base,
+        grant_types: ['authorization_code'],
+        redirect_uris: ['https://a.example/cb'],
+        response_types: ['token'],
+      },
+      'invalid_client_metadata',
+      /only code/,
+    ],
+    [
+      'a signing alg without private_key_jwt',
+      { ...base, token_endpoint_auth_signing_alg: 'RS384' },
+      'invalid_client_metadata',
+      /applies only to private_key_jwt/,
+    ],
+    [
+      'an unknown signing alg',
+      {
+        ...base,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [rsa] },
+        token_endpoint_auth_signing_alg: 'HS256',
+      },
+      'invalid_client_metadata',
+      /must be one of RS256/,
+    ],
+    [
+      'an http launch_uri',
+      { ...base, launch_uri: 'http://app.example.org/launch' },
+      'invalid_client_metadata',
+      /launch_uri must be an absolute https URL/,
     ],
     ['an empty grant_types', { ...base, grant_types: [] }, 'invalid_client_metadata', /non-empty array/],
     [
@@ -140,8 +219,14 @@ describe('validateClientMetadata', () => {
       /response_types must be empty/,
     ],
     [
-      'token_endpoint_auth_method none',
+      'a public client with client_credentials',
       { ...base, token_endpoint_auth_method: 'none' },
+      'invalid_client_metadata',
+      /public client .* only authorization_code and refresh_token/,
+    ],
+    [
+      'an unknown token_endpoint_auth_method',
+      { ...base, token_endpoint_auth_method: 'tls_client_auth' },
       'invalid_client_metadata',
       /token_endpoint_auth_method must be one of/,
     ],
@@ -183,9 +268,9 @@ describe('validateClientMetadata', () => {
     ],
     [
       'an unknown key type',
-      { ...base, jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc' }] } },
+      { ...base, jwks: { keys: [{ kty: 'XYZ', crv: 'Ed25519', x: 'abc' }] } },
       'invalid_client_metadata',
-      /kty must be RSA or EC/,
+      /kty must be RSA, EC or OKP/,
     ],
     [
       'an RSA key without its modulus',

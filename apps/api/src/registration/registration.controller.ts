@@ -1,7 +1,12 @@
 import { Controller, Delete, Get, Header, HttpCode, Post, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Client } from '@ccri/contracts';
+import {
+  type Client,
+  GRANT_TYPES,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+  TOKEN_ENDPOINT_AUTH_SIGNING_ALGS,
+} from '@ccri/contracts';
 import { Public } from '../common/decorators/public.decorator';
 import { BearerToken } from './decorators/bearer-token.decorator';
 import { JsonBody } from './decorators/json-body.decorator';
@@ -17,11 +22,11 @@ const METADATA_SCHEMA = {
     properties: {
       client_name: { type: 'string', example: 'Ward dashboard' },
       scope: { type: 'string', example: 'patient/Patient.read' },
-      grant_types: { type: 'array', items: { type: 'string', enum: ['client_credentials'] } },
-      token_endpoint_auth_method: {
-        type: 'string',
-        enum: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-      },
+      grant_types: { type: 'array', items: { type: 'string', enum: [...GRANT_TYPES] } },
+      token_endpoint_auth_method: { type: 'string', enum: [...TOKEN_ENDPOINT_AUTH_METHODS] },
+      redirect_uris: { type: 'array', items: { type: 'string' }, example: ['https://app.example.org/callback'] },
+      launch_uri: { type: 'string', description: 'SMART EHR launch URL (initiate_login_uri is a synonym)' },
+      token_endpoint_auth_signing_alg: { type: 'string', enum: [...TOKEN_ENDPOINT_AUTH_SIGNING_ALGS] },
       jwks: { type: 'object', description: 'Public keys (JWK Set) for private_key_jwt' },
       jwks_uri: { type: 'string', description: 'https URL of the JWK Set, on an allowed host' },
     },

@@ -37,6 +37,7 @@ export class RegistrationService {
       status: settings.policy === 'open-with-approval' ? 'pending' : 'active',
       registeredBy: 'dynamic',
       registrationToken,
+      selfService: this.metadataPolicy(settings.self_service_scopes),
     });
     return this.registration(client, { client_secret: secret, registration_access_token: registrationToken });
   }
@@ -72,17 +73,14 @@ export class RegistrationService {
         'client_secret_mismatch',
       );
     }
-    if (
-      (metadata.token_endpoint_auth_method === 'private_key_jwt') !==
-      (current.token_endpoint_auth_method === 'private_key_jwt')
-    ) {
+    if (credentialKind(metadata.token_endpoint_auth_method) !== credentialKind(current.token_endpoint_auth_method)) {
       throw invalidClientMetadata(
-        'token_endpoint_auth_method cannot switch between a client secret and private_key_jwt; register a new client',
+        'token_endpoint_auth_method cannot switch between a client secret, private_key_jwt and none; register a new client',
         'auth_method_change',
       );
     }
     const widens = parseScopes(metadata.scope).scopes.some((s) => !held.some((h) => covers(h, s)));
-    const updated = await this.clients.update(current.client_id, metadata);
+    const updated = await this.clients.update(current.client_id, metadata, this.metadataPolicy(allowed));
     if (widens && settings.policy === 'open-with-approval' && updated.status === 'active') {
       return this.registration(await this.clients.setStatus(current.client_id, 'pending'));
     }
@@ -106,7 +104,9 @@ export class RegistrationService {
       client_id: client.client_id,
       ...(issued.client_secret ? { client_secret: issued.client_secret } : {}),
       client_id_issued_at: Math.floor(Date.parse(client.created_at) / 1000),
-      ...(client.token_endpoint_auth_method === 'private_key_jwt' ? {} : { client_secret_expires_at: 0 as const }),
+      ...(credentialKind(client.token_endpoint_auth_method) === 'secret'
+        ? { client_secret_expires_at: 0 as const }
+        : {}),
       ...(issued.registration_access_token ? { registration_access_token: issued.registration_access_token } : {}),
       registration_client_uri: `${this.config.publicUrl}/auth/register/${encodeURIComponent(client.client_id)}`,
       client_name: client.client_name,
@@ -115,7 +115,17 @@ export class RegistrationService {
       scope: client.scope,
       ...(client.jwks ? { jwks: client.jwks } : {}),
       ...(client.jwks_uri ? { jwks_uri: client.jwks_uri } : {}),
+      ...(client.token_endpoint_auth_signing_alg
+        ? { token_endpoint_auth_signing_alg: client.token_endpoint_auth_signing_alg }
+        : {}),
+      ...(client.redirect_uris?.length ? { redirect_uris: client.redirect_uris } : {}),
+      ...(client.launch_uri ? { launch_uri: client.launch_uri, initiate_login_uri: client.launch_uri } : {}),
       status: client.status,
     };
   }
+}
+
+/** How a client proves itself: a secret, a signed assertion, or nothing (a public client). */
+function credentialKind(method: string): 'secret' | 'assertion' | 'none' {
+  return method === 'private_key_jwt' ? 'assertion' : method === 'none' ? 'none' : 'secret';
 }

@@ -275,7 +275,10 @@ describe.each(databases())('the CCRI secure journey on %s', (db) => {
     });
 
     it('a client not allowed the grant: 400 unauthorized_client', async () => {
-      const client = await createClient(t, 'system/Patient.read', { grant_types: ['authorization_code'] });
+      const client = await createClient(t, 'system/Patient.read', {
+        grant_types: ['authorization_code'],
+        redirect_uris: ['https://app.example.org/callback'],
+      });
       const res = await token(client, 'denied').send({ grant_type: 'client_credentials' }).expect(400);
       expect(res.body.error).toBe('unauthorized_client');
     });

@@ -2,8 +2,27 @@
 export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+/** `none`: a public client (RFC 7591 §2), which has no secret and may use only authorization_code and refresh_token. */
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
+/** The `alg` values a client may register as `token_endpoint_auth_signing_alg` (OpenID Connect Registration §2). */
+export const TOKEN_ENDPOINT_AUTH_SIGNING_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'ES256',
+  'ES384',
+  'EdDSA',
+] as const;
+export type TokenEndpointAuthSigningAlg = (typeof TOKEN_ENDPOINT_AUTH_SIGNING_ALGS)[number];
 
 export const CLIENT_STATUSES = ['active', 'pending', 'rejected'] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
@@ -49,6 +68,9 @@ export interface CreateClientRequest {
   scope: string;
   jwks?: { keys: Record<string, unknown>[] } | null;
   jwks_uri?: string | null;
+  token_endpoint_auth_signing_alg?: string | null;
+  redirect_uris?: string[];
+  launch_uri?: string | null;
   patient?: string | null;
   enabled?: boolean;
   single_active_token?: boolean;
@@ -71,5 +93,14 @@ export interface RotatedSecret {
 /** The body of `POST /api/portal/clients`: what an integrator may choose; lifetimes, limits and patient context stay the administrators'. */
 export type PortalClientRequest = Pick<
   CreateClientRequest,
-  'client_name' | 'description' | 'scope' | 'token_endpoint_auth_method' | 'jwks' | 'jwks_uri'
+  | 'client_name'
+  | 'description'
+  | 'scope'
+  | 'grant_types'
+  | 'token_endpoint_auth_method'
+  | 'jwks'
+  | 'jwks_uri'
+  | 'token_endpoint_auth_signing_alg'
+  | 'redirect_uris'
+  | 'launch_uri'
 >;

@@ -81,7 +81,10 @@ export class ClientAssertionService implements OnModuleInit, OnModuleDestroy {
     let payload;
     try {
       ({ payload } = await jwtVerify(assertion, keys, {
-        algorithms: [...CLIENT_ASSERTION_ALGS],
+        // OpenID Connect Registration §2: a registered token_endpoint_auth_signing_alg is the only one accepted.
+        algorithms: client.tokenEndpointAuthSigningAlg
+          ? [client.tokenEndpointAuthSigningAlg]
+          : [...CLIENT_ASSERTION_ALGS],
         issuer: clientId,
         subject: clientId,
         audience: audiences,

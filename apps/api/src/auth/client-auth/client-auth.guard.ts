@@ -6,6 +6,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { oauthError } from '../../common/errors/domain-error';
 import { ClientsService } from '../../clients/clients.service';
+import type { ClientEntity } from '../../clients/client.entity';
 import { basicCredentialsOf } from './basic-client.strategy';
 import { claimedClientId } from './claimed-client';
 import { AuthFailureDelay } from '../rate-limit/auth-failure-delay';
@@ -51,6 +52,14 @@ export class ClientAuthGuard extends AuthGuard([
     if (methods > 1) throw oauthError('invalid_request', 'Use exactly one client authentication method');
     const claimed = claimedClientId(request);
     if (request.audit && claimed) request.audit.client_id = claimed;
+    const credentials = basic ? basicCredentialsOf(request) : null;
+    // RFC 6749 §2.3.1: a body client_id beside Basic credentials must name the same client.
+    if (credentials && typeof body.client_id === 'string' && body.client_id !== credentials.clientId) {
+      throw oauthError('invalid_request', 'client_id in the body differs from the client in the Authorization header');
+    }
+    if (methods === 0 && typeof body.client_id === 'string' && body.client_id !== '') {
+      return this.authenticatePublicClient(request, body.client_id, `${claimed ?? ''}|${request.ip}`);
+    }
     if (methods === 0) {
       if (request.audit) request.audit.reason = 'no_client_authentication';
       throw oauthError(
@@ -59,7 +68,7 @@ export class ClientAuthGuard extends AuthGuard([
         401,
       );
     }
-    if (basic && !basicCredentialsOf(request)) {
+    if (basic && !credentials) {
       throw oauthError('invalid_client', 'The Basic credentials are malformed', 401, {
         auditReason: 'malformed_basic',
       });
@@ -74,6 +83,33 @@ export class ClientAuthGuard extends AuthGuard([
       await this.failures.penalise(key);
       throw e;
     }
+  }
+
+  /**
+   * RFC 6749 §2.1 / §3.2.1: a public client (registered with `none`) identifies itself by `client_id` alone, and only
+   * for the grants that prove something else (the code with its PKCE verifier, or a refresh token bound to it). The
+   * client is put on the request as passport would, so `@AuthenticatedClient()` gives it to the grant.
+   */
+  private async authenticatePublicClient(request: FormRequest, clientId: string, key: string): Promise<boolean> {
+    const grantType = request.body?.grant_type;
+    const client = await this.clients.findActive(clientId);
+    let reason: string | null = null;
+    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') reason = 'no_client_authentication';
+    else if (!client) reason = 'invalid_client_credentials';
+    else if (client.tokenEndpointAuthMethod !== 'none') reason = 'auth_method_not_registered';
+    if (reason || !client) {
+      await this.failures.penalise(key);
+      if (request.audit) request.audit.reason = reason ?? 'invalid_client_credentials';
+      throw oauthError(
+        'invalid_client',
+        reason === 'no_client_authentication'
+          ? 'Client authentication is required (HTTP Basic, client_secret_post or private_key_jwt)'
+          : 'Client authentication failed',
+        401,
+      );
+    }
+    (request as FormRequest & { user?: ClientEntity }).user = client;
+    return true;
   }
 
   override handleRequest<T>(err: unknown, client: T): T {

@@ -14,8 +14,10 @@ import type { ClientAssertionService } from './client-assertion.service';
  * its authenticator on the request instead.
  */
 export const CLIENT_AUTHENTICATOR = Symbol('ccri:client-authenticator');
+type SecretMethod = 'client_secret_basic' | 'client_secret_post';
+
 interface Authenticator {
-  secret(clientId: string, secret: string): Promise<ClientEntity | false>;
+  secret(clientId: string, secret: string, via: SecretMethod): Promise<ClientEntity | false>;
   assertion(body: Record<string, unknown>): Promise<ClientEntity>;
 }
 type WithAuthenticator = FastifyRequest & { [CLIENT_AUTHENTICATOR]?: Authenticator };
@@ -27,7 +29,7 @@ export function attachAuthenticator(
   endpointUrl: string,
 ): void {
   (request as WithAuthenticator)[CLIENT_AUTHENTICATOR] = {
-    secret: (clientId, secret) => authenticate(clients, request, clientId, secret),
+    secret: (clientId, secret, via) => authenticate(clients, request, clientId, secret, via),
     assertion: (body) =>
       assertions.authenticate(body.client_assertion_type, body.client_assertion, body.client_id, endpointUrl),
   };
@@ -45,6 +47,7 @@ async function authenticate(
   request: FastifyRequest,
   clientId: string,
   secret: string,
+  via: SecretMethod,
 ): Promise<ClientEntity | false> {
   if (request.audit) request.audit.client_id = clientId.slice(0, 100);
   const client = await clients.authenticateSecret(clientId, secret);
@@ -52,11 +55,25 @@ async function authenticate(
     if (request.audit) request.audit.reason = 'invalid_client_credentials';
     return false;
   }
+  if (!secretMethodAllowed(client.tokenEndpointAuthMethod, via)) {
+    if (request.audit) request.audit.reason = 'auth_method_not_registered';
+    return false;
+  }
   if (!client.enabled || client.status !== 'active') {
     if (request.audit) request.audit.reason = client.enabled ? `client_${client.status}` : 'client_disabled';
     return false;
   }
   return client;
+}
+
+/**
+ * RFC 7591 §2: a client authenticates with the method it registered, so a private_key_jwt or public client's secret
+ * (a seed may hold one) never authenticates it, and a client_secret_post client does not use Basic. A
+ * client_secret_basic client, the default, may also send its secret in the body: the CCRI's published Postman
+ * walkthrough does so with its demo clients (DESIGN.md: client_credentials with client_secret_basic or _post).
+ */
+export function secretMethodAllowed(registered: string, via: SecretMethod): boolean {
+  return registered === via || (registered === 'client_secret_basic' && via === 'client_secret_post');
 }
 
 /** `client_secret_basic`. */
@@ -67,7 +84,7 @@ export class ClientBasicAuthStrategy extends PassportStrategy(BasicClientStrateg
   }
 
   validate(request: FastifyRequest, clientId: string, secret: string): Promise<ClientEntity | false> {
-    return authenticatorOf(request).secret(clientId, secret);
+    return authenticatorOf(request).secret(clientId, secret, 'client_secret_basic');
   }
 }
 
@@ -79,7 +96,7 @@ export class ClientPostAuthStrategy extends PassportStrategy(ClientPasswordStrat
   }
 
   validate(request: FastifyRequest, clientId: string, secret: string): Promise<ClientEntity | false> {
-    return authenticatorOf(request).secret(clientId, secret);
+    return authenticatorOf(request).secret(clientId, secret, 'client_secret_post');
   }
 }
 

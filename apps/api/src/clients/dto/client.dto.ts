@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
@@ -27,22 +28,19 @@ import {
   GRANT_TYPES,
   type GrantType,
   TOKEN_ENDPOINT_AUTH_METHODS,
+  TOKEN_ENDPOINT_AUTH_SIGNING_ALGS,
   type TokenEndpointAuthMethod,
 } from '@ccri/contracts';
-import { parseScopes } from '@ccri/smart-scopes';
+import { scopeSyntaxProblem } from '../client-rules';
 
 @ValidatorConstraint({ name: 'smartScopes' })
 export class SmartScopesConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
-    if (typeof value !== 'string' || value.trim() === '') return false;
-    return parseScopes(value).invalid.length === 0;
+    return scopeSyntaxProblem(value) === null;
   }
 
   defaultMessage(args?: ValidationArguments): string {
-    const invalid = typeof args?.value === 'string' ? parseScopes(args.value).invalid : [];
-    return invalid.length
-      ? `scope has invalid entries: ${invalid.join(' ')}`
-      : 'scope must list at least one SMART scope';
+    return scopeSyntaxProblem(args?.value) ?? 'scope must list at least one SMART scope';
   }
 }
 
@@ -89,6 +87,32 @@ export class CreateClientDto implements CreateClientRequest {
   @IsUrl({ require_tld: false, protocols: ['https', 'http'] })
   @MaxLength(2000)
   jwks_uri?: string | null;
+
+  @ApiPropertyOptional({
+    enum: TOKEN_ENDPOINT_AUTH_SIGNING_ALGS,
+    description: 'private_key_jwt only: the one alg accepted on the client assertions',
+  })
+  @IsOptional()
+  @IsIn(TOKEN_ENDPOINT_AUTH_SIGNING_ALGS)
+  token_endpoint_auth_signing_alg?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.example.org/callback'],
+    description: 'Where the authorization endpoint may send the browser back (compared exactly)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  redirect_uris?: string[];
+
+  @ApiPropertyOptional({ description: 'SMART EHR launch URL of the app (OpenID initiate_login_uri)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  launch_uri?: string | null;
 
   @ApiPropertyOptional({ description: 'Fixed patient context (a Patient id) put into the tokens' })
   @IsOptional()

@@ -11,9 +11,13 @@ export class PortalClientDto
     'client_name',
     'description',
     'scope',
+    'grant_types',
     'token_endpoint_auth_method',
     'jwks',
     'jwks_uri',
+    'token_endpoint_auth_signing_alg',
+    'redirect_uris',
+    'launch_uri',
   ] as const)
   implements PortalClientRequest {}
 

@@ -18,6 +18,11 @@ export interface ClientRegistration {
   scope: string;
   jwks?: JwkSet;
   jwks_uri?: string;
+  token_endpoint_auth_signing_alg?: string;
+  redirect_uris?: string[];
+  /** SMART EHR launch URL, also under its OpenID name `initiate_login_uri`. */
+  launch_uri?: string;
+  initiate_login_uri?: string;
   /** Extension: `pending` until an administrator approves the client (open-with-approval policy). */
   status: ClientStatus;
 }
