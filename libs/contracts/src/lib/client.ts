@@ -2,7 +2,12 @@
 export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 
 export const CLIENT_STATUSES = ['active', 'pending', 'rejected'] as const;
@@ -49,6 +54,9 @@ export interface CreateClientRequest {
   scope: string;
   jwks?: { keys: Record<string, unknown>[] } | null;
   jwks_uri?: string | null;
+  token_endpoint_auth_signing_alg?: string | null;
+  redirect_uris?: string[];
+  launch_uri?: string | null;
   patient?: string | null;
   enabled?: boolean;
   single_active_token?: boolean;
