@@ -202,7 +202,8 @@ export function toCreateClientRequest(values: ClientFormValues): CreateClientReq
   if (state.description) request.description = state.description;
   if (state.jwks) request.jwks = state.jwks;
   if (state.jwks_uri) request.jwks_uri = state.jwks_uri;
-  if (state.token_endpoint_auth_signing_alg) request.token_endpoint_auth_signing_alg = state.token_endpoint_auth_signing_alg;
+  if (state.token_endpoint_auth_signing_alg)
+    request.token_endpoint_auth_signing_alg = state.token_endpoint_auth_signing_alg;
   if (state.redirect_uris.length > 0) request.redirect_uris = state.redirect_uris;
   if (state.launch_uri) request.launch_uri = state.launch_uri;
   if (state.patient) request.patient = state.patient;
@@ -457,9 +458,7 @@ export function ClientForm({
                 label="Client authentication"
                 data={AUTH_METHODS}
                 value={values.token_endpoint_auth_method}
-                onChange={(e) =>
-                  changeMethod(e.currentTarget.value as ClientFormValues['token_endpoint_auth_method'])
-                }
+                onChange={(e) => changeMethod(e.currentTarget.value as ClientFormValues['token_endpoint_auth_method'])}
                 error={errors.token_endpoint_auth_method}
               />
             )}

@@ -116,9 +116,7 @@ export function PortalClientPage() {
             <Detail term="Status">
               <ClientStatusBadge status={c.status} />
             </Detail>
-            <Detail term="Authentication">
-              {authMethodLabel(c.token_endpoint_auth_method)}
-            </Detail>
+            <Detail term="Authentication">{authMethodLabel(c.token_endpoint_auth_method)}</Detail>
             <Detail term="Scopes">
               <ScopeList scope={c.scope} />
             </Detail>

@@ -1,0 +1,17 @@
+import type { AuthorizationGrant } from '@ccri/contracts';
+import type { ApiClient } from '../api/api-client';
+
+/** `GET /api/grants` parameters: a person's grants, a client's, or every one. */
+export interface GrantQuery {
+  user?: string;
+  client_id?: string;
+}
+
+export function listGrants(api: ApiClient, query: GrantQuery, signal?: AbortSignal): Promise<AuthorizationGrant[]> {
+  return api.get<AuthorizationGrant[]>('/api/grants', { query: { ...query }, signal });
+}
+
+/** Revokes the grant and every token issued under it. */
+export function revokeGrant(api: ApiClient, id: string): Promise<void> {
+  return api.delete(`/api/grants/${encodeURIComponent(id)}`);
+}
