@@ -50,7 +50,9 @@ describe('Users', () => {
     );
     const { user } = renderApp(<AppRoutes />, { path: '/clients', signedInAs: 'admin' });
 
-    await user.click(within(screen.getAllByRole('navigation', { name: 'Main' })[0]).getByRole('link', { name: 'Users' }));
+    await user.click(
+      within(screen.getAllByRole('navigation', { name: 'Main' })[0]).getByRole('link', { name: 'Users' }),
+    );
 
     const table = await screen.findByRole('table', { name: 'Users' });
     const rows = within(table).getAllByRole('row');
