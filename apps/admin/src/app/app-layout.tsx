@@ -7,6 +7,7 @@ import classes from './app-layout.module.css';
 
 export const NAV_ITEMS = [
   { to: '/clients', label: 'Clients' },
+  { to: '/users', label: 'Users' },
   { to: '/scopes', label: 'Scopes' },
   { to: '/tokens', label: 'Tokens and keys' },
   { to: '/audit', label: 'Audit' },

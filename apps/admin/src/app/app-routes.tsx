@@ -15,6 +15,9 @@ import { RequirePortalSession } from '../portal/require-portal-session';
 import { RegistrationSettingsPage } from '../registration/registration-settings-page';
 import { ScopesPage } from '../scopes/scopes-page';
 import { TokensPage } from '../tokens/tokens-page';
+import { NewUserPage } from '../users/new-user-page';
+import { UserDetailPage } from '../users/user-detail-page';
+import { UsersPage } from '../users/users-page';
 import { AppLayout } from './app-layout';
 import { NotFoundPage } from './not-found-page';
 
@@ -43,6 +46,9 @@ export function AppRoutes() {
           <Route path="/clients" element={<ClientsPage />} />
           <Route path="/clients/new" element={<NewClientPage />} />
           <Route path="/clients/:clientId" element={<ClientDetailPage />} />
+          <Route path="/users" element={<UsersPage />} />
+          <Route path="/users/new" element={<NewUserPage />} />
+          <Route path="/users/:userId" element={<UserDetailPage />} />
           <Route path="/scopes" element={<ScopesPage />} />
           <Route path="/tokens" element={<TokensPage />} />
           <Route path="/audit" element={<AuditPage />} />

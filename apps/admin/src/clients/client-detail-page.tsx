@@ -5,10 +5,12 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/api-error';
 import { PageHeader } from '../app/page-header';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { usesSecret } from './auth-methods';
 import { ClientForm, toUpdateClientRequest, valuesFromClient } from './client-form';
 import { ClientStatusBadge } from './client-status-badge';
 import { useClient, useDecideClient, useUpdateClient } from './clients-queries';
 import { DeleteClientModal } from './delete-client-modal';
+import { canLaunch, LaunchModal } from './launch-modal';
 import { RejectClientModal } from './reject-client-modal';
 import { RotateSecretModal } from './rotate-secret-modal';
 
@@ -88,6 +90,7 @@ export function ClientDetailPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [rotating, setRotating] = useState<Client | null>(null);
   const [deleting, setDeleting] = useState<Client | null>(null);
+  const [launching, setLaunching] = useState<Client | null>(null);
 
   if (client.isPending) {
     return (
@@ -137,10 +140,11 @@ export function ClientDetailPage() {
         }
         actions={
           <>
+            {canLaunch(c) && <Button onClick={() => setLaunching(c)}>Launch…</Button>}
             <Button component={Link} to={`/tokens?client_id=${encodeURIComponent(c.client_id)}`} variant="default">
               Live tokens
             </Button>
-            {c.token_endpoint_auth_method !== 'private_key_jwt' && (
+            {usesSecret(c.token_endpoint_auth_method) && (
               <Button variant="default" onClick={() => setRotating(c)}>
                 Rotate secret…
               </Button>
@@ -173,9 +177,30 @@ export function ClientDetailPage() {
                 <Code>{c.owner}</Code>
               </Detail>
             )}
+            <Detail term="Client type">{c.token_endpoint_auth_method === 'none' ? 'Public' : 'Confidential'}</Detail>
             <Detail term="Created">{formatTime(c.created_at)}</Detail>
             <Detail term="Last changed">{formatTime(c.updated_at)}</Detail>
           </SimpleGrid>
+          {((c.redirect_uris ?? []).length > 0 || c.launch_uri) && (
+            <SimpleGrid component="dl" cols={1} spacing="md" mt="md" mb={0}>
+              {(c.redirect_uris ?? []).length > 0 && (
+                <Detail term="Redirect URIs">
+                  <Stack component="ul" gap={2} m={0} p={0} style={{ listStyle: 'none' }} aria-label="Redirect URIs">
+                    {(c.redirect_uris ?? []).map((uri) => (
+                      <li key={uri}>
+                        <Code>{uri}</Code>
+                      </li>
+                    ))}
+                  </Stack>
+                </Detail>
+              )}
+              {c.launch_uri && (
+                <Detail term="Launch URI">
+                  <Code>{c.launch_uri}</Code>
+                </Detail>
+              )}
+            </SimpleGrid>
+          )}
         </Paper>
 
         <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
@@ -205,6 +230,7 @@ export function ClientDetailPage() {
       </Stack>
 
       <RotateSecretModal client={rotating} onClose={() => setRotating(null)} />
+      <LaunchModal client={launching} onClose={() => setLaunching(null)} />
       <DeleteClientModal
         client={deleting}
         onClose={() => setDeleting(null)}

@@ -14,6 +14,7 @@ import {
   Fieldset,
   Group,
   NativeSelect,
+  Radio,
   Stack,
   Text,
   Textarea,
@@ -23,13 +24,16 @@ import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../api/api-error';
 import { useScopeCatalog } from '../scopes/scopes-queries';
-import { AUTH_METHODS } from './auth-methods';
+import { AUTH_METHODS, SIGNING_ALGS, usesSecret } from './auth-methods';
 import { ClientKeysFields, type KeySource } from './client-keys-fields';
 import {
   optionalNumber,
   parseJwks,
+  splitRedirectUris,
   validateJwksUri,
+  validateLaunchUri,
   validateOptionalWholeNumber,
+  validateRedirectUris,
   validatePatientId,
   validateScope,
 } from './client-validation';
@@ -37,16 +41,26 @@ import { ScopeCatalogPicker } from './scope-catalog-picker';
 
 export { validateScope } from './client-validation';
 
-/** What the form edits: every field as typed (numbers and the JWK Set stay text until sent). */
+/** Confidential clients authenticate (a secret or signed assertions); public ones (`none`) cannot keep a secret. */
+export type ClientType = 'confidential' | 'public';
+
+/** What the form edits: every field as typed (numbers, the JWK Set and the redirect URIs stay text until sent). */
 export interface ClientFormValues {
   client_name: string;
   description: string;
   scope: string;
+  client_type: ClientType;
   grant_types: GrantType[];
-  token_endpoint_auth_method: TokenEndpointAuthMethod;
+  /** The confidential client's method; a public client sends `none` whatever this holds. */
+  token_endpoint_auth_method: Exclude<TokenEndpointAuthMethod, 'none'>;
   key_source: KeySource;
   jwks: string;
   jwks_uri: string;
+  /** '' lets the client sign with any algorithm the server accepts. */
+  token_endpoint_auth_signing_alg: string;
+  /** One per line. */
+  redirect_uris: string;
+  launch_uri: string;
   patient: string;
   single_active_token: boolean;
   enabled: boolean;
@@ -61,11 +75,15 @@ export const EMPTY_CLIENT: ClientFormValues = {
   client_name: '',
   description: '',
   scope: '',
+  client_type: 'confidential',
   grant_types: ['client_credentials'],
   token_endpoint_auth_method: 'client_secret_basic',
   key_source: 'jwks',
   jwks: '',
   jwks_uri: '',
+  token_endpoint_auth_signing_alg: '',
+  redirect_uris: '',
+  launch_uri: '',
   patient: '',
   single_active_token: false,
   enabled: true,
@@ -88,11 +106,16 @@ export function valuesFromClient(client: Client): ClientFormValues {
     client_name: client.client_name,
     description: client.description ?? '',
     scope: client.scope,
+    client_type: client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential',
     grant_types: [...client.grant_types],
-    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    token_endpoint_auth_method:
+      client.token_endpoint_auth_method === 'none' ? 'client_secret_basic' : client.token_endpoint_auth_method,
     key_source: client.jwks_uri && !client.jwks ? 'jwks_uri' : 'jwks',
     jwks: client.jwks ? JSON.stringify(client.jwks, null, 2) : '',
     jwks_uri: client.jwks_uri ?? '',
+    token_endpoint_auth_signing_alg: client.token_endpoint_auth_signing_alg ?? '',
+    redirect_uris: (client.redirect_uris ?? []).join('\n'),
+    launch_uri: client.launch_uri ?? '',
     patient: client.patient ?? '',
     single_active_token: client.single_active_token,
     enabled: client.enabled,
@@ -109,12 +132,21 @@ export function validateClientForm(values: ClientFormValues): ClientFormErrors {
   if (values.description.trim().length > 1000) errors.description = 'Use at most 1000 characters';
   const scope = validateScope(values.scope);
   if (scope) errors.scope = scope;
+  const publicClient = values.client_type === 'public';
   if (values.grant_types.length === 0) errors.grant_types = 'Choose at least one grant type';
+  // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
+  else if (publicClient && values.grant_types.includes('client_credentials')) {
+    errors.grant_types = 'A public client cannot use client credentials';
+  }
   // RFC 6749 §1.5: a refresh token is obtained with an authorization grant; on its own it grants nothing.
   else if (values.grant_types.includes('refresh_token') && !values.grant_types.includes('authorization_code')) {
     errors.grant_types = 'Refresh tokens need the authorization code grant too';
   }
-  if (values.token_endpoint_auth_method === 'private_key_jwt') {
+  const redirects = validateRedirectUris(values.redirect_uris, values.grant_types.includes('authorization_code'));
+  if (redirects) errors.redirect_uris = redirects;
+  const launch = validateLaunchUri(values.launch_uri);
+  if (launch) errors.launch_uri = launch;
+  if (!publicClient && values.token_endpoint_auth_method === 'private_key_jwt') {
     if (values.key_source === 'jwks') {
       const parsed = parseJwks(values.jwks);
       if ('error' in parsed) errors.jwks = parsed.error;
@@ -132,23 +164,22 @@ export function validateClientForm(values: ClientFormValues): ClientFormErrors {
   return errors;
 }
 
-/** The settings this form edits (the SMART app metadata is not on it yet, so a PATCH leaves it as it is). */
-type FormState = Required<
-  Omit<UpdateClientRequest, 'token_endpoint_auth_signing_alg' | 'redirect_uris' | 'launch_uri'>
->;
-
 /** The whole client as the form describes it, with null for every optional setting left empty. */
-function desiredState(values: ClientFormValues): FormState {
-  const keyed = values.token_endpoint_auth_method === 'private_key_jwt';
+function desiredState(values: ClientFormValues): Required<UpdateClientRequest> {
+  const publicClient = values.client_type === 'public';
+  const keyed = !publicClient && values.token_endpoint_auth_method === 'private_key_jwt';
   const parsed = keyed && values.key_source === 'jwks' ? parseJwks(values.jwks) : null;
   return {
     client_name: values.client_name.trim(),
     description: values.description.trim(),
     scope: splitScopes(values.scope).join(' '),
     grant_types: GRANT_TYPES.filter((g) => values.grant_types.includes(g)),
-    token_endpoint_auth_method: values.token_endpoint_auth_method,
+    token_endpoint_auth_method: publicClient ? 'none' : values.token_endpoint_auth_method,
     jwks: parsed && 'jwks' in parsed ? parsed.jwks : null,
     jwks_uri: keyed && values.key_source === 'jwks_uri' ? values.jwks_uri.trim() : null,
+    token_endpoint_auth_signing_alg: keyed ? values.token_endpoint_auth_signing_alg || null : null,
+    redirect_uris: splitRedirectUris(values.redirect_uris),
+    launch_uri: values.launch_uri.trim() || null,
     patient: values.patient.trim() || null,
     enabled: values.enabled,
     single_active_token: values.single_active_token,
@@ -171,6 +202,10 @@ export function toCreateClientRequest(values: ClientFormValues): CreateClientReq
   if (state.description) request.description = state.description;
   if (state.jwks) request.jwks = state.jwks;
   if (state.jwks_uri) request.jwks_uri = state.jwks_uri;
+  if (state.token_endpoint_auth_signing_alg)
+    request.token_endpoint_auth_signing_alg = state.token_endpoint_auth_signing_alg;
+  if (state.redirect_uris.length > 0) request.redirect_uris = state.redirect_uris;
+  if (state.launch_uri) request.launch_uri = state.launch_uri;
   if (state.patient) request.patient = state.patient;
   if (state.token_ttl_seconds !== null) request.token_ttl_seconds = state.token_ttl_seconds;
   if (state.rate_limit_per_minute !== null) request.rate_limit_per_minute = state.rate_limit_per_minute;
@@ -179,7 +214,7 @@ export function toCreateClientRequest(values: ClientFormValues): CreateClientReq
 
 /** `PATCH /api/clients/{id}`: only what changed; a cleared setting is sent as null so the server forgets it. */
 export function toUpdateClientRequest(client: Client, values: ClientFormValues): UpdateClientRequest {
-  const current: FormState = {
+  const current: Required<UpdateClientRequest> = {
     client_name: client.client_name,
     description: client.description ?? '',
     scope: splitScopes(client.scope).join(' '),
@@ -187,6 +222,9 @@ export function toUpdateClientRequest(client: Client, values: ClientFormValues):
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     jwks: client.jwks ?? null,
     jwks_uri: client.jwks_uri ?? null,
+    token_endpoint_auth_signing_alg: client.token_endpoint_auth_signing_alg ?? null,
+    redirect_uris: client.redirect_uris ?? [],
+    launch_uri: client.launch_uri ?? null,
     patient: client.patient ?? null,
     enabled: client.enabled,
     single_active_token: client.single_active_token,
@@ -195,7 +233,7 @@ export function toUpdateClientRequest(client: Client, values: ClientFormValues):
   };
   const desired = desiredState(values);
   const change: Record<string, unknown> = {};
-  for (const key of Object.keys(desired) as (keyof FormState)[]) {
+  for (const key of Object.keys(desired) as (keyof UpdateClientRequest)[]) {
     if (JSON.stringify(desired[key]) !== JSON.stringify(current[key])) change[key] = desired[key];
   }
   return change as UpdateClientRequest;
@@ -205,10 +243,14 @@ const FIELD_ORDER: Field[] = [
   'client_name',
   'description',
   'scope',
+  'client_type',
   'grant_types',
   'token_endpoint_auth_method',
   'jwks',
   'jwks_uri',
+  'token_endpoint_auth_signing_alg',
+  'redirect_uris',
+  'launch_uri',
   'patient',
   'token_ttl_seconds',
   'rate_limit_per_minute',
@@ -266,7 +308,16 @@ export function ClientForm({
     setErrors((e) => ({ ...e, [field]: field === 'scope' && scopeTouched ? validateScope(String(value)) : undefined }));
   };
 
-  const changeMethod = (method: TokenEndpointAuthMethod) => {
+  const changeType = (type: ClientType) => {
+    set('client_type', type);
+    // RFC 6749 §4.4: client credentials are for confidential clients; a public app signs people in instead.
+    if (type === 'public') {
+      const grants = values.grant_types.filter((g) => g !== 'client_credentials');
+      set('grant_types', grants.length > 0 ? grants : ['authorization_code']);
+    }
+  };
+
+  const changeMethod = (method: ClientFormValues['token_endpoint_auth_method']) => {
     set('token_endpoint_auth_method', method);
     // Suggest the Backend Services lifetime when nobody has chosen one yet.
     if (method === 'private_key_jwt' && !values.token_ttl_seconds.trim()) {
@@ -301,9 +352,12 @@ export function ClientForm({
   const ref = (field: Field) => (el: Input | null) => {
     inputs.current[field] = el;
   };
-  const keyed = values.token_endpoint_auth_method === 'private_key_jwt';
+  const publicClient = values.client_type === 'public';
+  const keyed = !publicClient && values.token_endpoint_auth_method === 'private_key_jwt';
   const ttl = optionalNumber(values.token_ttl_seconds);
-  const losesKeys = editing?.token_endpoint_auth_method === 'private_key_jwt' && !keyed;
+  // A client that had no secret (keys, or a public one) needs one issued after it moves to a secret method.
+  const needsSecret =
+    editing !== undefined && !usesSecret(editing.token_endpoint_auth_method) && !publicClient && !keyed;
 
   return (
     <form onSubmit={submit} noValidate aria-label={ariaLabel}>
@@ -366,6 +420,21 @@ export function ClientForm({
 
         <Fieldset legend="Authentication" variant="unstyled" styles={LEGEND}>
           <Stack gap="md">
+            <Radio.Group
+              label="Client type"
+              value={values.client_type}
+              onChange={(v) => changeType(v as ClientType)}
+              error={errors.client_type}
+            >
+              <Stack gap={6} mt={6}>
+                <Radio
+                  value="confidential"
+                  label="Confidential: a server that keeps a secret or a private key"
+                  ref={(el) => void (inputs.current.client_type = el)}
+                />
+                <Radio value="public" label="Public: a browser or mobile app that cannot keep a secret (no secret)" />
+              </Stack>
+            </Radio.Group>
             <Checkbox.Group
               label="Grant types"
               value={values.grant_types}
@@ -373,7 +442,7 @@ export function ClientForm({
               error={errors.grant_types}
             >
               <Stack gap={6} mt={6}>
-                {GRANT_TYPES.map((grant, i) => (
+                {GRANT_TYPES.filter((grant) => !publicClient || grant !== 'client_credentials').map((grant, i) => (
                   <Checkbox
                     key={grant}
                     value={grant}
@@ -383,14 +452,16 @@ export function ClientForm({
                 ))}
               </Stack>
             </Checkbox.Group>
-            <NativeSelect
-              ref={ref('token_endpoint_auth_method')}
-              label="Client authentication"
-              data={AUTH_METHODS}
-              value={values.token_endpoint_auth_method}
-              onChange={(e) => changeMethod(e.currentTarget.value as TokenEndpointAuthMethod)}
-              error={errors.token_endpoint_auth_method}
-            />
+            {!publicClient && (
+              <NativeSelect
+                ref={ref('token_endpoint_auth_method')}
+                label="Client authentication"
+                data={AUTH_METHODS}
+                value={values.token_endpoint_auth_method}
+                onChange={(e) => changeMethod(e.currentTarget.value as ClientFormValues['token_endpoint_auth_method'])}
+                error={errors.token_endpoint_auth_method}
+              />
+            )}
             {keyed && (
               <ClientKeysFields
                 source={values.key_source}
@@ -404,11 +475,56 @@ export function ClientForm({
                 jwksUriRef={ref('jwks_uri')}
               />
             )}
-            {losesKeys && (
+            {keyed && (
+              <NativeSelect
+                ref={ref('token_endpoint_auth_signing_alg')}
+                label="Signing algorithm"
+                description="The algorithm the client's assertions must use. Optional."
+                data={[{ value: '', label: 'Any the server accepts' }, ...SIGNING_ALGS]}
+                value={values.token_endpoint_auth_signing_alg}
+                onChange={(e) => set('token_endpoint_auth_signing_alg', e.currentTarget.value)}
+                error={errors.token_endpoint_auth_signing_alg}
+                w={{ base: '100%', xs: 320 }}
+              />
+            )}
+            {needsSecret && (
               <Alert color="yellow" variant="light" role="status" title="This client has no secret yet">
-                It authenticated with signed assertions. After saving, rotate its secret to issue one.
+                {editing.token_endpoint_auth_method === 'none'
+                  ? 'It was a public client.'
+                  : 'It authenticated with signed assertions.'}{' '}
+                After saving, rotate its secret to issue one.
               </Alert>
             )}
+          </Stack>
+        </Fieldset>
+
+        <Fieldset legend="Apps acting for people" variant="unstyled" styles={LEGEND}>
+          <Stack gap="md">
+            <Textarea
+              ref={ref('redirect_uris')}
+              label="Redirect URIs"
+              description="One absolute URL per line, without a fragment. Compared exactly; needed for the authorization code grant."
+              withAsterisk={values.grant_types.includes('authorization_code')}
+              autosize
+              minRows={2}
+              spellCheck={false}
+              autoCapitalize="none"
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+              value={values.redirect_uris}
+              onChange={(e) => set('redirect_uris', e.currentTarget.value)}
+              error={errors.redirect_uris}
+            />
+            <TextInput
+              ref={ref('launch_uri')}
+              label="Launch URI"
+              description="Where an EHR launch opens the app (with iss and launch). Optional."
+              type="url"
+              autoComplete="off"
+              spellCheck={false}
+              value={values.launch_uri}
+              onChange={(e) => set('launch_uri', e.currentTarget.value)}
+              error={errors.launch_uri}
+            />
           </Stack>
         </Fieldset>
 

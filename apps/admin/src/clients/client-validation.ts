@@ -81,3 +81,39 @@ export function validateJwksUri(uri: string): string | undefined {
   if (text.length > 2000) return 'Use at most 2000 characters';
   return undefined;
 }
+
+/** Redirect URIs typed one per line: trimmed, blank lines and repeats left out. */
+export function splitRedirectUris(text: string): string[] {
+  return [...new Set(text.split(/\r?\n/).map((line) => line.trim()))].filter(Boolean);
+}
+
+/** An absolute URL; a fragment is refused (RFC 6749 §3.1.2: the redirection endpoint URI MUST NOT include one). */
+function absoluteUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `"${text}" is not an absolute URL, e.g. https://app.example.org/callback`;
+  }
+  if (text.includes('#') || url.hash) return `"${text}" has a fragment (#…), which is not allowed`;
+  if (text.length > 2000) return 'Use at most 2000 characters per URL';
+  return undefined;
+}
+
+/** RFC 6749 §3.1.2: the code grant sends the browser back only to a registered, absolute redirect URI. */
+export function validateRedirectUris(text: string, required: boolean): string | undefined {
+  const uris = splitRedirectUris(text);
+  if (uris.length === 0)
+    return required ? 'Enter at least one redirect URI: the authorization code grant needs one' : undefined;
+  for (const uri of uris) {
+    const problem = absoluteUrlProblem(uri);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** SMART App Launch 2.2 EHR launch: the app's launch URL, opened with `iss` and `launch` added. */
+export function validateLaunchUri(text: string): string | undefined {
+  const uri = text.trim();
+  return uri ? absoluteUrlProblem(uri) : undefined;
+}

@@ -3,6 +3,8 @@ import type {
   ClientStatus,
   CreateClientRequest,
   CreatedClient,
+  LaunchRequest,
+  LaunchResponse,
   Page,
   RotatedSecret,
   UpdateClientRequest,
@@ -46,4 +48,9 @@ export function getClient(api: ApiClient, clientId: string, signal?: AbortSignal
 /** Decides a pending self-registration. */
 export function decideClient(api: ApiClient, clientId: string, decision: 'approve' | 'reject'): Promise<Client> {
   return api.post<Client>(`${clientPath(clientId)}/${decision}`);
+}
+
+/** `POST /api/launches`: an EHR launch of the client with a patient in context (SMART App Launch 2.2). */
+export function createLaunch(api: ApiClient, request: LaunchRequest): Promise<LaunchResponse> {
+  return api.post<LaunchResponse>('/api/launches', request);
 }

@@ -1,8 +1,9 @@
-import type { CreateClientRequest, UpdateClientRequest } from '@ccri/contracts';
+import type { CreateClientRequest, LaunchRequest, UpdateClientRequest } from '@ccri/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../auth/session-context';
 import {
   createClient,
+  createLaunch,
   decideClient,
   deleteClient,
   getClient,
@@ -97,4 +98,9 @@ export function useDecideClient() {
       decideClient(api, clientId, decision),
     onSettled: invalidate,
   });
+}
+
+export function useCreateLaunch() {
+  const api = useApi();
+  return useMutation({ mutationFn: (request: LaunchRequest) => createLaunch(api, request) });
 }

@@ -15,6 +15,7 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { Link } from 'react-router';
+import { usesSecret } from './auth-methods';
 import { ClientStatusBadge } from './client-status-badge';
 import { ScopeList } from './scope-list';
 
@@ -89,7 +90,7 @@ function ClientMenu({ client, onRotateSecret, onDelete, onApprove, onReject }: R
         </Menu.Item>
         {client.status !== 'active' && <Menu.Item onClick={() => onApprove(client)}>Approve</Menu.Item>}
         {client.status === 'pending' && <Menu.Item onClick={() => onReject(client)}>Reject…</Menu.Item>}
-        {client.token_endpoint_auth_method !== 'private_key_jwt' && (
+        {usesSecret(client.token_endpoint_auth_method) && (
           <Menu.Item onClick={() => onRotateSecret(client)}>Rotate secret…</Menu.Item>
         )}
         <Menu.Item color="red" onClick={() => onDelete(client)}>

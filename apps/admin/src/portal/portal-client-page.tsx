@@ -7,7 +7,7 @@ import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime } from '../app/format';
 import { PageHeader } from '../app/page-header';
 import { ErrorState, LoadingState } from '../app/query-states';
-import { AUTH_METHODS } from '../clients/auth-methods';
+import { authMethodLabel, usesSecret } from '../clients/auth-methods';
 import { ClientSecretReveal } from '../clients/client-secret-reveal';
 import { ClientStatusBadge } from '../clients/client-status-badge';
 import { ScopeList } from '../clients/scope-list';
@@ -89,7 +89,7 @@ export function PortalClientPage() {
         }
         actions={
           <>
-            {c.token_endpoint_auth_method !== 'private_key_jwt' && (
+            {usesSecret(c.token_endpoint_auth_method) && (
               <Button variant="default" onClick={() => setConfirmRotate(true)}>
                 New secret…
               </Button>
@@ -116,9 +116,7 @@ export function PortalClientPage() {
             <Detail term="Status">
               <ClientStatusBadge status={c.status} />
             </Detail>
-            <Detail term="Authentication">
-              {AUTH_METHODS.find((m) => m.value === c.token_endpoint_auth_method)?.label}
-            </Detail>
+            <Detail term="Authentication">{authMethodLabel(c.token_endpoint_auth_method)}</Detail>
             <Detail term="Scopes">
               <ScopeList scope={c.scope} />
             </Detail>

@@ -1,4 +1,12 @@
-import type { AuditRecord, LiveToken, ScopeCatalogEntry, SigningKeyInfo } from '@ccri/contracts';
+import type {
+  AuditRecord,
+  AuthorizationGrant,
+  DirectoryEntry,
+  EndUser,
+  LiveToken,
+  ScopeCatalogEntry,
+  SigningKeyInfo,
+} from '@ccri/contracts';
 
 export function aScope(overrides: Partial<ScopeCatalogEntry> = {}): ScopeCatalogEntry {
   return {
@@ -52,6 +60,49 @@ export function aSigningKey(overrides: Partial<SigningKeyInfo> = {}): SigningKey
     created_at: '2025-01-01T00:00:00.000Z',
     retired_at: null,
     remove_after: null,
+    ...overrides,
+  };
+}
+
+export function anEndUser(overrides: Partial<EndUser> = {}): EndUser {
+  return {
+    id: 'user-1',
+    username: 'jane.smith',
+    display_name: 'Jane Smith',
+    email: 'jane@example.org',
+    role: 'patient',
+    fhir_user: 'Patient/p-1',
+    enabled: true,
+    external_identities: [],
+    created_at: '2025-02-01T09:00:00.000Z',
+    updated_at: '2025-02-01T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function aGrant(overrides: Partial<AuthorizationGrant> = {}): AuthorizationGrant {
+  return {
+    id: 'grant-1',
+    user_id: 'user-1',
+    username: 'jane.smith',
+    client_id: 'growth-chart',
+    client_name: 'Growth Chart',
+    scope: 'launch/patient patient/Observation.rs offline_access',
+    patient: 'p-1',
+    kind: 'offline',
+    created_at: '2025-03-01T10:00:00.000Z',
+    last_used_at: '2025-03-02T11:00:00.000Z',
+    expires_at: null,
+    ...overrides,
+  };
+}
+
+export function aDirectoryEntry(overrides: Partial<DirectoryEntry> = {}): DirectoryEntry {
+  return {
+    reference: 'Patient/p-1',
+    display: 'Jane Smith',
+    birth_date: '1980-04-12',
+    nhs_number: '9000000009',
     ...overrides,
   };
 }

@@ -1,6 +1,9 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+
+// findBy/waitFor wait for debounced searches and the fake server's answers; 1 s is too short on a loaded two-core machine.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom lacks what Mantine measures and listens to.
 Object.defineProperty(window, 'matchMedia', {

@@ -1,17 +1,18 @@
-import type { LiveToken } from '@ccri/contracts';
+import type { AuthorizationGrant, LiveToken } from '@ccri/contracts';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { AppRoutes } from '../app/app-routes';
 import { fakeApi, never } from '../test/fake-api';
 import { jsonResponse, problemResponse, stubFetch } from '../test/fetch-stub';
-import { aLiveToken, aSigningKey } from '../test/fixtures';
+import { aGrant, aLiveToken, aSigningKey } from '../test/fixtures';
 import { renderApp } from '../test/render-app';
 
 const signedIn = { path: '/tokens', signedInAs: 'admin' };
 
-function server(initial: LiveToken[]) {
+function server(initial: LiveToken[], initialGrants: AuthorizationGrant[] = []) {
   let tokens = initial;
   let keys = [aSigningKey()];
+  let grants = initialGrants;
   return stubFetch(
     fakeApi({
       'GET /api/tokens': (call) => {
@@ -29,6 +30,11 @@ function server(initial: LiveToken[]) {
         return jsonResponse({ revoked });
       },
       'GET /api/keys': () => jsonResponse(keys),
+      'GET /api/grants': () => jsonResponse({ items: grants, total: grants.length }),
+      'DELETE /api/grants/:id': (_call, { id }) => {
+        grants = grants.filter((g) => g.id !== id);
+        return new Response(null, { status: 204 });
+      },
       'POST /api/keys/rotate': () => {
         keys = [
           aSigningKey({ kid: 'kid-new-0002' }),
@@ -126,6 +132,7 @@ describe('Tokens and keys', () => {
       fakeApi({
         'GET /api/tokens': { items: [aLiveToken()], total: 1 },
         'GET /api/keys': [aSigningKey()],
+        'GET /api/grants': { items: [], total: 0 },
         'DELETE /api/tokens/:jti': () => problemResponse(404, 'Not Found', 'No token jti-0001-aaaa-bbbb'),
       }),
     );
@@ -138,7 +145,7 @@ describe('Tokens and keys', () => {
   });
 
   it('says when there are no live tokens, and while they load', async () => {
-    stubFetch(fakeApi({ 'GET /api/tokens': never, 'GET /api/keys': never }));
+    stubFetch(fakeApi({ 'GET /api/tokens': never, 'GET /api/keys': never, 'GET /api/grants': never }));
     const first = renderApp(<AppRoutes />, signedIn);
     expect(await screen.findByText('Loading live tokens…')).toBeInTheDocument();
     expect(screen.getByText('Loading signing keys…')).toBeInTheDocument();
@@ -154,6 +161,7 @@ describe('Tokens and keys', () => {
       fakeApi({
         'GET /api/tokens': () => problemResponse(500, 'Internal Server Error', 'Token store unavailable'),
         'GET /api/keys': () => problemResponse(500, 'Internal Server Error', 'Key table unavailable'),
+        'GET /api/grants': { items: [], total: 0 },
       }),
     );
     renderApp(<AppRoutes />, signedIn);
@@ -184,5 +192,57 @@ describe('Tokens and keys', () => {
       expect(within(screen.getByRole('table', { name: 'Signing keys' })).getAllByRole('row')).toHaveLength(3),
     );
     expect(within(screen.getByRole('table', { name: 'Signing keys' })).getByText('retired')).toBeInTheDocument();
+  });
+
+  it('lists what people allowed apps and revokes a grant after confirmation', async () => {
+    const { calls } = server(
+      [],
+      [
+        aGrant(),
+        aGrant({
+          id: 'grant-2',
+          user_id: 'user-2',
+          username: 'dr.jones',
+          client_id: 'ward-round',
+          client_name: undefined,
+          scope: 'user/Patient.rs',
+          kind: 'online',
+          patient: null,
+          last_used_at: null,
+        }),
+      ],
+    );
+    const { user } = renderApp(<AppRoutes />, signedIn);
+
+    const section = screen.getByRole('region', { name: 'Grants (apps acting for people)' });
+    const table = await within(section).findByRole('table', { name: 'Grants' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(within(rows[1]).getByRole('link', { name: 'jane.smith' })).toHaveAttribute('href', '/users/user-1');
+    expect(within(rows[1]).getByRole('link', { name: 'Growth Chart' })).toHaveAttribute(
+      'href',
+      '/clients/growth-chart',
+    );
+    expect(within(rows[1]).getByText('patient/Observation.rs')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('offline')).toBeInTheDocument();
+    expect(within(rows[2]).getByRole('link', { name: 'ward-round' })).toBeInTheDocument();
+    expect(within(rows[2]).getByText('online')).toBeInTheDocument();
+    expect(within(rows[2]).getByText('Never')).toBeInTheDocument();
+
+    await user.click(within(rows[2]).getByRole('button', { name: 'Revoke the grant of dr.jones to ward-round' }));
+    const dialog = screen.getByRole('dialog', { name: 'Revoke grant' });
+    expect(within(dialog).getByText(/tokens stop working at once/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Revoke grant' }));
+
+    expect(await screen.findByText('Revoked what dr.jones allowed ward-round.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'DELETE')?.url.pathname).toBe('/api/grants/grant-2');
+    await waitFor(() => expect(within(section).getAllByRole('row')).toHaveLength(2));
+  });
+
+  it('says when no app acts for anyone', async () => {
+    server([]);
+    renderApp(<AppRoutes />, signedIn);
+    const section = screen.getByRole('region', { name: 'Grants (apps acting for people)' });
+    expect(await within(section).findByText('No grants')).toBeInTheDocument();
   });
 });

@@ -1,5 +1,6 @@
 import { Divider, Stack } from '@mantine/core';
 import { PageHeader } from '../app/page-header';
+import { GrantsSection } from './grants-section';
 import { LiveTokensSection } from './live-tokens-section';
 import { SigningKeysSection } from './signing-keys-section';
 
@@ -11,6 +12,8 @@ export function TokensPage() {
         <LiveTokensSection />
         <Divider />
         <SigningKeysSection />
+        <Divider />
+        <GrantsSection />
       </Stack>
     </>
   );

@@ -1,0 +1,87 @@
+import { END_USER_PASSWORD_MIN_LENGTH, type EndUser } from '@ccri/contracts';
+import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { ApiError, errorMessage } from '../api/api-error';
+import { useUpdateUser } from './users-queries';
+import { validatePassword } from './user-validation';
+
+interface ResetPasswordModalProps {
+  user: EndUser | null;
+  onClose: () => void;
+  onReset: (user: EndUser) => void;
+}
+
+/** Sets a new password; the server ends the person's sessions with it. */
+export function ResetPasswordModal({ user, onClose, onReset }: ResetPasswordModalProps) {
+  const update = useUpdateUser();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const close = () => {
+    update.reset();
+    setPassword('');
+    setError(undefined);
+    onClose();
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!user) return;
+    const problem = validatePassword(password);
+    setError(problem);
+    if (problem) return;
+    update.mutate(
+      { id: user.id, change: { password } },
+      {
+        onSuccess: (saved) => {
+          onReset(saved);
+          close();
+        },
+        onError: (e) => {
+          if (e instanceof ApiError && e.fieldErrors.password) setError(e.fieldErrors.password);
+        },
+      },
+    );
+  };
+  const placed = update.error instanceof ApiError && Boolean(update.error.fieldErrors.password);
+
+  return (
+    <Modal opened={user !== null} onClose={close} title="Reset password" centered>
+      {user && (
+        <form onSubmit={submit} noValidate aria-label="Reset password">
+          <Stack gap="md">
+            <Text size="sm">
+              Set a new password for <strong>{user.username}</strong>. The person is signed out everywhere and signs in
+              with the new one.
+            </Text>
+            <PasswordInput
+              label="New password"
+              description={`At least ${END_USER_PASSWORD_MIN_LENGTH} characters.`}
+              withAsterisk
+              autoComplete="new-password"
+              data-autofocus
+              value={password}
+              onChange={(e) => {
+                setPassword(e.currentTarget.value);
+                setError(undefined);
+              }}
+              error={error}
+            />
+            {update.isError && !placed && (
+              <Alert color="red" variant="light" role="alert" title="Could not reset the password">
+                {errorMessage(update.error)}
+              </Alert>
+            )}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" color="orange" loading={update.isPending}>
+                Reset password
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
