@@ -2,10 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
 import { FastInsertService } from './fast-insert.service';
+import {
+  ACQUIRE_TIMEOUT_MS,
+  CONNECT_TIMEOUT_MS,
+  PoolAcquireTimeoutError,
+  QUERY_TIMEOUT_MS,
+} from './database-unavailable';
 
 /**
  * TypeORM on embedded SQLite (schema synchronised from the entities) or MySQL/MariaDB (schema only through migrations).
@@ -47,7 +54,8 @@ export function mysqlOptions(poolSize = 20) {
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: false,
-    extra: { connectionLimit: poolSize, enableKeepAlive: true },
+    // A connect to a server that is gone (no RST) fails within CONNECT_TIMEOUT_MS instead of mysql2's 10 s.
+    extra: { connectionLimit: poolSize, enableKeepAlive: true, connectTimeout: CONNECT_TIMEOUT_MS },
     logging: false,
   };
 }
@@ -86,10 +94,51 @@ export class DatabaseModule {
             if (config.database.type !== 'mysql') return options;
             return { ...options, type: await mysqlFlavor(config.database.url) } as TypeOrmModuleOptions;
           },
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options!).initialize();
+            if (config.database.type === 'mysql') boundMysqlCalls(dataSource);
+            return dataSource;
+          },
         }),
       ],
       providers: [FastInsertService],
       exports: [FastInsertService],
     };
   }
+}
+
+/** The parts of mysql2's callback pool that `boundMysqlCalls` wraps. */
+interface CallbackPool {
+  getConnection(cb: (err: Error | null, conn?: { release(): void }) => void): void;
+}
+
+/**
+ * Once the migrations have run (they may legitimately take longer), bounds every later query to QUERY_TIMEOUT_MS
+ * (TypeORM passes it to mysql2 as the query's timeout) and every pool acquire to ACQUIRE_TIMEOUT_MS: mysql2 would
+ * otherwise queue a caller forever while all connections are stuck. A connection that arrives after its caller gave
+ * up goes straight back to the pool.
+ */
+export function boundMysqlCalls(dataSource: DataSource): void {
+  const driverOptions = dataSource.driver.options as { enableQueryTimeout?: boolean; maxQueryExecutionTime?: number };
+  driverOptions.enableQueryTimeout = true;
+  driverOptions.maxQueryExecutionTime = QUERY_TIMEOUT_MS;
+  const pool = (dataSource.driver as unknown as { pool?: CallbackPool }).pool;
+  if (!pool) return;
+  const getConnection = pool.getConnection.bind(pool);
+  pool.getConnection = (cb) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      cb(new PoolAcquireTimeoutError(ACQUIRE_TIMEOUT_MS));
+    }, ACQUIRE_TIMEOUT_MS);
+    getConnection((err, conn) => {
+      if (done) {
+        conn?.release();
+        return;
+      }
+      done = true;
+      clearTimeout(timer);
+      cb(err, conn);
+    });
+  };
 }
