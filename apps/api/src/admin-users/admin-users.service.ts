@@ -11,6 +11,7 @@ import { JwtRejected, KeysService } from '../auth/keys/keys.service';
 import { TokenStoreService } from '../auth/tokens/token-store.service';
 import { AdminUserEntity } from './admin-user.entity';
 import { hashPassword, verifyPassword } from './password-hash';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 
 export const ADMIN_SESSION_TYP = 'admin-session+jwt';
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -101,6 +102,7 @@ export class AdminUsersService implements OnModuleInit {
       if (this.tokens.isRevoked(payload.jti!)) throw new JwtRejected('revoked', 'The session has ended');
       return { username: payload.sub!, role: 'admin', jti: payload.jti! };
     } catch (e) {
+      if (isDatabaseUnavailable(e)) throw e;
       const reason = e instanceof JwtRejected ? e.reason : 'malformed';
       throw new DomainError(401, 'invalid_session', e instanceof JwtRejected ? e.message : 'Not signed in', {
         wwwAuthenticate: 'Bearer realm="ccri-admin", error="invalid_token"',

@@ -48,6 +48,7 @@ describe('database outage (MariaDB stopped mid-load)', () => {
   let client: RegisteredClient;
   let auth: string;
   let adminAuth: string;
+  let revokedAuth: string;
   let seedId: string;
 
   beforeAll(async () => {
@@ -59,6 +60,15 @@ describe('database outage (MariaDB stopped mid-load)', () => {
     client = await createClient(t, 'system/*.*');
     auth = `Bearer ${await getToken(t, client, 'system/*.*')}`;
     adminAuth = `Bearer ${await t.adminToken()}`;
+    // A token revoked before the outage: the revocation polls that fail meanwhile must not forget it.
+    const revoked = await getToken(t, client, 'system/*.*');
+    await t.http
+      .post('/auth/revoke')
+      .set('Authorization', basic(client.client_id, client.client_secret))
+      .type('form')
+      .send({ token: revoked })
+      .expect(200);
+    revokedAuth = `Bearer ${revoked}`;
     const seed = await t.http.post('/fhir/Patient').set('Authorization', auth).send(patient('seed')).expect(201);
     seedId = seed.body.id as string;
   }, 90_000);
@@ -216,6 +226,9 @@ describe('database outage (MariaDB stopped mid-load)', () => {
     }
     expect(resumed).not.toBeNull();
     expect(await t.http.get('/health/ready').then((r) => r.status)).toBe(200);
+    const stillRevoked = await t.http.get(`/fhir/Patient/${seedId}`).set('Authorization', revokedAuth);
+    expect(stillRevoked.status).toBe(401);
+    expect(stillRevoked.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] });
 
     const after: Answer[] = [];
     const afterStarted = Date.now();

@@ -16,6 +16,7 @@ import {
 import { Repository } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SigningPool } from './signing-pool';
@@ -175,6 +176,8 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
       );
       return payload;
     } catch (e) {
+      // An unknown kid whose key could not be looked up is an outage (503), not a bad token (401).
+      if (isDatabaseUnavailable(e)) throw e;
       throw toJwtRejected(e);
     }
   }
