@@ -157,10 +157,17 @@ export class FastInsertService implements OnApplicationShutdown {
         if (err) return reject(err);
         const run = (sql: string, values: unknown[], cb: Callback) => conn.query(bounded(sql), values, cb);
         // A statement that timed out may still be running on the server: that connection is not reused.
-        const fail = (e: Error) =>
-          (e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT'
-            ? (conn.destroy(), reject(e))
-            : run('ROLLBACK', [], (r) => (r ? conn.destroy() : conn.release(), reject(e)));
+        const fail = (e: Error): void => {
+          if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+            conn.destroy();
+            return reject(e);
+          }
+          run('ROLLBACK', [], (r) => {
+            if (r) conn.destroy();
+            else conn.release();
+            reject(e);
+          });
+        };
         run('START TRANSACTION', [], (e) => {
           if (e) return fail(e);
           const next = (i: number): void => {
