@@ -7,6 +7,7 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 export const CONNECT_TIMEOUT_MS = 2000;
 export const ACQUIRE_TIMEOUT_MS = 2000;
 export const QUERY_TIMEOUT_MS = 4000;
+export const SQLITE_BUSY_TIMEOUT_MS = 2000;
 
 /**
  * Driver error codes that mean "the database cannot be reached right now", not "this request is wrong": the server

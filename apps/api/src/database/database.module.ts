@@ -12,6 +12,7 @@ import {
   CONNECT_TIMEOUT_MS,
   PoolAcquireTimeoutError,
   QUERY_TIMEOUT_MS,
+  SQLITE_BUSY_TIMEOUT_MS,
 } from './database-unavailable';
 
 /**
@@ -30,7 +31,8 @@ export function dataSourceOptions(config: AppConfig): TypeOrmModuleOptions {
       // WAL with synchronous=NORMAL keeps every committed transaction across a crash of the process (kill -9).
       prepareDatabase: (conn: { pragma(s: string): unknown }) => {
         conn.pragma('synchronous = NORMAL');
-        conn.pragma('busy_timeout = 5000');
+        // A locked file fails (SQLITE_BUSY: a 503 with Retry-After) before the 5 s a request may take.
+        conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       },
       logging: false,
     };

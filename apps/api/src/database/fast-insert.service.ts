@@ -6,7 +6,7 @@ import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { GroupCommitQueue } from './group-commit';
-import { QUERY_TIMEOUT_MS } from './database-unavailable';
+import { QUERY_TIMEOUT_MS, SQLITE_BUSY_TIMEOUT_MS } from './database-unavailable';
 
 /**
  * Each statement of a batch is bounded, so a server that stops answering fails the batch (its callers get a 503)
@@ -207,12 +207,15 @@ export class FastInsertService implements OnApplicationShutdown {
 
   private viaWorker(file: string, writes: TableWrite[]): Promise<void> {
     if (!this.worker) {
-      this.worker = new Worker(join(__dirname, 'sqlite-writer.worker.js'), { workerData: { file } });
+      this.worker = new Worker(join(__dirname, 'sqlite-writer.worker.js'), {
+        workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS },
+      });
       this.worker.unref();
-      this.worker.on('message', (m: { id: number; error?: string }) => {
+      this.worker.on('message', (m: { id: number; error?: string; code?: string }) => {
         const w = this.waiting.get(m.id);
         this.waiting.delete(m.id);
-        if (m.error) w?.reject(new Error(m.error));
+        // The driver's code (SQLITE_BUSY…) travels with the message, so a locked file still reads as an outage.
+        if (m.error) w?.reject(Object.assign(new Error(m.error), m.code ? { code: m.code } : {}));
         else w?.resolve();
       });
       this.worker.on('error', (e) => {
