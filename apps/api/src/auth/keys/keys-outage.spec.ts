@@ -19,7 +19,11 @@ describe('KeysService while the database is unreachable', () => {
       return [];
     }),
   } as unknown as Repository<SigningKeyEntity>;
-  const config = { secretPepper: 'p'.repeat(32), signingWorkers: 0, publicUrl: 'http://ccri.test' } as AppConfig;
+  const config = {
+    secretPepper: 'p'.repeat(32),
+    signingWorkers: 0,
+    publicUrl: 'http://ccri.test',
+  } as unknown as AppConfig;
   const keys = new KeysService(repo, config);
   const expected = { audience: 'http://ccri.test/fhir', typ: 'at+jwt' };
 
