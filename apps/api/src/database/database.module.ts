@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
@@ -124,6 +124,19 @@ export function boundMysqlCalls(dataSource: DataSource): void {
   const driverOptions = dataSource.driver.options as { enableQueryTimeout?: boolean; maxQueryExecutionTime?: number };
   driverOptions.enableQueryTimeout = true;
   driverOptions.maxQueryExecutionTime = QUERY_TIMEOUT_MS;
+  // A query that timed out may still run on the server (or the server hangs): its connection is dropped at once,
+  // so the transaction's ROLLBACK fails fast instead of waiting out another timeout behind it.
+  const logger = dataSource.logger;
+  const slowQueries = new Logger('Database');
+  const bounded: TypeOrmLogger = Object.assign(Object.create(logger) as TypeOrmLogger, {
+    logQueryError: (error: string | Error, query: string, parameters?: unknown[], runner?: QueryRunner) => {
+      if (typeof error === 'object' && (error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT')
+        (runner as { databaseConnection?: { destroy?(): void } } | undefined)?.databaseConnection?.destroy?.();
+      return logger.logQueryError(error, query, parameters, runner);
+    },
+    logQuerySlow: (time: number, query: string) => slowQueries.warn(`Query took ${time} ms: ${query.slice(0, 200)}`),
+  });
+  Object.defineProperty(dataSource, 'logger', { value: bounded, configurable: true, writable: true });
   const pool = (dataSource.driver as unknown as { pool?: CallbackPool }).pool;
   if (!pool) return;
   const getConnection = pool.getConnection.bind(pool);
