@@ -13,6 +13,7 @@ import { adminSessionKind } from '../sessions/session-kinds';
 import { SessionKind, SessionService } from '../sessions/session.service';
 import { AdminUserEntity } from './admin-user.entity';
 import { hashPassword, verifyPassword } from './password-hash';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 /** Sign-in failures per account before a pause. */
@@ -96,6 +97,7 @@ export class AdminUsersService implements OnModuleInit {
       const claims = await this.sessions.verify(this.kind, token);
       return { username: claims.sub, role: 'admin', jti: claims.jti };
     } catch (e) {
+      if (isDatabaseUnavailable(e)) throw e;
       const reason = e instanceof JwtRejected ? e.reason : 'malformed';
       throw new DomainError(401, 'invalid_session', e instanceof JwtRejected ? e.message : 'Not signed in', {
         wwwAuthenticate: 'Bearer realm="ccri-admin", error="invalid_token"',

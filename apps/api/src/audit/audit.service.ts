@@ -8,6 +8,7 @@ import { FastInsertService, InsertTable } from '../database/fast-insert.service'
 import type { AuditContext } from '../common/http/request-context';
 import { surfaceOf } from '../common/http/request-context';
 import { DomainError } from '../common/errors/domain-error';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../database/database-unavailable';
 import { renderForSurface } from '../common/filters/error-renderers';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuditEventEntity } from './audit-event.entity';
@@ -53,6 +54,7 @@ export class AuditService {
           new DomainError(503, 'audit_unavailable', 'The request could not be recorded in the audit trail; try again', {
             oauthError: 'temporarily_unavailable',
             fhirIssue: 'transient',
+            headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
           }),
           request.url,
         );

@@ -1,11 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions, Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
 import { FastInsertService } from './fast-insert.service';
+import {
+  ACQUIRE_TIMEOUT_MS,
+  CONNECT_TIMEOUT_MS,
+  PoolAcquireTimeoutError,
+  QUERY_TIMEOUT_MS,
+  SQLITE_BUSY_TIMEOUT_MS,
+} from './database-unavailable';
 
 /**
  * TypeORM on embedded SQLite (schema synchronised from the entities) or MySQL/MariaDB (schema only through migrations).
@@ -23,7 +31,8 @@ export function dataSourceOptions(config: AppConfig): TypeOrmModuleOptions {
       // WAL with synchronous=NORMAL keeps every committed transaction across a crash of the process (kill -9).
       prepareDatabase: (conn: { pragma(s: string): unknown }) => {
         conn.pragma('synchronous = NORMAL');
-        conn.pragma('busy_timeout = 5000');
+        // A locked file fails (SQLITE_BUSY: a 503 with Retry-After) before the 5 s a request may take.
+        conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       },
       logging: false,
     };
@@ -47,7 +56,8 @@ export function mysqlOptions(poolSize = 20) {
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: false,
-    extra: { connectionLimit: poolSize, enableKeepAlive: true },
+    // A connect to a server that is gone (no RST) fails within CONNECT_TIMEOUT_MS instead of mysql2's 10 s.
+    extra: { connectionLimit: poolSize, enableKeepAlive: true, connectTimeout: CONNECT_TIMEOUT_MS },
     logging: false,
   };
 }
@@ -86,10 +96,64 @@ export class DatabaseModule {
             if (config.database.type !== 'mysql') return options;
             return { ...options, type: await mysqlFlavor(config.database.url) } as TypeOrmModuleOptions;
           },
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options!).initialize();
+            if (config.database.type === 'mysql') boundMysqlCalls(dataSource);
+            return dataSource;
+          },
         }),
       ],
       providers: [FastInsertService],
       exports: [FastInsertService],
     };
   }
+}
+
+/** The parts of mysql2's callback pool that `boundMysqlCalls` wraps. */
+interface CallbackPool {
+  getConnection(cb: (err: Error | null, conn?: { release(): void }) => void): void;
+}
+
+/**
+ * Once the migrations have run (they may legitimately take longer), bounds every later query to QUERY_TIMEOUT_MS
+ * (TypeORM passes it to mysql2 as the query's timeout) and every pool acquire to ACQUIRE_TIMEOUT_MS: mysql2 would
+ * otherwise queue a caller forever while all connections are stuck. A connection that arrives after its caller gave
+ * up goes straight back to the pool.
+ */
+export function boundMysqlCalls(dataSource: DataSource): void {
+  const driverOptions = dataSource.driver.options as { enableQueryTimeout?: boolean; maxQueryExecutionTime?: number };
+  driverOptions.enableQueryTimeout = true;
+  driverOptions.maxQueryExecutionTime = QUERY_TIMEOUT_MS;
+  // A query that timed out may still run on the server (or the server hangs): its connection is dropped at once,
+  // so the transaction's ROLLBACK fails fast instead of waiting out another timeout behind it.
+  const logger = dataSource.logger;
+  const slowQueries = new Logger('Database');
+  const bounded: TypeOrmLogger = Object.assign(Object.create(logger) as TypeOrmLogger, {
+    logQueryError: (error: string | Error, query: string, parameters?: unknown[], runner?: QueryRunner) => {
+      if (typeof error === 'object' && (error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT')
+        (runner as { databaseConnection?: { destroy?(): void } } | undefined)?.databaseConnection?.destroy?.();
+      return logger.logQueryError(error, query, parameters, runner);
+    },
+    logQuerySlow: (time: number, query: string) => slowQueries.warn(`Query took ${time} ms: ${query.slice(0, 200)}`),
+  });
+  Object.defineProperty(dataSource, 'logger', { value: bounded, configurable: true, writable: true });
+  const pool = (dataSource.driver as unknown as { pool?: CallbackPool }).pool;
+  if (!pool) return;
+  const getConnection = pool.getConnection.bind(pool);
+  pool.getConnection = (cb) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      cb(new PoolAcquireTimeoutError(ACQUIRE_TIMEOUT_MS));
+    }, ACQUIRE_TIMEOUT_MS);
+    getConnection((err, conn) => {
+      if (done) {
+        conn?.release();
+        return;
+      }
+      done = true;
+      clearTimeout(timer);
+      cb(err, conn);
+    });
+  };
 }

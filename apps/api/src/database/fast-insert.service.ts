@@ -6,20 +6,30 @@ import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { GroupCommitQueue } from './group-commit';
+import { QUERY_TIMEOUT_MS, SQLITE_BUSY_TIMEOUT_MS } from './database-unavailable';
+
+/**
+ * Each statement of a batch is bounded, so a server that stops answering fails the batch (its callers get a 503)
+ * instead of holding the group-commit queue; the pool (acquire bounded in DatabaseModule) drops dead connections,
+ * so the next batch gets a fresh one.
+ */
+function bounded(sql: string): Sql {
+  return { sql, timeout: QUERY_TIMEOUT_MS };
+}
 
 type Callback = (err: Error | null) => void;
+/** A statement with mysql2's per-query timeout. */
+type Sql = string | { sql: string; timeout?: number };
 /** The parts of mysql2's callback pool used here. */
 interface MysqlPool {
-  query(sql: string, values: unknown[], cb: Callback): void;
+  query(sql: Sql, values: unknown[], cb: Callback): void;
   getConnection(
     cb: (
       err: Error | null,
       conn: {
-        query(sql: string, values: unknown[], cb: Callback): void;
-        beginTransaction(cb: Callback): void;
-        commit(cb: Callback): void;
-        rollback(cb: () => void): void;
+        query(sql: Sql, values: unknown[], cb: Callback): void;
         release(): void;
+        destroy(): void;
       },
     ) => void,
   ): void;
@@ -139,21 +149,33 @@ export class FastInsertService implements OnApplicationShutdown {
     const pool = (this.dataSource.driver as unknown as { pool: MysqlPool }).pool;
     if (writes.length === 1) {
       return new Promise((resolve, reject) =>
-        pool.query(writes[0].sql, writes[0].rows[0], (err) => (err ? reject(err) : resolve())),
+        pool.query(bounded(writes[0].sql), writes[0].rows[0], (err) => (err ? reject(err) : resolve())),
       );
     }
     return new Promise((resolve, reject) => {
       pool.getConnection((err, conn) => {
         if (err) return reject(err);
-        const fail = (e: Error) => conn.rollback(() => (conn.release(), reject(e)));
-        conn.beginTransaction((e) => {
-          if (e) return (conn.release(), reject(e));
+        const run = (sql: string, values: unknown[], cb: Callback) => conn.query(bounded(sql), values, cb);
+        // A statement that timed out may still be running on the server: that connection is not reused.
+        const fail = (e: Error): void => {
+          if ((e as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+            conn.destroy();
+            return reject(e);
+          }
+          run('ROLLBACK', [], (r) => {
+            if (r) conn.destroy();
+            else conn.release();
+            reject(e);
+          });
+        };
+        run('START TRANSACTION', [], (e) => {
+          if (e) return fail(e);
           const next = (i: number): void => {
             if (i === writes.length) {
-              conn.commit((c) => (c ? fail(c) : (conn.release(), resolve())));
+              run('COMMIT', [], (c) => (c ? fail(c) : (conn.release(), resolve())));
               return;
             }
-            conn.query(writes[i].sql, writes[i].rows[0], (q) => (q ? fail(q) : next(i + 1)));
+            run(writes[i].sql, writes[i].rows[0], (q) => (q ? fail(q) : next(i + 1)));
           };
           next(0);
         });
@@ -185,12 +207,15 @@ export class FastInsertService implements OnApplicationShutdown {
 
   private viaWorker(file: string, writes: TableWrite[]): Promise<void> {
     if (!this.worker) {
-      this.worker = new Worker(join(__dirname, 'sqlite-writer.worker.js'), { workerData: { file } });
+      this.worker = new Worker(join(__dirname, 'sqlite-writer.worker.js'), {
+        workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS },
+      });
       this.worker.unref();
-      this.worker.on('message', (m: { id: number; error?: string }) => {
+      this.worker.on('message', (m: { id: number; error?: string; code?: string }) => {
         const w = this.waiting.get(m.id);
         this.waiting.delete(m.id);
-        if (m.error) w?.reject(new Error(m.error));
+        // The driver's code (SQLITE_BUSY…) travels with the message, so a locked file still reads as an outage.
+        if (m.error) w?.reject(Object.assign(new Error(m.error), m.code ? { code: m.code } : {}));
         else w?.resolve();
       });
       this.worker.on('error', (e) => {

@@ -5,7 +5,7 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require('better-sqlite3');
 
-const db = new Database(workerData.file, { timeout: 5000 });
+const db = new Database(workerData.file, { timeout: workerData.busyTimeoutMs || 2000 });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 const statements = new Map();
@@ -36,6 +36,7 @@ parentPort.on('message', (message) => {
     writeAll(JSON.parse(message.writes));
     parentPort.postMessage({ id: message.id });
   } catch (error) {
-    parentPort.postMessage({ id: message.id, error: String((error && error.message) || error) });
+    const code = error && typeof error.code === 'string' ? error.code : undefined;
+    parentPort.postMessage({ id: message.id, error: String((error && error.message) || error), code });
   }
 });

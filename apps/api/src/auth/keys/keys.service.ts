@@ -17,6 +17,7 @@ import { Repository } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ClusterLockService } from '../../cluster/cluster-lock.service';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SigningPool } from './signing-pool';
@@ -151,7 +152,12 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
 
   /** RFC 7517 JWK Set of the public keys that may still have live tokens. */
   async jwks(): Promise<{ keys: JWK[] }> {
-    if (!this.jwksCache || Date.now() - this.lastReload >= 60_000) await this.reload();
+    if (!this.jwksCache || Date.now() - this.lastReload >= 60_000) {
+      // During a database outage the keys last read are still the right answer (none can rotate meanwhile).
+      await this.reload().catch((e: unknown) => {
+        if (!this.jwksCache || !isDatabaseUnavailable(e)) throw e;
+      });
+    }
     return this.jwksCache!;
   }
 
@@ -220,6 +226,8 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
       );
       return payload;
     } catch (e) {
+      // An unknown kid whose key could not be looked up is an outage (503), not a bad token (401).
+      if (isDatabaseUnavailable(e)) throw e;
       throw toJwtRejected(e);
     }
   }
@@ -247,7 +255,11 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
 
   private async reload(): Promise<void> {
     this.lastReload = Date.now();
-    const rows = await this.repo.find({ order: { createdAt: 'DESC' } });
+    const rows = await this.repo.find({ order: { createdAt: 'DESC' } }).catch((e: unknown) => {
+      // A failed read (database outage) must not make the next unknown kid look like "no such key" (a 401).
+      this.lastReload = 0;
+      throw e;
+    });
     const now = Date.now();
     const live = rows.filter((r) => r.status === 'active' || !r.removeAfter || r.removeAfter.getTime() > now);
     const keys: JWK[] = [];

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
+import { databaseUnavailable, isDatabaseUnavailable } from '../../database/database-unavailable';
 
 const DENIAL_CODES = new Set([
   'invalid_client',
@@ -68,6 +69,8 @@ export function normalizeError(error: unknown): { error: DomainError; unexpected
       unexpected: false,
     };
   }
+  // An unreachable database (refused, dropped, timed out, locked) is a 503 with Retry-After, never a 500.
+  if (isDatabaseUnavailable(error)) return { error: databaseUnavailable(), unexpected: false };
   return {
     error: new DomainError(500, 'internal_error', 'Internal server error', {
       oauthError: 'server_error',
