@@ -12,6 +12,7 @@ import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { createLogger, lazyChildLoggerFactory, PinoNestLogger } from './common/logging/logger';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
+import { installJsonParsers } from './common/http/json-depth';
 import { AuditService } from './audit/audit.service';
 import { MetricsService } from './metrics/metrics.service';
 import { SWAGGER_OAUTH_SCHEME } from './scopes/decorators/fhir-interaction.decorator';
@@ -58,12 +59,8 @@ export async function createApp(overrides: Record<string, string | undefined> = 
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
-  // FHIR's own media types parse as JSON (with the same prototype-poisoning protection).
-  fastify.addContentTypeParser(
-    ['application/fhir+json', 'application/json-patch+json'],
-    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
-    fastify.getDefaultJsonParser('error', 'error'),
-  );
+  // Every JSON media type (FHIR's own too) parses with prototype-poisoning protection and a bounded nesting depth.
+  installJsonParsers(app, config.bodyLimitBytes);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
