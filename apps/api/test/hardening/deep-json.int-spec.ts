@@ -98,12 +98,33 @@ describe.each(databases())('deeply nested JSON bodies on %s', (db) => {
     expect(res.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/nested/) });
   });
 
-  it('brackets inside strings do not count, and a resource 100 levels deep is still accepted', async () => {
-    // 1 (resource) + 1 (extension array) + 49 × (extension object + its extension array) = 100 levels… plus the leaf.
-    let ext: unknown = { url: 'urn:leaf', valueString: '[[[[[[[[[[{{{{{{{{{{'.repeat(50) };
-    for (let i = 0; i < 48; i++) ext = { url: `urn:x${i}`, extension: [ext] };
-    const resource = { resourceType: 'Patient', extension: [ext] };
-    const res = await t.http.post('/fhir/Patient').set('Authorization', auth).send(resource);
-    expect(res.status).toBe(201);
+  /** A Patient whose extensions nest `levels` deep in all (resource object, then extension array/object pairs). */
+  const patientNested = (levels: number) => {
+    let ext: Record<string, unknown> = { url: 'urn:leaf', valueString: '[[[[[[[[[[{{{{{{{{{{'.repeat(50) };
+    // The resource (1) + extension array (2) + leaf object (3); each wrap adds an object and an array.
+    for (let depth = 3; depth + 2 <= levels; depth += 2) ext = { url: 'urn:x', extension: [ext] };
+    return { resourceType: 'Patient', extension: [ext] };
+  };
+
+  it('a resource 31 levels deep (brackets inside its strings not counted) is stored on every database', async () => {
+    await t.http.post('/fhir/Patient').set('Authorization', auth).send(patientNested(31)).expect(201);
+  });
+
+  it('a resource 33 to 99 levels deep is refused with a 400 OperationOutcome (MariaDB stores 31 at most)', async () => {
+    for (const levels of [33, 99]) {
+      const res = await t.http.post('/fhir/Patient').set('Authorization', auth).send(patientNested(levels));
+      expect(res.status).toBe(400);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+      expect(res.body.issue[0].diagnostics).toMatch(/nested deeper than 31/);
+    }
+  });
+
+  it('a JSON body 100 levels deep passes the parser (under /api the validation then answers)', async () => {
+    const res = await t.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(`{"username":${nested(99)},"password":"x"}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).not.toBe('json_too_deep');
   });
 });
