@@ -6,14 +6,16 @@
 //   2. Jest, every project of jest.config.ts: first the unit and e2e suites on two workers, then the
 //      integration suites (*.int-spec.ts) one at a time, because they share one MariaDB database;
 //   3. Vitest for the dashboard's component tests;
-//   4. add up both runners' JSON reports and print `N passed, N failed` as the very last line.
+//   4. add up the runners' JSON reports and print `N passed, M failed, K skipped` as the very last line, where a
+//      failed build or type-check, a missing report and a step that ran no test each count as a failure.
 //
 // Exits non-zero when a test failed, a suite could not run, a runner crashed or timed out, or a runner
 // ran no test at all. Runners stream their usual output so a human can follow progress.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readReport, stepProblems, summarize } from './test-summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'test-output');
@@ -41,32 +43,6 @@ function run(label, command, args) {
       resolve(signal ? -1 : code);
     });
   });
-}
-
-/**
- * Reads a Jest-shaped JSON report (Vitest's json reporter writes the same shape). A suite that failed
- * to load or crashed outside any test has no failed test of its own, so it counts as one failure.
- */
-function readReport(label, file) {
-  if (!existsSync(file)) return { label, ok: false, passed: 0, failed: 0, total: 0, note: 'no report written' };
-  try {
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    const suites = report.testResults ?? [];
-    const brokenSuites = suites.filter(
-      (suite) =>
-        suite.status === 'failed' && !(suite.assertionResults ?? []).some((assertion) => assertion.status === 'failed'),
-    ).length;
-    return {
-      label,
-      ok: true,
-      passed: report.numPassedTests ?? 0,
-      failed: (report.numFailedTests ?? 0) + brokenSuites,
-      total: report.numTotalTests ?? 0,
-      success: report.success === true,
-    };
-  } catch (err) {
-    return { label, ok: false, passed: 0, failed: 0, total: 0, note: `unreadable report: ${err.message}` };
-  }
 }
 
 mkdirSync(outDir, { recursive: true });
@@ -101,7 +77,6 @@ const runs = [
       `--outputFile=${reports.jestUnit}`,
     ],
     report: reports.jestUnit,
-    mayBeEmpty: false,
   },
   {
     label: 'jest (integration, one suite at a time)',
@@ -115,7 +90,6 @@ const runs = [
       `--outputFile=${reports.jestIntegration}`,
     ],
     report: reports.jestIntegration,
-    mayBeEmpty: true,
   },
   {
     label: 'vitest (apps/admin)',
@@ -129,7 +103,6 @@ const runs = [
       `--outputFile.json=${reports.vitest}`,
     ],
     report: reports.vitest,
-    mayBeEmpty: false,
   },
 ];
 
@@ -138,17 +111,10 @@ for (const step of runs) {
   const code = await run(step.label, step.command, step.args);
   const result = readReport(step.label, step.report);
   results.push(result);
-  if (!result.ok) problems.push(`${step.label}: ${result.note} (exit code ${code})`);
-  else if (result.total === 0 && !step.mayBeEmpty) problems.push(`${step.label}: ran no tests`);
-  else if (code !== 0 && result.failed === 0)
-    problems.push(`${step.label}: exited with ${code} although no test failed`);
+  problems.push(...stepProblems(step, code, result));
 }
 
-const passed = results.reduce((sum, r) => sum + r.passed, 0);
-const failed = results.reduce((sum, r) => sum + r.failed, 0);
-
+const summary = summarize(results, problems);
 console.log('\n==> summary');
-for (const r of results) console.log(`  ${r.label}: ${r.ok ? `${r.passed} passed, ${r.failed} failed` : r.note}`);
-for (const problem of problems) console.log(`  problem: ${problem}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || problems.length > 0 ? 1 : 0;
+for (const line of summary.lines) console.log(line);
+process.exitCode = summary.exitCode;

@@ -12,6 +12,8 @@ import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { createLogger, lazyChildLoggerFactory, PinoNestLogger } from './common/logging/logger';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
+import { installJsonParsers } from './common/http/json-depth';
+import { clientErrorHandler, frameworkErrorHandler, trackRouteMethods } from './common/http/framework-errors';
 import { AuditService } from './audit/audit.service';
 import { MetricsService } from './metrics/metrics.service';
 import { SWAGGER_OAUTH_SCHEME } from './scopes/decorators/fhir-interaction.decorator';
@@ -50,6 +52,9 @@ export async function createApp(overrides: Record<string, string | undefined> = 
     // FHIR R4 http.html: the base answers with and without a trailing slash.
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: false,
+    // The router's and Node's own refusals in the surface's shape (common/http/framework-errors.ts).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -60,13 +65,10 @@ export async function createApp(overrides: Record<string, string | undefined> = 
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  trackRouteMethods(fastify);
 
-  // FHIR's own media types parse as JSON (with the same prototype-poisoning protection).
-  fastify.addContentTypeParser(
-    ['application/fhir+json', 'application/json-patch+json'],
-    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
-    fastify.getDefaultJsonParser('error', 'error'),
-  );
+  // Every JSON media type (FHIR's own too) parses with prototype-poisoning protection and a bounded nesting depth.
+  installJsonParsers(app, config.bodyLimitBytes);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { bearerError, DomainError } from '../common/errors/domain-error';
 
 /**
  * The FHIR module's errors, each with a stable code. The global filter renders them as an OperationOutcome with the
@@ -45,12 +45,20 @@ export const fhirErrors = {
       `Modifier ":${modifier}" is not supported on search parameter "${name}"`,
       { fhirIssue: 'not-supported' },
     ),
-  // SMART App Launch 2.x §Finer-grained resource constraints: writes under a `?param=value` scope are not supported yet.
+  // SMART App Launch 2.x §Finer-grained resource constraints: the written resource does not meet the scope's query.
+  outsideRestriction: (type: string) =>
+    bearerError(
+      403,
+      'insufficient_scope',
+      `The ${type} written does not meet the ?param=value restriction of the token's scope`,
+      'restricted_scope_write',
+    ),
+  // SMART App Launch 2.x §Finer-grained resource constraints: a restriction this server cannot evaluate on new content.
   restrictedWrite: (type: string) =>
     new DomainError(
       403,
       'fhir_restricted_scope_write',
-      `Writing ${type} under a scope with a ?param=value restriction is not supported`,
+      `Writing ${type} under this scope's ?param=value restriction is not supported (only token and reference parameters)`,
       {
         fhirIssue: 'forbidden',
         auditReason: 'restricted_scope_write',

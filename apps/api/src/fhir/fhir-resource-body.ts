@@ -36,7 +36,10 @@ export function parseResourceBody(type: string, body: unknown): FhirResource {
     );
   }
   if (resource.id !== undefined && (typeof resource.id !== 'string' || !FHIR_ID.test(resource.id))) {
-    throw fhirErrors.invalidResource('id must be 1–64 characters of A–Z, a–z, 0–9, "-" and "."', `${type}.id`);
+    throw fhirErrors.invalidResource(
+      'id must be 1–64 characters of A–Z, a–z, 0–9, "-" and ".", and not "." or ".."',
+      `${type}.id`,
+    );
   }
   if (
     resource.meta !== undefined &&

@@ -24,8 +24,11 @@ export function isServedType(type: string): boolean {
   return SERVED.has(type);
 }
 
-/** FHIR R4 datatypes.html#id: `[A-Za-z0-9\-\.]{1,64}`. */
-export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/**
+ * FHIR R4 datatypes.html#id: `[A-Za-z0-9\-\.]{1,64}`, but not `.` or `..`: RFC 3986 §5.2.4 removes those dot
+ * segments, so no URL could address such a resource.
+ */
+export const FHIR_ID = /^(?!\.\.?$)[A-Za-z0-9\-.]{1,64}$/;
 
 /** A FHIR resource as JSON: only what every resource has is typed (FHIR R4 resource.html). */
 export interface FhirResource {

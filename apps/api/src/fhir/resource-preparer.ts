@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { jsonNestsDeeperThan } from '../common/http/json-depth';
+import { fhirErrors } from './fhir-errors';
 import type { FhirResource } from './fhir-resource-types';
 import { IndexExtractor } from './search/index-extractor';
 import type { PreparedVersion } from './store/resource-store';
+
+/**
+ * How deep a stored resource may nest: MariaDB's JSON column (JSON_VALID, its JSON_DEPTH_LIMIT of 32) refuses deeper
+ * documents, and the same bound on every database keeps what one accepts storable on the other.
+ */
+export const MAX_STORED_DEPTH = 31;
 
 /** Turns a resource a client sent into the stored form of a version: server-assigned id and meta, index rows. */
 @Injectable()
@@ -17,6 +25,9 @@ export class ResourcePreparer {
       meta: { ...(meta ?? {}), versionId: String(versionId), lastUpdated },
       ...rest,
     };
-    return { content: JSON.stringify(stored), rows: this.extractor.extract(type, stored) };
+    const content = JSON.stringify(stored);
+    if (jsonNestsDeeperThan(content, MAX_STORED_DEPTH))
+      throw fhirErrors.invalidResource(`The resource is nested deeper than ${MAX_STORED_DEPTH} levels`);
+    return { content, rows: this.extractor.extract(type, stored) };
   }
 }

@@ -182,12 +182,17 @@ describe.each(databases())('FHIR patient compartment on %s', (db) => {
       await t.http.get(`/fhir/Condition/${ids.assertedByAlice}`).set('Authorization', restricted).expect(404);
     });
 
-    it('refuses writes under a restricted scope rather than ignore the restriction', async () => {
+    it('checks writes under a restricted scope against the restriction (SMART 2.x finer-grained constraints)', async () => {
       const restricted = await bearer(`system/Condition.c?subject=Patient/${ids.alice}`);
-      const res = await t.http
+      await t.http
         .post('/fhir/Condition')
         .set('Authorization', restricted)
         .send({ resourceType: 'Condition', subject: { reference: `Patient/${ids.alice}` } })
+        .expect(201);
+      const res = await t.http
+        .post('/fhir/Condition')
+        .set('Authorization', restricted)
+        .send({ resourceType: 'Condition', subject: { reference: `Patient/${ids.bob}` } })
         .expect(403);
       expect(res.body.issue[0].code).toBe('forbidden');
     });

@@ -41,11 +41,9 @@ export function renderOAuthError(error: DomainError): RenderedError {
       ? 'server_error'
       : error.status === 401
         ? 'invalid_client'
-        : error.status === 404
-          ? 'not_found'
-          : error.status === 429
-            ? 'too_many_requests'
-            : 'invalid_request');
+        : error.status === 429
+          ? 'too_many_requests'
+          : 'invalid_request');
   const headers: Record<string, string> = { ...baseHeaders(error), 'cache-control': 'no-store', pragma: 'no-cache' };
   if (error.status === 401 && !headers['www-authenticate'])
     headers['www-authenticate'] = 'Basic realm="ccri", charset="UTF-8"';

@@ -12,6 +12,7 @@ import { SearchParameterRegistry } from '../search/search-parameter-registry';
 import { parseSearchRequest } from '../search/search-request-parser';
 import { ResourceStore } from '../store/resource-store';
 import { ScopeCheck } from '../../scopes/scope-check';
+import { rowsMeet } from './restriction-matcher';
 import { TokenAccess, TypeGrant } from './token-access';
 
 /**
@@ -119,7 +120,12 @@ export class FhirAccessPolicy {
   /** What a write must satisfy before anything is stored. */
   assertWritable(type: string, resource: FhirResource, grant: TypeGrant): void {
     if (!this.contentInCompartment(type, resource, grant)) throw fhirErrors.outsideCompartment(type);
-    // Checking new content against arbitrary restriction queries is not supported yet: refuse rather than ignore them.
-    if (this.scopeRestriction(type, grant)) throw fhirErrors.restrictedWrite(type);
+    // SMART App Launch 2.x §Finer-grained resource constraints: the written resource must meet the restriction,
+    // evaluated on the rows the search index would hold for it; a query that cannot be evaluated refuses the write.
+    const restriction = this.scopeRestriction(type, grant);
+    if (!restriction) return;
+    const verdict = rowsMeet(restriction, this.extractor.extract(type, resource));
+    if (verdict === null) throw fhirErrors.restrictedWrite(type);
+    if (!verdict) throw fhirErrors.outsideRestriction(type);
   }
 }

@@ -6,7 +6,8 @@ import { errorIssue } from './validation-issue';
 import type { FoundIssue } from './validation-issue';
 
 /** R4 datatypes.html#id: the logical id of a resource. */
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+// Not `.` or `..` (RFC 3986 §5.2.4 dot segments: no URL could address them).
+const FHIR_ID = /^(?!\.\.?$)[A-Za-z0-9\-.]{1,64}$/;
 
 /** How a JSON property of a type maps onto its schema: the element, its name in paths, and its type when fixed. */
 interface PropertyInfo {
@@ -75,7 +76,13 @@ function walkResource(
     return;
   }
   if (resource.id !== undefined && (typeof resource.id !== 'string' || !FHIR_ID.test(resource.id))) {
-    issues.push(errorIssue('value', 'A resource id is 1 to 64 characters of A-Z, a-z, 0-9, "-" and "."', `${path}.id`));
+    issues.push(
+      errorIssue(
+        'value',
+        'A resource id is 1 to 64 characters of A-Z, a-z, 0-9, "-" and ".", and not "." or ".."',
+        `${path}.id`,
+      ),
+    );
   }
   walkObject(resource, getDataType(type), path, issues, state);
 }
