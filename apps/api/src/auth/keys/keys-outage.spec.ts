@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/app-config';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { JwtRejected, KeysService } from './keys.service';
 import type { SigningKeyEntity } from './signing-key.entity';
+import type { ClusterLockService } from '../../cluster/cluster-lock.service';
 
 /** A compact JWS naming a key this server has not loaded (say, one just rotated in by another instance). */
 function tokenWithUnknownKid(): string {
@@ -24,7 +25,8 @@ describe('KeysService while the database is unreachable', () => {
     signingWorkers: 0,
     publicUrl: 'http://ccri.test',
   } as unknown as AppConfig;
-  const keys = new KeysService(repo, config);
+  // Verification never takes the key lease (only key creation and rotation do).
+  const keys = new KeysService(repo, config, {} as ClusterLockService);
   const expected = { audience: 'http://ccri.test/fhir', typ: 'at+jwt' };
 
   it('reports an unknown kid it cannot look up as an outage every time, never as a bad token', async () => {
