@@ -6,6 +6,7 @@ import type { ClientEntity } from '../clients/client.entity';
 import { AuthenticatedClient, ClientAuthenticated } from './client-auth/client-authenticated.decorator';
 import { KeysService } from './keys/keys.service';
 import { TokenEndpointService } from './token-endpoint.service';
+import { tokenActor } from './grants/token-actor';
 import type { TokenResponse } from './tokens/access-token.service';
 
 @ApiTags('oauth')
@@ -39,7 +40,7 @@ export class TokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  token(
+  async token(
     @AuthenticatedClient() client: ClientEntity,
     @Body() body: Record<string, unknown>,
     @Req() request: FastifyRequest,
@@ -47,7 +48,15 @@ export class TokenController {
     // The issued token's record is committed with the request's audit record, in one transaction, before the
     // response leaves (AuditService); a request without an audit context writes it on its own.
     const audit = request.audit;
-    return this.endpoint.handle(client, body ?? {}, audit ? (row) => (audit.commitWith ??= []).push(row) : undefined);
+    const response = await this.endpoint.handle(
+      client,
+      body ?? {},
+      audit ? (row) => (audit.commitWith ??= []).push(row) : undefined,
+    );
+    // A token acting for a person names that person in the audit record (the client is there already).
+    const actor = tokenActor(response);
+    if (audit && actor) audit.actor = actor;
+    return response;
   }
 
   @ApiOperation({ summary: 'The public keys that sign access tokens (RFC 7517 JWK Set)' })

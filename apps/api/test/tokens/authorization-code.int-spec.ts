@@ -1,3 +1,4 @@
+import { UsersService } from '../../src/users/users.service';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { Repository } from 'typeorm';
@@ -152,8 +153,18 @@ describe.each(databases())('authorization_code and refresh_token grants on %s', 
         .get(`/api/audit?client_id=${app.client_id}&type=token`)
         .set('Authorization', `Bearer ${await t.adminToken()}`)
         .expect(200);
+      // The exchange that issued tokens names the person it acted for, beside the client.
+      const person = await t.app.get(UsersService).findById(f.userId);
       expect(audit.body.items).toEqual(
-        expect.arrayContaining([expect.objectContaining({ status: 400, reason: 'code_reused' })]),
+        expect.arrayContaining([
+          expect.objectContaining({ status: 400, reason: 'code_reused' }),
+          expect.objectContaining({
+            status: 200,
+            outcome: 'success',
+            actor: person!.username,
+            client_id: app.client_id,
+          }),
+        ]),
       );
       const refresh = await tokenRequest(t, app, {
         grant_type: 'refresh_token',

@@ -27,7 +27,10 @@ export function pkce(): { verifier: string; challenge: string } {
 
 /** A confidential client allowed the authorization_code and refresh_token grants and `scope`. */
 export function personClient(t: TestApp, scope: string): Promise<RegisteredClient> {
-  return createClient(t, scope, { grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [REDIRECT_URI] });
+  return createClient(t, scope, {
+    grant_types: ['authorization_code', 'refresh_token'],
+    redirect_uris: [REDIRECT_URI],
+  });
 }
 
 export async function createPerson(

@@ -1,3 +1,4 @@
+import { actorOf } from '../../users/user-actor';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -62,11 +63,6 @@ interface SignedIn {
 
 const MAX_STATE = 2000;
 const MAX_NONCE = 512;
-
-/** How the person shows up in the audit trail. */
-export function actorOf(user: Pick<EndUserEntity, 'username' | 'id'>): string {
-  return user.username || `user:${user.id}`;
-}
 
 function scopeList(scope: string): string[] {
   return scope.split(/\s+/).filter(Boolean);

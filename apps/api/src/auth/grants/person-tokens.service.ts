@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { actorOf } from '../../users/user-actor';
+import { setTokenActor } from './token-actor';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { oauthError } from '../../common/errors/domain-error';
@@ -115,6 +117,7 @@ export class PersonTokensService {
         expiresAt: refreshExpiry,
       });
     }
+    setTokenActor(response, actorOf(user));
     return response;
   }
 
