@@ -5,7 +5,7 @@
 //      project (the build strips types without checking them);
 //   2. Jest, every project of jest.config.ts: first the unit and e2e suites on two workers, then the
 //      integration suites (*.int-spec.ts) one at a time, because they share one MariaDB database;
-//   3. Vitest for the dashboard's component tests;
+//   3. Vitest for the dashboard's component tests and the demo SMART app's;
 //   4. add up the runners' JSON reports and print `N passed, M failed, K skipped` as the very last line, where a
 //      failed build or type-check, a missing report and a step that ran no test each count as a failure.
 //
@@ -50,6 +50,7 @@ const reports = {
   jestUnit: path.join(outDir, 'jest-results.json'),
   jestIntegration: path.join(outDir, 'jest-integration-results.json'),
   vitest: path.join(outDir, 'vitest-results.json'),
+  vitestDemoApp: path.join(outDir, 'vitest-demo-app-results.json'),
 };
 for (const file of Object.values(reports)) rmSync(file, { force: true });
 
@@ -103,6 +104,19 @@ const runs = [
       `--outputFile.json=${reports.vitest}`,
     ],
     report: reports.vitest,
+  },
+  {
+    label: 'vitest (apps/demo-app)',
+    command: bin('vitest'),
+    args: [
+      'run',
+      '--root',
+      'apps/demo-app',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reports.vitestDemoApp}`,
+    ],
+    report: reports.vitestDemoApp,
   },
 ];
 
