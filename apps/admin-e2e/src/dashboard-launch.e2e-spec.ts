@@ -139,7 +139,12 @@ describe('an EHR launch from the dashboard, in Chromium against the real API', (
     ]);
     const launched = dialog.getByRole('status');
     await launched.getByText('The app opened in a new tab.', { exact: false }).waitFor();
-    const shownLink = await launched.getByRole('link').getAttribute('href');
+    const link = launched.getByRole('link');
+    const shownLink = await link.getAttribute('href');
+    // The long single-use link wraps inside the dialog rather than running off its edge.
+    const [linkBox, dialogBox] = [await link.boundingBox(), await dialog.boundingBox()];
+    expect(linkBox!.x + linkBox!.width).toBeLessThanOrEqual(dialogBox!.x + dialogBox!.width);
+    expect(await launched.innerText()).toMatch(/open it here within \d+ minutes; the link works once\./);
     const launchUrl = new URL(shownLink!);
     // SMART App Launch 2.2 §EHR launch: the app's launch_uri with `iss` (this FHIR server) and `launch`.
     expect(launchUrl.origin + launchUrl.pathname).toBe(url('/demo-app/launch.html'));
