@@ -169,6 +169,13 @@ describe('an EHR launch from the dashboard, in Chromium against the real API', (
     expect((await appPage.getByTestId('granted-scope').innerText()).split(/\s+/)).toContain('launch');
     await appPage.screenshot({ path: screenshotPath('dashboard-launch-app'), fullPage: true });
 
+    // The launch id works once: the link the dialog still shows now brings the app back with an error, no record.
+    const [again] = await Promise.all([context.waitForEvent('page', { timeout: 30_000 }), link.click()]);
+    const refused = again.getByRole('alert');
+    await refused.getByRole('heading', { name: 'Access was not granted' }).waitFor({ timeout: 30_000 });
+    expect(await refused.innerText()).toContain('The sign-in request was not valid.');
+    expect(await again.getByRole('region', { name: 'Patient banner' }).count()).toBe(0);
+
     expect(pageErrors).toEqual([]);
   });
 });
