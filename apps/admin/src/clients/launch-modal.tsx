@@ -43,7 +43,13 @@ export function LaunchModal({ client, onClose }: LaunchModalProps) {
                   The app opened in a new tab. If it did not (a pop-up blocker), open it here within{' '}
                   {Math.round(launched.expires_in / 60)} minutes; the link works once.
                 </Text>
-                <Anchor href={launched.launch_url} target="_blank" rel="noopener noreferrer" size="sm">
+                <Anchor
+                  href={launched.launch_url}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  size="sm"
+                  style={{ overflowWrap: 'anywhere' }}
+                >
                   {launched.launch_url}
                 </Anchor>
               </Stack>
