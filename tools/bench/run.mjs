@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Load benchmark (`npm run bench`), measured in one run on this machine: token issuance (client_secret_basic and
-// private_key_jwt), FHIR read by id, Patient search by family and by identifier over BENCH_PATIENTS patients, and
-// ingest of those patients in transaction bundles of 500, on SQLite and on MariaDB. Every HTTP scenario stands
-// beside its ceiling: a bare node:http server returning the same bytes, loaded the same way; token rows also
-// beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it (apps/api/dist), as a
+// Load benchmark (`npm run bench`), measured in one run on this machine: token issuance (client_credentials with
+// client_secret_basic and with private_key_jwt; the authorization-code exchange with PKCE and the refresh grant of a
+// confidential SMART app acting for a signed-in patient), FHIR read by id, Patient search by family and by identifier
+// over BENCH_PATIENTS patients, and ingest of those patients in transaction bundles of 500, on SQLite and on MariaDB.
+// Every HTTP scenario stands beside its ceiling: a bare node:http server returning the same bytes, loaded the same
+// way; token rows also beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it (apps/api/dist), as a
 // child process on a free port of 127.0.0.1; autocannon loads it from a fresh process per measurement (load.mjs).
 // Results also go to test-output/bench-results.json.
 //
 //   npm run bench                    both databases
 //   npm run bench -- sqlite          only the named ones (sqlite, mariadb)
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
+//   BENCH_PATIENTS=2000 BENCH_DURATION=2 node tools/bench/run.mjs sqlite    a quick run of the built API
 //   BENCH_LOG=1 npm run bench        with the API's own output
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign } from 'node:crypto';
