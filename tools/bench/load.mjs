@@ -12,7 +12,8 @@ import autocannon from 'autocannon';
 
 process.once('message', async ({ request, connections, duration, bodies }) => {
   let next = 0;
-  const options = { ...request, connections, duration };
+  // autocannon shares maxOverallRequests among the connections; one left with none would have no limit at all.
+  const options = { ...request, connections: bodies ? Math.min(connections, bodies.length) : connections, duration };
   let startedAt = 0;
   let lastAnswerAt = 0;
   if (bodies) {
