@@ -4,9 +4,9 @@
 // confidential SMART app acting for a signed-in patient), FHIR read by id, Patient search by family and by identifier
 // over BENCH_PATIENTS patients, and ingest of those patients in transaction bundles of 500, on SQLite and on MariaDB.
 // Every HTTP scenario stands beside its ceiling: a bare node:http server returning the same bytes, loaded the same
-// way; token rows also beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it (apps/api/dist), as a
-// child process on a free port of 127.0.0.1; autocannon loads it from a fresh process per measurement (load.mjs).
-// Results also go to test-output/bench-results.json.
+// way; token rows also beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it
+// (apps/api/dist), as a child process on a free port of 127.0.0.1; autocannon loads it from a fresh process per
+// measurement (load.mjs). Results also go to test-output/bench-results.json.
 //
 //   npm run bench                    both databases
 //   npm run bench -- sqlite          only the named ones (sqlite, mariadb)
