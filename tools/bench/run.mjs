@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// Load benchmark (`npm run bench`), measured in one run on this machine: token issuance (client_secret_basic and
-// private_key_jwt), FHIR read by id, Patient search by family and by identifier over BENCH_PATIENTS patients, and
-// ingest of those patients in transaction bundles of 500, on SQLite and on MariaDB. Every HTTP scenario stands
-// beside its ceiling: a bare node:http server returning the same bytes, loaded the same way; token rows also
-// beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it (apps/api/dist), as a
-// child process on a free port of 127.0.0.1; autocannon loads it from a fresh process per measurement (load.mjs).
-// Results also go to test-output/bench-results.json.
+// Load benchmark (`npm run bench`), measured in one run on this machine: token issuance (client_credentials with
+// client_secret_basic and with private_key_jwt; the authorization-code exchange with PKCE and the refresh grant of a
+// confidential SMART app acting for a signed-in patient), FHIR read by id, Patient search by family and by identifier
+// over BENCH_PATIENTS patients, and ingest of those patients in transaction bundles of 500, on SQLite and on MariaDB.
+// Every HTTP scenario stands beside its ceiling: a bare node:http server returning the same bytes, loaded the same
+// way; token rows also beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it
+// (apps/api/dist), as a child process on a free port of 127.0.0.1; autocannon loads it from a fresh process per
+// measurement (load.mjs). Results also go to test-output/bench-results.json.
 //
 //   npm run bench                    both databases
 //   npm run bench -- sqlite          only the named ones (sqlite, mariadb)
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
+//   BENCH_PATIENTS=2000 BENCH_DURATION=2 node tools/bench/run.mjs sqlite    a quick run of the built API
 //   BENCH_LOG=1 npm run bench        with the API's own output
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomUUID, sign as cryptoSign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -131,6 +133,168 @@ async function json(url, init = {}) {
   const text = await res.text();
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** Runs `task(i)` for i < count, `concurrency` at a time; resolves to the results in order. */
+async function inPool(count, concurrency, task) {
+  const results = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
+}
+
+// A SMART app acting for a person: a confidential client (client_secret_basic, as the client_credentials row) asks
+// for what a typical standalone patient app does, so each exchange and refresh signs an access token and an id_token.
+const APP_REDIRECT_URI = 'http://127.0.0.1:9/cb';
+const APP_SCOPE = 'openid fhirUser launch/patient patient/Patient.rs offline_access';
+const PERSON_PASSWORD = 'bench-patient-password-0123';
+/** Concurrent requests while making codes and refresh tokens (the measurement itself uses BENCH_CONNECTIONS). */
+const MAKE_CONCURRENCY = 8;
+const MAX_BODIES = 15_000;
+
+/** The fields a browser posts from the page's form with this action: hidden inputs and ticked checkboxes. */
+function formFields(html, action) {
+  const decode = (s) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
+  const attr = (tag, name) => {
+    const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+    if (m) return decode(m[1]);
+    return new RegExp(`\\s${name}(?=[\\s/>])`).test(tag) ? '' : null;
+  };
+  for (const [, head, body] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+    if (attr(`<form${head}>`, 'action') !== action) continue;
+    const fields = new URLSearchParams();
+    for (const [tag] of body.matchAll(/<input\b[^>]*>/g)) {
+      const name = attr(tag, 'name');
+      const type = (attr(tag, 'type') ?? 'text').toLowerCase();
+      if (name && (type === 'hidden' || (type === 'checkbox' && attr(tag, 'checked') !== null)))
+        fields.append(name, attr(tag, 'value') ?? '');
+    }
+    return fields;
+  }
+  throw new Error(`no form posting to ${action} in the page: ${html.slice(0, 300)}`);
+}
+
+/**
+ * A person's browser at the authorization endpoint: it keeps the cookies it is given (`ccri_csrf`, then
+ * `ccri_session`) and does not follow redirects, so the app's redirect_uri (not served) is read, not visited.
+ */
+class Browser {
+  cookies = new Map();
+
+  constructor(base) {
+    this.base = base;
+  }
+
+  async request(target, form) {
+    const res = await fetch(new URL(target, this.base), {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: form?.toString(),
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.split(';')[0];
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+  }
+}
+
+/** RFC 7636 §4.1–4.2: a fresh verifier and its S256 challenge. */
+function pkcePair() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** `GET /auth/authorize` for the bench app, with a new PKCE pair and state; `code` is read back from the redirect. */
+function authorizeRequest(apiUrl, clientId) {
+  const { verifier, challenge } = pkcePair();
+  const state = randomUUID();
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: APP_REDIRECT_URI,
+    scope: APP_SCOPE,
+    state,
+    aud: `${apiUrl}/fhir`,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  return { target: `/auth/authorize?${query}`, state, verifier };
+}
+
+/** The code of a redirect to the app (RFC 6749 §4.1.2), checked against the state sent. */
+function codeFrom(answer, state) {
+  if (answer.status < 300 || answer.status > 399 || !answer.location?.startsWith(APP_REDIRECT_URI))
+    throw new Error(`the authorization endpoint answered ${answer.status} instead of a redirect to the app`);
+  const params = new URL(answer.location).searchParams;
+  if (!params.get('code') || params.get('state') !== state)
+    throw new Error(`the redirect to the app carries no code for this state: ${answer.location.slice(0, 300)}`);
+  return params.get('code');
+}
+
+/** Signs the person in and allows the app's scopes once (remembered consent); returns the first code. */
+async function signInAndAllow(browser, apiUrl, clientId, username) {
+  const first = authorizeRequest(apiUrl, clientId);
+  let answer = await browser.request(first.target);
+  const signIn = formFields(answer.html, '/auth/authorize/sign-in');
+  signIn.set('username', username);
+  signIn.set('password', PERSON_PASSWORD);
+  answer = await browser.request('/auth/authorize/sign-in', signIn);
+  for (let step = 0; step < 6; step++) {
+    if (answer.status >= 300 && answer.status < 400 && answer.location?.startsWith(APP_REDIRECT_URI))
+      return { code: codeFrom(answer, first.state), verifier: first.verifier };
+    if (answer.status >= 300 && answer.status < 400) {
+      answer = await browser.request(answer.location);
+    } else if (answer.status === 200 && answer.html.includes('action="/auth/authorize/consent"')) {
+      const consent = formFields(answer.html, '/auth/authorize/consent');
+      consent.set('decision', 'allow');
+      answer = await browser.request('/auth/authorize/consent', consent);
+    } else {
+      throw new Error(`signing in to authorize the bench app: HTTP ${answer.status} ${answer.html.slice(0, 300)}`);
+    }
+  }
+  throw new Error('signing in to authorize the bench app did not end in a redirect to the app');
+}
+
+/** One new code for the signed-in person (one GET: signed in and consent remembered). */
+async function newCode(browser, apiUrl, clientId) {
+  const request = authorizeRequest(apiUrl, clientId);
+  return { code: codeFrom(await browser.request(request.target), request.state), verifier: request.verifier };
+}
+
+function codeExchangeBody({ code, verifier }) {
+  return new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: APP_REDIRECT_URI,
+    code_verifier: verifier,
+  }).toString();
+}
+
+function refreshBody(refreshToken) {
+  return `grant_type=refresh_token&refresh_token=${encodeURIComponent(refreshToken)}`;
+}
+
+/** How many single-use bodies a measurement at about `estimate` requests per second needs, bounded. */
+function bodiesFor(estimate) {
+  return Math.max(settings.connections * 4, Math.min(MAX_BODIES, Math.ceil(estimate * settings.duration * 1.3)));
 }
 
 /** One answer of the API, whose bytes the ceiling server then returns. */
@@ -329,6 +493,49 @@ async function apiScenarios(label, database) {
       })
     ).id;
 
+    // A person (a patient who signs in) and a SMART app acting for them: signed in once, consent remembered, so each
+    // further GET /auth/authorize redirects straight back with a new code.
+    const adminJson = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    await json(`${api.url}/api/users`, {
+      method: 'POST',
+      headers: adminJson,
+      body: JSON.stringify({
+        username: 'bench-patient',
+        display_name: 'Bench Patient',
+        role: 'patient',
+        fhir_user: `Patient/${patientId}`,
+        password: PERSON_PASSWORD,
+      }),
+    });
+    const app = await json(`${api.url}/api/clients`, {
+      method: 'POST',
+      headers: adminJson,
+      body: JSON.stringify({
+        client_name: 'bench SMART app',
+        scope: APP_SCOPE,
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'client_secret_basic',
+        redirect_uris: [APP_REDIRECT_URI],
+      }),
+    });
+    // RFC 6749 §2.3.1: client_secret_basic form-encodes the id and secret before Base64.
+    const appBasic =
+      'Basic ' +
+      Buffer.from(`${encodeURIComponent(app.client_id)}:${encodeURIComponent(app.client_secret)}`).toString('base64');
+    const browser = new Browser(api.url);
+    const code = () => newCode(browser, api.url, app.client_id);
+    /** Redeems a code as the app does; resolves to the refresh token (offline_access). */
+    const exchange = async (pair) => {
+      const answer = await json(`${api.url}/auth/token`, {
+        method: 'POST',
+        headers: { ...form, authorization: appBasic },
+        body: codeExchangeBody(pair),
+      });
+      if (!answer.refresh_token) throw new Error('the code exchange returned no refresh_token');
+      return answer.refresh_token;
+    };
+    const refreshTokens = [await exchange(await signInAndAllow(browser, api.url, app.client_id, 'bench-patient'))];
+
     const ingestRow = {
       scenario: `ingest (${label})`,
       description: `${PATIENTS.toLocaleString('en-US')} patients in transaction bundles of ${BUNDLE_SIZE}, 2 in flight`,
@@ -356,6 +563,37 @@ async function apiScenarios(label, database) {
         request: { url: `${api.url}/auth/token`, method: 'POST', headers: form, body: takeAssertion() },
         fresh: true,
       },
+      {
+        // Codes live 60 s, so they are made right before the measurement, as many as a short pilot says it needs.
+        name: 'token authorization_code',
+        request: { url: `${api.url}/auth/token`, method: 'POST', headers: { ...form, authorization: appBasic } },
+        signatures: 2,
+        bodies: async () => {
+          if (settings.duration > 40) throw new Error('BENCH_DURATION over 40 s would outlive the 60 s codes');
+          const pilot = 200;
+          let started = performance.now();
+          const pilotCodes = await inPool(pilot, MAKE_CONCURRENCY, code);
+          const codesPerSecond = pilot / ((performance.now() - started) / 1000);
+          started = performance.now();
+          refreshTokens.push(...(await inPool(pilot, settings.connections, (i) => exchange(pilotCodes[i]))));
+          const exchangesPerSecond = pilot / ((performance.now() - started) / 1000);
+          // Made and used within the codes' 60 s: making them takes count / codesPerSecond.
+          const count = Math.min(bodiesFor(exchangesPerSecond), Math.floor(codesPerSecond * (45 - settings.duration)));
+          return (await inPool(count, MAKE_CONCURRENCY, code)).map(codeExchangeBody);
+        },
+      },
+      {
+        // Each refresh token comes from a code exchange; as many as the exchange's measured rate says are needed.
+        name: 'token refresh_token',
+        request: { url: `${api.url}/auth/token`, method: 'POST', headers: { ...form, authorization: appBasic } },
+        signatures: 2,
+        bodies: async () => {
+          const exchanged = rows.find((r) => r.scenario === `token authorization_code (${label})`);
+          const count = bodiesFor(exchanged?.requestsPerSecond ?? 0) - refreshTokens.length;
+          const made = await inPool(Math.max(0, count), MAKE_CONCURRENCY, async () => exchange(await code()));
+          return [...refreshTokens.splice(0), ...made].map(refreshBody);
+        },
+      },
       { name: 'FHIR read by id', request: { url: `${api.url}/fhir/Patient/${patientId}`, headers: bearer } },
       { name: 'search family', request: { url: `${api.url}/fhir/Patient?family=Surname1234`, headers: bearer } },
       {
@@ -366,19 +604,34 @@ async function apiScenarios(label, database) {
         },
       },
     ];
-    for (const { name, request, fresh } of http) {
+    for (const { name, request, fresh, bodies: makeBodies, signatures } of http) {
       await settle();
-      const bytes = await sample(fresh ? { ...request, body: takeAssertion() } : request);
       // This machine's speed drifts over minutes (a shared host), so each token row gets the one-core signing rate
       // measured just before it, not only the one at the start of the run.
       const signingBeside = name.startsWith('token') ? signingCeiling() : undefined;
-      const measured = await load(request, fresh ? assertions.slice(nextAssertion) : undefined);
+      // Single-use bodies (client assertions, codes, refresh tokens): the first for the sample, the rest for the load.
+      let bodies;
+      try {
+        bodies = fresh ? assertions.slice(nextAssertion) : makeBodies ? await makeBodies() : undefined;
+      } catch (e) {
+        rows.push({
+          scenario: `${name} (${label})`,
+          error: `preparing failed: ${e.message.split('\n')[0].slice(0, 200)}`,
+        });
+        continue;
+      }
+      const bytes = await sample(bodies ? { ...request, body: bodies[0] } : request);
+      const measured = await load(bodies ? { ...request, body: bodies[1] } : request, bodies?.slice(1));
       rows.push({
         scenario: `${name} (${label})`,
-        description: `HTTP ${bytes.status}, ${bytes.body.length} bytes`,
+        description:
+          `HTTP ${bytes.status}, ${bytes.body.length} bytes` +
+          (signatures ? `, ${signatures} RS256 signatures each` : '') +
+          (makeBodies ? `, ${(bodies.length - 1).toLocaleString('en-US')} made` : '') +
+          (measured.ranOut ? `; ran out after ${measured.ranOutAfterSeconds.toFixed(1)} s` : ''),
         ...measured,
         ceiling: await ceilingFor(bytes),
-        ...(signingBeside ? { signingPerSecondOneCore: signingBeside } : {}),
+        ...(signingBeside ? { signingPerSecondOneCore: signingBeside, signaturesPerRequest: signatures ?? 1 } : {}),
       });
     }
   } finally {
@@ -451,7 +704,9 @@ function printTable(rows, signing) {
     [
       'x 1-core RS256',
       (r) =>
-        r.scenario.startsWith('token') ? (r.requestsPerSecond / (r.signingPerSecondOneCore ?? signing)).toFixed(2) : '',
+        r.scenario.startsWith('token') && r.requestsPerSecond
+          ? ((r.requestsPerSecond * (r.signaturesPerRequest ?? 1)) / (r.signingPerSecondOneCore ?? signing)).toFixed(2)
+          : '',
     ],
     ['non-2xx', (r) => String(r.non2xx ?? '')],
     ['what', (r) => r.error ?? r.description],
