@@ -45,8 +45,14 @@ const queryValue = fc.string({
   minLength: 1,
   maxLength: 12,
 });
-/** Restrictions with distinct parameter names. */
-const query = fc.uniqueArray(fc.tuple(queryName, queryValue), { maxLength: 3, selector: ([k]) => k });
+/** Restrictions, a parameter sometimes repeated (each occurrence must hold, as in a FHIR search). */
+const query = fc.oneof(
+  fc.array(fc.tuple(queryName, queryValue), { maxLength: 3 }),
+  fc.tuple(queryName, queryValue, queryValue).map(([k, a, b]): [string, string][] => [
+    [k, a],
+    [k, b],
+  ]),
+);
 
 const v1Scope: fc.Arbitrary<ScopeShape> = fc.record({
   context,
