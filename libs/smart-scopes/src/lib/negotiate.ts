@@ -23,15 +23,18 @@ export function intersectScope(requested: Scope, allowed: Scope): string | null 
   return formatResourceScope(requested.context, type, permissions, requested.version, query);
 }
 
-/** A restriction on the allowed side must also bind the grant; conflicting values grant nothing. */
+/**
+ * A restriction on the allowed side must also bind the grant; conflicting values grant nothing. Every requested pair
+ * is kept: a repeated parameter must hold each time (R4 search.html), so dropping one would grant more than asked.
+ */
 function mergeQuery(requested: ResourceScope, allowed: ResourceScope): [string, string][] | null {
-  const merged = new Map<string, string>(requested.query.map(([k, v]) => [k, v]));
+  const merged: [string, string][] = requested.query.map(([k, v]) => [k, v]);
   for (const [k, v] of allowed.query) {
-    const mine = merged.get(k);
-    if (mine !== undefined && mine !== v) return null;
-    merged.set(k, v);
+    const mine = merged.filter(([key]) => key === k);
+    if (mine.length === 0) merged.push([k, v]);
+    else if (!mine.some(([, value]) => value === v)) return null;
   }
-  return [...merged.entries()];
+  return merged;
 }
 
 /** True when `allowed` grants everything `requested` asks for. */

@@ -128,6 +128,23 @@ describe('negotiateScopes', () => {
     expect(negotiateScopes('system/Patient.rs', 'system/*.read')).toEqual({ ok: true, granted: ['system/Patient.rs'] });
   });
 
+  // Found by scope.property.spec.ts: the second `category` was dropped, so the grant was wider than the request.
+  it('keeps a repeated restriction of the request on the grant', () => {
+    expect(negotiateScopes('patient/Observation.rs?category=a&category=b', 'patient/*.rs')).toEqual({
+      ok: true,
+      granted: ['patient/Observation.rs?category=a&category=b'],
+    });
+    expect(covers(parseScope('patient/*.rs')!, parseScope('patient/Observation.rs?category=a&category=b')!)).toBe(true);
+  });
+
+  // Found by scope.property.spec.ts: an allowed scope with a repeated restriction did not cover itself.
+  it('grants an allowed scope with a repeated restriction when asked for exactly that', () => {
+    const scope = 'patient/Patient.s?_=a&_=é';
+    expect(covers(parseScope(scope)!, parseScope(scope)!)).toBe(true);
+    expect(negotiateScopes(scope, scope)).toEqual({ ok: true, granted: [scope] });
+    expect(negotiateScopes('patient/Patient.s?_=a', scope).ok).toBe(false);
+  });
+
   it('keeps an allowed query restriction on the grant', () => {
     expect(negotiateScopes('patient/Observation.rs', 'patient/Observation.rs?category=laboratory')).toEqual({
       ok: true,
