@@ -134,5 +134,6 @@ describe.each(databases())('FHIR CapabilityStatement on %s', (db) => {
           .expect(200);
       }
     }
-  });
+    // One search per advertised parameter (hundreds of requests): on a loaded CI machine this outlasts the 60 s default.
+  }, 240_000);
 });
