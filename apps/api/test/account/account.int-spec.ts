@@ -3,7 +3,6 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
-import { AuthorizationGrantEntity } from '../../src/auth/authorize/authorization-grant.entity';
 import { describeScope } from '../../src/auth/authorize/authorize.service';
 import { escapeHtml } from '../../src/auth/authorize/html-page';
 import { ScopesService } from '../../src/scopes/scopes.service';
