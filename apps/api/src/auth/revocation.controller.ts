@@ -1,6 +1,7 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ClientEntity } from '../clients/client.entity';
+import { PublicClientsAllowed } from './client-auth/client-auth.guard';
 import { AuthenticatedClient, ClientAuthenticated } from './client-auth/client-authenticated.decorator';
 import { TokenIntrospectionService } from './tokens/token-introspection.service';
 
@@ -9,16 +10,21 @@ import { TokenIntrospectionService } from './tokens/token-introspection.service'
 export class RevocationController {
   constructor(private readonly tokens: TokenIntrospectionService) {}
 
-  @ApiOperation({ summary: 'Token revocation (RFC 7009): revokes an access token issued to the calling client' })
+  @ApiOperation({
+    summary:
+      'Token revocation (RFC 7009): revokes a token issued to the calling client (a public client sends only client_id)',
+  })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({
     schema: {
       type: 'object',
       required: ['token'],
-      properties: { token: { type: 'string' }, token_type_hint: { type: 'string' } },
+      properties: { token: { type: 'string' }, token_type_hint: { type: 'string' }, client_id: { type: 'string' } },
     },
   })
   @ClientAuthenticated()
+  // RFC 7009 §2.1: a public client identifies itself with client_id and may revoke only its own tokens.
+  @PublicClientsAllowed()
   @Post('revoke')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

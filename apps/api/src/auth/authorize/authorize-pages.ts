@@ -26,7 +26,7 @@ export interface PageContext {
 }
 
 function hidden(ctx: PageContext): SafeHtml {
-  return html`<input type="hidden" name="${FIELD.interaction}" value="${ctx.interaction}" />
+  return html`${ctx.interaction ? html`<input type="hidden" name="${FIELD.interaction}" value="${ctx.interaction}" />` : ''}
     <input type="hidden" name="${FIELD.csrf}" value="${ctx.csrf}" />`;
 }
 
@@ -34,16 +34,26 @@ function errorBox(message?: string): SafeHtml {
   return message ? html`<p class="error" role="alert">${message}</p>` : html``;
 }
 
+/**
+ * The sign-in page. Without an interaction (the account page: `action` and `intro` given, no app asking), it posts
+ * to `action` and the same sign-in runs there.
+ */
 export function signInPage(
-  ctx: PageContext & { error?: string; username?: string; providers?: FederatedProvider[] },
+  ctx: PageContext & {
+    error?: string;
+    username?: string;
+    providers?: FederatedProvider[];
+    action?: string;
+    intro?: SafeHtml;
+  },
 ): string {
   const providers = ctx.providers ?? [];
   return page(
     'Sign in',
     html`<h1>Sign in</h1>
-      <p><strong>${ctx.clientName}</strong> wants to use your health records. Sign in to continue.</p>
+      ${ctx.intro ?? html`<p><strong>${ctx.clientName}</strong> wants to use your health records. Sign in to continue.</p>`}
       ${errorBox(ctx.error)}
-      <form method="post" action="/auth/authorize/sign-in">
+      <form method="post" action="${ctx.action ?? '/auth/authorize/sign-in'}">
         ${hidden(ctx)}
         <label for="username">Username</label>
         <input

@@ -5,7 +5,10 @@ import { ClientsModule } from '../../clients/clients.module';
 import { ScopeCatalogModule } from '../../scopes/scope-catalog.module';
 import { SessionsModule } from '../../sessions/sessions.module';
 import { UsersModule } from '../../users/users.module';
+import { AuthModule } from '../auth.module';
 import { KeysModule } from '../keys/keys.module';
+import { AccountController } from './account.controller';
+import { AccountService } from './account.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationGrantEntity } from './authorization-grant.entity';
@@ -27,14 +30,16 @@ import { PatientDirectoryService } from './patient-directory.service';
     ClientsModule,
     ScopeCatalogModule,
     AdminUsersModule,
+    AuthModule,
   ],
-  controllers: [AuthorizeController, LaunchesController],
+  controllers: [AuthorizeController, LaunchesController, AccountController],
   providers: [
     AuthorizeService,
     InteractionService,
     LaunchesService,
     PatientDirectoryService,
     AuthorizationCodesService,
+    AccountService,
   ],
 })
 export class AuthorizeModule {}

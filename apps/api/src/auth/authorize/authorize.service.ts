@@ -11,7 +11,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ClientsService } from '../../clients/clients.service';
 import { ScopesService } from '../../scopes/scopes.service';
 import { END_USER_SESSION } from '../../sessions/session-kinds';
-import { SessionService, type SessionClaims } from '../../sessions/session.service';
+import { type IssuedSession, SessionService, type SessionClaims } from '../../sessions/session.service';
 import type { EndUserEntity } from '../../users/end-user.entity';
 import { UsersService } from '../../users/users.service';
 import { AuthorizationCodesService } from './authorization-codes.service';
@@ -56,7 +56,7 @@ export interface Browser {
   ip: string;
 }
 
-interface SignedIn {
+export interface SignedIn {
   user: EndUserEntity;
   claims: SessionClaims;
 }
@@ -265,6 +265,34 @@ export class AuthorizeService {
     browser: Browser,
     audit: AuditSink,
   ): Promise<StepResult & { session?: string }> {
+    const result = await this.signInPerson(form, browser, audit, 'authorize.sign-in', interaction.client_id);
+    if ('error' in result) {
+      const ctx = await this.pageContext(interaction, browser);
+      return {
+        kind: 'page',
+        status: result.status,
+        html: signInPage({ ...ctx, username: result.username, error: result.error }),
+        headers: result.headers,
+      };
+    }
+    const next = await this.interactions.sign({ ...interaction, sid: result.session.jti });
+    return { ...this.resume(next), session: result.session.token };
+  }
+
+  /**
+   * The one sign-in of a person (the authorization pages and the account page): checks the username and password,
+   * audits the attempt under `action`, and opens a session; or says what to show on the sign-in page.
+   */
+  async signInPerson(
+    form: Params,
+    browser: Browser,
+    audit: AuditSink,
+    action: string,
+    clientId: string | null,
+  ): Promise<
+    | { user: EndUserEntity; session: IssuedSession }
+    | { error: string; status: number; username: string; headers?: Record<string, string> }
+  > {
     const username = typeof form.username === 'string' ? form.username.slice(0, 200) : '';
     const password = typeof form.password === 'string' ? form.password.slice(0, 1000) : '';
     let user: EndUserEntity;
@@ -273,27 +301,19 @@ export class AuthorizeService {
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       const actor = username.trim().toLowerCase().slice(0, 100) || null;
-      audit({
-        action: 'authorize.sign-in',
-        outcome: 'denied',
-        actor,
-        client_id: interaction.client_id,
-        reason: e.options.auditReason ?? e.code,
-      });
-      const ctx = await this.pageContext(interaction, browser);
+      audit({ action, outcome: 'denied', actor, client_id: clientId, reason: e.options.auditReason ?? e.code });
       if (e.status === 429)
         return {
-          kind: 'page',
           status: 429,
-          html: signInPage({ ...ctx, username, error: 'Too many failed sign-ins. Wait a few minutes and try again.' }),
+          username,
+          error: 'Too many failed sign-ins. Wait a few minutes and try again.',
           headers: e.options.headers,
         };
-      return this.page(signInPage({ ...ctx, username, error: 'Wrong username or password.' }));
+      return { status: 200, username, error: 'Wrong username or password.' };
     }
     const session = await this.sessions.issue(END_USER_SESSION, user.id, { username: user.username });
-    audit({ action: 'authorize.sign-in', outcome: 'success', actor: actorOf(user), client_id: interaction.client_id });
-    const next = await this.interactions.sign({ ...interaction, sid: session.jti });
-    return { ...this.resume(next), session: session.token };
+    audit({ action, outcome: 'success', actor: actorOf(user), client_id: clientId });
+    return { user, session };
   }
 
   /** Patient picker search (a practitioner signed in to this interaction). */
@@ -563,7 +583,7 @@ export function patientIdOf(fhirUser: string): string | null {
 }
 
 /** A plain description for scopes the catalog does not describe (SMART App Launch 2.2 §scopes). */
-function describeScope(scope: string): string {
+export function describeScope(scope: string): string {
   switch (scope) {
     case 'openid':
       return 'Confirm who you are to the app';

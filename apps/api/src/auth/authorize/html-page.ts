@@ -40,6 +40,7 @@ const STYLE = `
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f8f9fa;color:#212529;line-height:1.5}
 main{max-width:28rem;margin:2rem auto;padding:1.5rem;background:#fff;border:1px solid #dee2e6;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.05)}
 h1{font-size:1.35rem;margin:0 0 1rem}
+h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 p{margin:.5rem 0 1rem}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
 input[type=text],input[type=password],input[type=search]{width:100%;padding:.55rem .7rem;font-size:1rem;border:1px solid #ced4da;border-radius:4px}
@@ -55,6 +56,9 @@ button.secondary{background:#fff;color:#228be6}
 .federated button{width:100%;background:#fff;color:#212529;border-color:#ced4da}
 .patient{display:block;width:100%;text-align:left;background:#fff;color:#212529;border-color:#ced4da;margin-top:.5rem}
 .muted{color:#868e96;font-size:.9rem}
+.grant{border:1px solid #dee2e6;border-radius:6px;padding:.75rem 1rem;margin:.75rem 0}
+.grant h3{font-size:1.05rem;margin:0 0 .25rem}
+.grant ul{margin:.25rem 0;padding-left:1.1rem}
 fieldset{border:0;padding:0;margin:0}
 `.trim();
 

@@ -1,4 +1,5 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ClientAssertionService } from './client-assertion.service';
@@ -13,6 +14,14 @@ import { AuthFailureDelay } from '../rate-limit/auth-failure-delay';
 import { attachAuthenticator } from './client-strategies';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown> | undefined }>;
+
+const PUBLIC_CLIENTS_KEY = 'client-auth:public-clients';
+
+/**
+ * An endpoint where a public client may identify itself by `client_id` alone, whatever it asks (RFC 7009 §2.1:
+ * revocation is open to public clients, which then act only on their own tokens).
+ */
+export const PublicClientsAllowed = () => SetMetadata(PUBLIC_CLIENTS_KEY, true);
 
 /**
  * Client authentication at the token endpoint (RFC 6749 §2.3): HTTP Basic or the form body, exactly one of them
@@ -29,6 +38,7 @@ export class ClientAuthGuard extends AuthGuard([
     private readonly assertions: ClientAssertionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly failures: AuthFailureDelay,
+    private readonly reflector: Reflector,
   ) {
     super();
   }
@@ -58,7 +68,10 @@ export class ClientAuthGuard extends AuthGuard([
       throw oauthError('invalid_request', 'client_id in the body differs from the client in the Authorization header');
     }
     if (methods === 0 && typeof body.client_id === 'string' && body.client_id !== '') {
-      return this.authenticatePublicClient(request, body.client_id, `${claimed ?? ''}|${request.ip}`);
+      const anyRequest =
+        this.reflector.getAllAndOverride<boolean>(PUBLIC_CLIENTS_KEY, [context.getHandler(), context.getClass()]) ===
+        true;
+      return this.authenticatePublicClient(request, body.client_id, `${claimed ?? ''}|${request.ip}`, anyRequest);
     }
     if (methods === 0) {
       if (request.audit) request.audit.reason = 'no_client_authentication';
@@ -87,14 +100,21 @@ export class ClientAuthGuard extends AuthGuard([
 
   /**
    * RFC 6749 §2.1 / §3.2.1: a public client (registered with `none`) identifies itself by `client_id` alone, and only
-   * for the grants that prove something else (the code with its PKCE verifier, or a refresh token bound to it). The
-   * client is put on the request as passport would, so `@AuthenticatedClient()` gives it to the grant.
+   * for the grants that prove something else (the code with its PKCE verifier, or a refresh token bound to it), or
+   * on an endpoint marked `@PublicClientsAllowed()` (`anyRequest`: revocation of its own tokens, RFC 7009 §2.1). The
+   * client is put on the request as passport would, so `@AuthenticatedClient()` gives it to the handler.
    */
-  private async authenticatePublicClient(request: FormRequest, clientId: string, key: string): Promise<boolean> {
+  private async authenticatePublicClient(
+    request: FormRequest,
+    clientId: string,
+    key: string,
+    anyRequest: boolean,
+  ): Promise<boolean> {
     const grantType = request.body?.grant_type;
     const client = await this.clients.findActive(clientId);
     let reason: string | null = null;
-    if (grantType !== 'authorization_code' && grantType !== 'refresh_token') reason = 'no_client_authentication';
+    if (!anyRequest && grantType !== 'authorization_code' && grantType !== 'refresh_token')
+      reason = 'no_client_authentication';
     else if (!client) reason = 'invalid_client_credentials';
     else if (client.tokenEndpointAuthMethod !== 'none') reason = 'auth_method_not_registered';
     if (reason || !client) {
