@@ -20,7 +20,8 @@ export function oauthEndpoints(publicUrl: string): OAuthEndpoints {
     issuer: publicUrl,
     token: `${publicUrl}/auth/token`,
     jwks: `${publicUrl}/auth/jwks`,
-    manage: `${publicUrl}/admin`,
+    // SMART App Launch 2.2 `management_endpoint`: where a person sees and revokes what they allowed apps.
+    manage: `${publicUrl}/auth/account`,
     revoke: `${publicUrl}/auth/revoke`,
     introspect: `${publicUrl}/auth/introspect`,
     register: `${publicUrl}/auth/register`,

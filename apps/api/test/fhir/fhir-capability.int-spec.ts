@@ -60,6 +60,8 @@ describe.each(databases())('FHIR CapabilityStatement on %s', (db) => {
     expect(smart.extension).toEqual(expected);
     expect(smart.extension.map((e) => e.url)).toEqual(expect.arrayContaining(['token', 'manage']));
     expect(smart.extension.find((e) => e.url === 'token')?.valueUri).toBe(`${t.config.publicUrl}/auth/token`);
+    // The person's own page for what they allowed apps (SMART's management endpoint), not the administrators' dashboard.
+    expect(smart.extension.find((e) => e.url === 'manage')?.valueUri).toBe(`${t.config.publicUrl}/auth/account`);
   });
 
   it('lists exactly the served types, each with its interactions', () => {
