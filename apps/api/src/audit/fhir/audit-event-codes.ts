@@ -36,8 +36,8 @@ export const DCM_SUBTYPE = {
 } as const satisfies Record<string, Coding>;
 
 /** Sign-in and sign-out actions of the management surfaces: DICOM User Authentication, like the token endpoint. */
-export const LOGIN_ACTIONS = ['admin.login', 'portal.login'] as const;
-export const LOGOUT_ACTIONS = ['admin.logout', 'portal.logout'] as const;
+export const LOGIN_ACTIONS = ['admin.login', 'portal.login', 'authorize.sign-in', 'account.sign-in'] as const;
+export const LOGOUT_ACTIONS = ['admin.logout', 'portal.logout', 'account.sign-out'] as const;
 
 /**
  * The kind of event a record is, which decides its BALP `type` and DICOM subtype:
