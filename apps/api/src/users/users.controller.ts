@@ -48,6 +48,14 @@ export class UsersController {
     return this.users.remove(id);
   }
 
+  @ApiOperation({ summary: 'Unlink an external identity: it no longer signs this person in' })
+  @AuditAction('user.unlink_identity')
+  @Delete(':id/external-identities/:linkId')
+  @HttpCode(204)
+  removeExternalIdentity(@Param('id') id: string, @Param('linkId') linkId: string): Promise<void> {
+    return this.users.removeExternalIdentity(id, linkId);
+  }
+
   @ApiOperation({ summary: 'Sign out everywhere: every session of this person ends now' })
   @AuditAction('user.sign_out')
   @Post(':id/sign-out')

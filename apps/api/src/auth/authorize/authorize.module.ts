@@ -5,6 +5,7 @@ import { ClientsModule } from '../../clients/clients.module';
 import { ScopeCatalogModule } from '../../scopes/scope-catalog.module';
 import { SessionsModule } from '../../sessions/sessions.module';
 import { UsersModule } from '../../users/users.module';
+import { IdentityProvidersModule } from '../../federation/identity-providers.module';
 import { KeysModule } from '../keys/keys.module';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
@@ -27,6 +28,7 @@ import { PatientDirectoryService } from './patient-directory.service';
     ClientsModule,
     ScopeCatalogModule,
     AdminUsersModule,
+    IdentityProvidersModule,
   ],
   controllers: [AuthorizeController, LaunchesController],
   providers: [
@@ -36,5 +38,6 @@ import { PatientDirectoryService } from './patient-directory.service';
     PatientDirectoryService,
     AuthorizationCodesService,
   ],
+  exports: [InteractionService],
 })
 export class AuthorizeModule {}
