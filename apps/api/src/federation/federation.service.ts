@@ -425,12 +425,16 @@ export class FederationService {
 
   /** An openid-client failure as a refusal: unreachable provider, or a response that does not check out. */
   private providerFailure(e: unknown, provider: ResolvedProvider): Refused {
-    const err = e as { code?: string; name?: string; message?: string; cause?: unknown };
-    const network =
-      err.name === 'TimeoutError' ||
-      err.name === 'AbortError' ||
-      (err.name === 'TypeError' && /fetch failed/i.test(err.message ?? '')) ||
-      err.code === 'OAUTH_TIMEOUT';
+    // openid-client wraps what went wrong (`cause`); the innermost error tells a network failure from a bad answer.
+    const chain: { name?: string; code?: string; message?: string; cause?: unknown }[] = [];
+    for (let c = e as (typeof chain)[number] | undefined; c && chain.length < 5; c = c.cause as typeof c) chain.push(c);
+    const network = chain.some(
+      (c) =>
+        c.name === 'TimeoutError' ||
+        c.name === 'AbortError' ||
+        (c.name === 'TypeError' && /fetch failed/i.test(c.message ?? '')) ||
+        /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(c.code ?? ''),
+    );
     if (network)
       return new Refused(
         'provider_unreachable',
@@ -439,8 +443,14 @@ export class FederationService {
         `${provider.name} cannot be reached right now. Try again in a few minutes.`,
         'error',
       );
-    const detail = (err.message ?? 'invalid response').replace(/[^\x20-\x7e]/g, '').slice(0, 120);
-    return new Refused(`provider_response_invalid: ${detail}`, 400, 'Sign-in refused', SIGN_IN_FAILED);
+    const claim = chain.map((c) => (c as { claim?: unknown }).claim).find((c) => typeof c === 'string');
+    const detail = (chain[0]?.message ?? 'invalid response').replace(/[^\x20-\x7e]/g, '').slice(0, 100);
+    return new Refused(
+      `provider_response_invalid: ${claim ? `id_token ${claim.slice(0, 20)}: ` : ''}${detail}`,
+      400,
+      'Sign-in refused',
+      SIGN_IN_FAILED,
+    );
   }
 
   private refusal(
