@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { Federation1796519638060 } from './1796519638060-federation';
 import { Init1795438027490 } from './1795438027490-init';
 import { CaseSensitiveIds1795440000000 } from './1795440000000-case-sensitive-ids';
 import { PeopleAndCodes1796514705983 } from './1796514705983-people-and-codes';
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RefreshTokens1796515673486,
   ClusterLocks1796516461947,
   SharedRateLimits1796516975285,
+  Federation1796519638060,
 ];
