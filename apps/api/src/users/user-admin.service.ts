@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { EndUser, EndUserRole, ExternalIdentity, Page } from '@ccri/contracts';
-import { notFound, validationFailed } from '../common/errors/domain-error';
+import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
+import { IdentityProviderEntity } from '../federation/identity-provider.entity';
 import { ExternalIdentityEntity } from '../federation/external-identity.entity';
 import { DirectoryService } from './directory.service';
+import type { LinkExternalIdentityDto } from './dto/link-external-identity.dto';
 import type { CreateEndUserDto, ListEndUsersQueryDto, UpdateEndUserDto } from './dto/end-user.dto';
 import { UsersService } from './users.service';
 
@@ -21,7 +24,30 @@ export class UserAdminService {
     private readonly users: UsersService,
     private readonly directory: DirectoryService,
     @InjectRepository(ExternalIdentityEntity) private readonly links: Repository<ExternalIdentityEntity>,
+    @InjectRepository(IdentityProviderEntity) private readonly providers: Repository<IdentityProviderEntity>,
   ) {}
+
+  /** Links an external identity to this person by hand (the "waiting for an administrator" case). */
+  async addExternalIdentity(userId: string, body: LinkExternalIdentityDto): Promise<ExternalIdentity> {
+    const user = await this.users.require(userId);
+    const provider = await this.providers.findOneBy({ id: body.provider_id });
+    if (!provider)
+      throw validationFailed('Unknown identity provider', [{ field: 'provider_id', message: 'no such provider' }]);
+    if (await this.links.existsBy({ issuer: provider.issuer, subject: body.subject }))
+      throw new DomainError(409, 'external_identity_linked', 'This external identity is already linked to an account');
+    const id = randomUUID();
+    await this.links.insert({
+      id,
+      providerId: provider.id,
+      issuer: provider.issuer,
+      subject: body.subject,
+      email: body.email?.trim().toLowerCase() ?? null,
+      localKind: 'user',
+      localId: user.id,
+      linkedAt: new Date(),
+    });
+    return (await this.linksOf(user.id)).find((l) => l.id === id)!;
+  }
 
   /** The person's external identities (federated sign-in), oldest link first. */
   private async linksOf(userId: string): Promise<ExternalIdentity[]> {

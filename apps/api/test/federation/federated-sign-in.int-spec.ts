@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
 import { ExternalIdentityEntity } from '../../src/federation/external-identity.entity';
@@ -428,6 +429,41 @@ describe.each(databases())('federated sign-in through an external OpenID provide
       outcome: 'denied',
       reason: 'identity_not_linked',
     });
+
+    // The administrator links it by hand; the next sign-in goes through to consent.
+    const patientId = await createPatient('Stranger');
+    const user = await t.http
+      .post('/api/users')
+      .set('Authorization', await admin())
+      .send({
+        username: 'stranger',
+        display_name: 'Stranger',
+        role: 'patient',
+        fhir_user: `Patient/${patientId}`,
+        password: 'a-long-enough-password-1',
+      })
+      .expect(201);
+    const link = await t.http
+      .post(`/api/users/${user.body.id}/external-identities`)
+      .set('Authorization', await admin())
+      .send({ provider_id: 'idp', subject: 'stranger' })
+      .expect(201);
+    expect(link.body).toMatchObject({ provider_id: 'idp', issuer: real.issuer, subject: 'stranger' });
+    await t.http
+      .post(`/api/users/${user.body.id}/external-identities`)
+      .set('Authorization', await admin())
+      .send({ provider_id: 'idp', subject: 'stranger' })
+      .expect(409);
+    const again = new BrowserSession(APP_REDIRECT);
+    const signIn2 = await again.go(authorizeUrl(clientId, pkce().challenge));
+    const atIdp2 = await again.submit(
+      signIn2,
+      formWithButton(signIn2.html, 'Sign in with Test IdP'),
+      'Sign in with Test IdP',
+    );
+    const consent = await atProvider(again, atIdp2, 'stranger');
+    expect(consent.url.startsWith(`${base}/auth/authorize/resume`)).toBe(true);
+    expect(formWithButton(consent.html, 'Allow')).toBeTruthy();
   });
 
   it('a developer signs in on the portal, exchanges the one-time code for a session, and registers a client that gets a token', async () => {
@@ -616,5 +652,88 @@ describe.each(databases())('federated sign-in through an external OpenID provide
       const text = JSON.stringify(rows);
       for (const s of [SECRET, FAKE_SECRET]) expect(text).not.toContain(s);
     });
+  });
+});
+
+describe('federated sign-in logs at LOG_LEVEL=debug', () => {
+  it('write no provider secret in any log line, through a whole sign-in', async () => {
+    const lines: string[] = [];
+    const fake = await startFakeProvider();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const t = await createTestApp('sqlite', {
+      PUBLIC_URL: base,
+      LOG_LEVEL: 'debug',
+      OIDC_PROVIDERS: JSON.stringify([
+        {
+          id: 'fake',
+          name: 'Fake',
+          issuer: fake.issuer,
+          client_id: 'fake-client',
+          client_secret: FAKE_SECRET,
+          audiences: ['developers'],
+          auto_create: true,
+        },
+      ]),
+    });
+    // Every log line goes through the one pino stream the app's loggers share.
+    const stream = (
+      t.app.getHttpAdapter().getInstance().log as unknown as Record<symbol, { write(s: string): boolean }>
+    )[pino.symbols.streamSym];
+    const write = stream.write.bind(stream);
+    stream.write = (line: string) => {
+      lines.push(line);
+      return write(line);
+    };
+    try {
+      await t.app.listen({ port, host: '127.0.0.1' });
+      const now = Math.floor(Date.now() / 1000);
+      fake.idToken = (nonce) =>
+        fake.sign({
+          iss: fake.issuer,
+          aud: 'fake-client',
+          sub: 'logged',
+          nonce,
+          iat: now,
+          exp: now + 300,
+          email: 'logged@hospital.test',
+          email_verified: true,
+        });
+      const start = await fetch(`${base}/auth/federation/fake/start?audience=developers`, { redirect: 'manual' });
+      const to = new URL(start.headers.get('location')!);
+      fake.lastNonce = to.searchParams.get('nonce')!;
+      const bind = start.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('ccri_federation='))!
+        .split(';')[0];
+      const back = await fetch(
+        `${base}/auth/federation/fake/callback?code=c0de&state=${to.searchParams.get('state')}`,
+        {
+          redirect: 'manual',
+          headers: { cookie: bind },
+        },
+      );
+      expect(back.status).toBe(302);
+      await t.http
+        .post('/api/identity-providers')
+        .set('Authorization', `Bearer ${await t.adminToken()}`)
+        .send({
+          id: 'other',
+          name: 'Other',
+          issuer: 'https://login.example',
+          client_id: 'o',
+          client_secret: SECRET,
+          audiences: ['users'],
+        })
+        .expect(201);
+    } finally {
+      await t.close();
+      await new Promise((resolve) => fake.server.close(resolve));
+      stream.write = write;
+    }
+    const log = lines.join('');
+    expect(log).toContain('/auth/federation/fake/callback');
+    expect(log).not.toContain(FAKE_SECRET);
+    expect(log).not.toContain(SECRET);
   });
 });
