@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as oidc from 'openid-client';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
 import type { AppConfig, FederationAudience } from '../config/app-config';
 import { FEDERATION_AUDIENCES } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -89,6 +89,15 @@ export class FederationService {
     this.encryption = new KeyEncryption(config.secretPepper);
   }
 
+  private lastSweep = 0;
+
+  /** Sign-ins abandoned at the provider leave a row; rows an hour past their expiry go, at most once a minute. */
+  private async sweep(): Promise<void> {
+    if (Date.now() - this.lastSweep < 60_000) return;
+    this.lastSweep = Date.now();
+    await this.logins.delete({ expiresAt: LessThan(new Date(Date.now() - 3600_000)) });
+  }
+
   private get cookiePath(): string {
     return '/auth/federation';
   }
@@ -130,6 +139,7 @@ export class FederationService {
           );
       }
       const config = await this.discover(provider);
+      await this.sweep();
       const state = random();
       const nonce = random();
       const verifier = oidc.randomPKCECodeVerifier();
