@@ -87,6 +87,17 @@ export class AdminUsersService implements OnModuleInit {
     return this.issueSession(user);
   }
 
+  /** Whether an administrator account with this username exists (federated sign-in never creates one). */
+  async exists(username: string): Promise<boolean> {
+    return username.length <= 100 && (await this.repo.existsBy({ username }));
+  }
+
+  /** A session for an existing administrator a federated sign-in allowed; null if there is no such account. */
+  async federatedSession(username: string): Promise<LoginResponse | null> {
+    const user = username.length <= 100 ? await this.repo.findOneBy({ username }) : null;
+    return user ? this.issueSession(user) : null;
+  }
+
   async logout(principal: AdminPrincipal & { jti: string }): Promise<void> {
     await this.sessions.revoke(principal.jti);
   }

@@ -56,6 +56,9 @@ describe('loadConfig', () => {
     [{ ...production, DEMO_MODE: 'true' }, 'DEMO_MODE'],
     [{ ...production, ADMIN_PASSWORD: '' }, 'ADMIN_PASSWORD'],
     [{ ...production, CLIENT_SECRET_PEPPER: '' }, 'CLIENT_SECRET_PEPPER'],
+    [{ OIDC_PROVIDERS: '[{"id": "google",' }, 'OIDC_PROVIDERS'],
+    [{ OIDC_PROVIDERS: '{"id": "google"}' }, 'OIDC_PROVIDERS'],
+    [{ OIDC_PROVIDERS: '[{"id": "google", "name": "Google"}]' }, 'OIDC_PROVIDERS'],
   ])('refuses %j naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -66,5 +69,36 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message.startsWith(`${variable}: `)).toBe(true);
+  });
+
+  it('reads OIDC_PROVIDERS with defaults, and names the bad entry', () => {
+    const [p] = loadConfig({
+      OIDC_PROVIDERS: JSON.stringify([
+        {
+          id: 'google',
+          name: 'Google',
+          issuer: 'https://accounts.google.com',
+          client_id: 'cid',
+          client_secret: 'shh',
+          audiences: ['users', 'developers'],
+          allowed_domains: ['Example.ORG '],
+        },
+      ]),
+    }).oidcProviders;
+    expect(p).toMatchObject({
+      id: 'google',
+      scopes: 'openid email profile',
+      link_by_verified_email: false,
+      auto_create: false,
+      allowed_domains: ['example.org'],
+      admin_allow_list: [],
+    });
+    expect(() => loadConfig({ OIDC_PROVIDERS: JSON.stringify([{ ...p, audiences: ['robots'] }]) })).toThrow(
+      /^OIDC_PROVIDERS: entry 0: audiences must be/,
+    );
+    // The secret never appears in the message, even when the entry is wrong.
+    expect(() => loadConfig({ OIDC_PROVIDERS: JSON.stringify([{ ...p, issuer: 'ftp://x' }]) })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('shh') }),
+    );
   });
 });

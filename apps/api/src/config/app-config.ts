@@ -42,6 +42,26 @@ export interface AppConfig {
   /** CORS_ALLOWED_ORIGINS: browser origins allowed besides those of registered redirect URIs (common/http/cors.ts). */
   corsAllowedOrigins: string[];
   rateLimit: { tokenPerMinute: number; clientPerMinute: number; registerPerMinute: number };
+  /** OIDC_PROVIDERS: external OpenID providers bootstrapped at start (federated sign-in). */
+  oidcProviders: OidcProviderConfig[];
+}
+
+export const FEDERATION_AUDIENCES = ['users', 'developers', 'admins'] as const;
+export type FederationAudience = (typeof FEDERATION_AUDIENCES)[number];
+
+/** One external OpenID provider, as in OIDC_PROVIDERS and `/api/identity-providers` (DESIGN.md). */
+export interface OidcProviderConfig {
+  id: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  scopes: string;
+  audiences: FederationAudience[];
+  link_by_verified_email: boolean;
+  auto_create: boolean;
+  allowed_domains: string[];
+  admin_allow_list: string[];
 }
 
 export type DatabaseConfig = { type: 'sqlite'; database: string } | { type: 'mysql'; url: string; poolSize: number };
@@ -201,6 +221,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       clientPerMinute: int(env, 'RATE_LIMIT_CLIENT_PER_MINUTE', 6000, 1, 10_000_000),
       registerPerMinute: int(env, 'RATE_LIMIT_REGISTER_PER_MINUTE', 60, 1, 10_000_000),
     },
+    oidcProviders: oidcProviders(env.OIDC_PROVIDERS),
   };
 }
 
@@ -223,4 +244,81 @@ function corsOrigins(raw: string | undefined): string[] {
     out.push(url.origin);
   }
   return out;
+}
+
+export const PROVIDER_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The problem with one provider's fields, or null; shared by OIDC_PROVIDERS and the API's validation. */
+export function providerProblem(p: Record<string, unknown>): string | null {
+  const str = (k: string, max: number) =>
+    typeof p[k] === 'string' && (p[k] as string).length > 0 && (p[k] as string).length <= max;
+  if (typeof p.id !== 'string' || !PROVIDER_ID_PATTERN.test(p.id))
+    return 'id must be 1 to 63 lower-case letters, digits or -';
+  if (!str('name', 100)) return 'name is required (at most 100 characters)';
+  if (
+    !str('issuer', 500) ||
+    !URL.canParse(p.issuer as string) ||
+    !/^https?:$/.test(new URL(p.issuer as string).protocol)
+  )
+    return 'issuer must be an absolute http(s) URL';
+  if (!str('client_id', 255)) return 'client_id is required';
+  if (!str('client_secret', 1000)) return 'client_secret is required';
+  if (p.scopes !== undefined && (typeof p.scopes !== 'string' || !/^[\x21-\x7e ]{0,500}$/.test(p.scopes)))
+    return 'scopes must be a space-separated string';
+  if (
+    !Array.isArray(p.audiences) ||
+    p.audiences.length === 0 ||
+    p.audiences.some((a) => !(FEDERATION_AUDIENCES as readonly unknown[]).includes(a))
+  )
+    return 'audiences must be a non-empty array of users, developers, admins';
+  for (const k of ['link_by_verified_email', 'auto_create'])
+    if (p[k] !== undefined && typeof p[k] !== 'boolean') return `${k} must be true or false`;
+  for (const k of ['allowed_domains', 'admin_allow_list'])
+    if (
+      p[k] !== undefined &&
+      (!Array.isArray(p[k]) ||
+        (p[k] as unknown[]).some((v) => typeof v !== 'string' || v.length === 0 || v.length > 255))
+    )
+      return `${k} must be an array of strings`;
+  return null;
+}
+
+/** OIDC_PROVIDERS: a JSON array of providers (DESIGN.md `/api/identity-providers` fields). */
+function oidcProviders(raw: string | undefined): OidcProviderConfig[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('OIDC_PROVIDERS', 'is not valid JSON (expected an array of providers)');
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError('OIDC_PROVIDERS', 'must be a JSON array of providers');
+  const seen = new Set<string>();
+  return parsed.map((item: unknown, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new ConfigError('OIDC_PROVIDERS', `entry ${i} is not an object`);
+    const p = item as Record<string, unknown>;
+    const problem = providerProblem(p);
+    if (problem) throw new ConfigError('OIDC_PROVIDERS', `entry ${i}: ${problem}`);
+    if (seen.has(p.id as string)) throw new ConfigError('OIDC_PROVIDERS', `entry ${i}: id "${p.id}" is repeated`);
+    seen.add(p.id as string);
+    return normaliseProvider(p);
+  });
+}
+
+export function normaliseProvider(p: Record<string, unknown>): OidcProviderConfig {
+  const list = (k: string) => ((p[k] as string[] | undefined) ?? []).map((v) => v.trim().toLowerCase());
+  return {
+    id: p.id as string,
+    name: p.name as string,
+    issuer: p.issuer as string,
+    client_id: p.client_id as string,
+    client_secret: p.client_secret as string,
+    scopes: ((p.scopes as string | undefined) ?? 'openid email profile').trim() || 'openid email profile',
+    audiences: [...new Set(p.audiences as FederationAudience[])],
+    link_by_verified_email: (p.link_by_verified_email as boolean | undefined) ?? false,
+    auto_create: (p.auto_create as boolean | undefined) ?? false,
+    allowed_domains: list('allowed_domains'),
+    admin_allow_list: ((p.admin_allow_list as string[] | undefined) ?? []).map((v) => v.trim()),
+  };
 }

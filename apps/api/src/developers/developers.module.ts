@@ -22,5 +22,6 @@ import { PortalClientsService } from './portal-clients.service';
   ],
   controllers: [PortalAuthController, PortalClientsController],
   providers: [DevelopersService, PortalClientsService, DeveloperSessionGuard],
+  exports: [DevelopersService],
 })
 export class DevelopersModule {}

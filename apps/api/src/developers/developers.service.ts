@@ -91,6 +91,31 @@ export class DevelopersService {
     return this.issueSession(account);
   }
 
+  /** Federated sign-in: the account with this (verified) e-mail, if any. */
+  findByEmail(rawEmail: string): Promise<DeveloperAccountEntity | null> {
+    const email = normaliseEmail(rawEmail);
+    return email.length <= 254 ? this.repo.findOneBy({ email }) : Promise.resolve(null);
+  }
+
+  /** Federated sign-in (`auto_create`): an account whose password nobody knows (it signs in through its provider). */
+  async createFederated(rawEmail: string, name: string): Promise<DeveloperAccountEntity> {
+    const entity = this.repo.create({
+      id: randomUUID(),
+      email: normaliseEmail(rawEmail),
+      name: name.trim().slice(0, 200) || normaliseEmail(rawEmail),
+      passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
+    });
+    await this.repo.insert(entity);
+    this.logger.log(`Developer account ${entity.id} created by federated sign-in`);
+    return this.repo.findOneByOrFail({ id: entity.id });
+  }
+
+  /** A portal session for an account a federated sign-in established; null if the account is gone. */
+  async federatedSession(id: string): Promise<DeveloperSession | null> {
+    const account = await this.repo.findOneBy({ id });
+    return account ? this.issueSession(account) : null;
+  }
+
   async logout(principal: DeveloperPrincipal): Promise<void> {
     await this.sessions.revoke(principal.jti);
   }

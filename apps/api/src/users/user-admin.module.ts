@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ExternalIdentityEntity } from '../federation/external-identity.entity';
+import { IdentityProviderEntity } from '../federation/identity-provider.entity';
 import { AdminUsersModule } from '../admin-users/admin-users.module';
 import { FhirModule } from '../fhir/fhir.module';
 import { DirectoryController } from './directory.controller';
@@ -12,7 +15,12 @@ import { UsersModule } from './users.module';
  * store, and the authorization server (which FhirModule depends on) needs UsersModule without FHIR.
  */
 @Module({
-  imports: [UsersModule, AdminUsersModule, FhirModule],
+  imports: [
+    UsersModule,
+    AdminUsersModule,
+    FhirModule,
+    TypeOrmModule.forFeature([ExternalIdentityEntity, IdentityProviderEntity]),
+  ],
   controllers: [UsersController, DirectoryController],
   providers: [UserAdminService, DirectoryService],
   exports: [DirectoryService],

@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EndUser, EndUserRole, Page } from '@ccri/contracts';
-import { validationFailed } from '../common/errors/domain-error';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import type { EndUser, EndUserRole, ExternalIdentity, Page } from '@ccri/contracts';
+import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
+import { IdentityProviderEntity } from '../federation/identity-provider.entity';
+import { ExternalIdentityEntity } from '../federation/external-identity.entity';
 import { DirectoryService } from './directory.service';
+import type { LinkExternalIdentityDto } from './dto/link-external-identity.dto';
 import type { CreateEndUserDto, ListEndUsersQueryDto, UpdateEndUserDto } from './dto/end-user.dto';
 import { UsersService } from './users.service';
 
@@ -17,14 +23,61 @@ export class UserAdminService {
   constructor(
     private readonly users: UsersService,
     private readonly directory: DirectoryService,
+    @InjectRepository(ExternalIdentityEntity) private readonly links: Repository<ExternalIdentityEntity>,
+    @InjectRepository(IdentityProviderEntity) private readonly providers: Repository<IdentityProviderEntity>,
   ) {}
+
+  /** Links an external identity to this person by hand (the "waiting for an administrator" case). */
+  async addExternalIdentity(userId: string, body: LinkExternalIdentityDto): Promise<ExternalIdentity> {
+    const user = await this.users.require(userId);
+    const provider = await this.providers.findOneBy({ id: body.provider_id });
+    if (!provider)
+      throw validationFailed('Unknown identity provider', [{ field: 'provider_id', message: 'no such provider' }]);
+    if (await this.links.existsBy({ issuer: provider.issuer, subject: body.subject }))
+      throw new DomainError(409, 'external_identity_linked', 'This external identity is already linked to an account');
+    const id = randomUUID();
+    await this.links.insert({
+      id,
+      providerId: provider.id,
+      issuer: provider.issuer,
+      subject: body.subject,
+      email: body.email?.trim().toLowerCase() ?? null,
+      localKind: 'user',
+      localId: user.id,
+      linkedAt: new Date(),
+    });
+    return (await this.linksOf(user.id)).find((l) => l.id === id)!;
+  }
+
+  /** The person's external identities (federated sign-in), oldest link first. */
+  private async linksOf(userId: string): Promise<ExternalIdentity[]> {
+    const rows = await this.links.find({ where: { localKind: 'user', localId: userId }, order: { linkedAt: 'ASC' } });
+    return rows.map((r) => ({
+      id: r.id,
+      provider_id: r.providerId,
+      issuer: r.issuer,
+      subject: r.subject,
+      email: r.email,
+      linked_at: r.linkedAt.toISOString(),
+    }));
+  }
+
+  /** Unlinks one external identity: it no longer signs this person in. */
+  async removeExternalIdentity(userId: string, linkId: string): Promise<void> {
+    const user = await this.users.require(userId);
+    const deleted =
+      linkId.length <= 36 ? await this.links.delete({ id: linkId, localKind: 'user', localId: user.id }) : null;
+    if (!deleted?.affected)
+      throw notFound('external_identity_not_found', `No external identity "${linkId.slice(0, 64)}" on this user`);
+  }
 
   list(query: ListEndUsersQueryDto): Promise<Page<EndUser>> {
     return this.users.list(query);
   }
 
   async get(id: string): Promise<EndUser> {
-    return this.users.toUser(await this.users.require(id));
+    const user = await this.users.require(id);
+    return this.users.toUser(user, await this.linksOf(user.id));
   }
 
   async create(body: CreateEndUserDto): Promise<EndUser> {
@@ -47,11 +100,12 @@ export class UserAdminService {
       enabled: body.enabled,
       password: body.password,
     });
-    return this.users.toUser(updated);
+    return this.users.toUser(updated, await this.linksOf(updated.id));
   }
 
-  remove(id: string): Promise<void> {
-    return this.users.remove(id);
+  async remove(id: string): Promise<void> {
+    await this.users.remove(id);
+    await this.links.delete({ localKind: 'user', localId: id });
   }
 
   async signOutEverywhere(id: string): Promise<void> {

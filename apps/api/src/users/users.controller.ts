@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { EndUser, Page } from '@ccri/contracts';
+import type { EndUser, ExternalIdentity, Page } from '@ccri/contracts';
+import { LinkExternalIdentityDto } from './dto/link-external-identity.dto';
 import { AuditAction } from '../common/decorators/audit-action.decorator';
 import { AdminOnly } from '../admin-users/decorators/admin-only.decorator';
 import { CreateEndUserDto, ListEndUsersQueryDto, UpdateEndUserDto } from './dto/end-user.dto';
@@ -46,6 +47,21 @@ export class UsersController {
   @HttpCode(204)
   remove(@Param('id') id: string): Promise<void> {
     return this.users.remove(id);
+  }
+
+  @ApiOperation({ summary: 'Link an external identity (provider + subject) to this person by hand' })
+  @AuditAction('user.link_identity')
+  @Post(':id/external-identities')
+  addExternalIdentity(@Param('id') id: string, @Body() body: LinkExternalIdentityDto): Promise<ExternalIdentity> {
+    return this.users.addExternalIdentity(id, body);
+  }
+
+  @ApiOperation({ summary: 'Unlink an external identity: it no longer signs this person in' })
+  @AuditAction('user.unlink_identity')
+  @Delete(':id/external-identities/:linkId')
+  @HttpCode(204)
+  removeExternalIdentity(@Param('id') id: string, @Param('linkId') linkId: string): Promise<void> {
+    return this.users.removeExternalIdentity(id, linkId);
   }
 
   @ApiOperation({ summary: 'Sign out everywhere: every session of this person ends now' })

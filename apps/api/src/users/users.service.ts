@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, QueryFailedError, Repository } from 'typeorm';
-import type { CreateEndUserRequest, EndUser, EndUserRole, Page } from '@ccri/contracts';
+import type { CreateEndUserRequest, EndUser, EndUserRole, ExternalIdentity, Page } from '@ccri/contracts';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { hashPassword, verifyPassword } from '../admin-users/password-hash';
 import { JwtRejected } from '../auth/keys/keys.service';
@@ -59,7 +59,8 @@ export class UsersService {
     private readonly sessions: SessionService,
   ) {}
 
-  toUser(e: EndUserEntity): EndUser {
+  /** The API view; `links` are the person's external identities (federated sign-in), when the caller read them. */
+  toUser(e: EndUserEntity, links: ExternalIdentity[] = []): EndUser {
     return {
       id: e.id,
       username: e.username,
@@ -68,7 +69,7 @@ export class UsersService {
       role: e.role as EndUserRole,
       fhir_user: e.fhirUser,
       enabled: e.enabled,
-      external_identities: [],
+      external_identities: links,
       created_at: e.createdAt.toISOString(),
       updated_at: e.updatedAt.toISOString(),
     };
@@ -76,6 +77,12 @@ export class UsersService {
 
   findById(id: string): Promise<EndUserEntity | null> {
     return id.length <= 36 ? this.repo.findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  /** Accounts with this e-mail address (stored lower-cased; not unique), for federated linking. */
+  findAllByEmail(email: string): Promise<EndUserEntity[]> {
+    const address = email.trim().toLowerCase();
+    return address.length <= 254 ? this.repo.find({ where: { email: address }, take: 2 }) : Promise.resolve([]);
   }
 
   findByUsername(username: string): Promise<EndUserEntity | null> {

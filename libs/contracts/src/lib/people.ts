@@ -4,6 +4,8 @@ export type EndUserRole = (typeof END_USER_ROLES)[number];
 
 /** An external identity (issuer + subject) linked to a local account (federated sign-in). */
 export interface ExternalIdentity {
+  /** The link's id (`DELETE /api/users/{id}/external-identities/{linkId}`). */
+  id: string;
   provider_id: string;
   issuer: string;
   subject: string;

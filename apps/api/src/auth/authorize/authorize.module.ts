@@ -6,6 +6,7 @@ import { ScopeCatalogModule } from '../../scopes/scope-catalog.module';
 import { SessionsModule } from '../../sessions/sessions.module';
 import { UsersModule } from '../../users/users.module';
 import { AuthModule } from '../auth.module';
+import { IdentityProvidersModule } from '../../federation/identity-providers.module';
 import { KeysModule } from '../keys/keys.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
@@ -31,6 +32,7 @@ import { PatientDirectoryService } from './patient-directory.service';
     ScopeCatalogModule,
     AdminUsersModule,
     AuthModule,
+    IdentityProvidersModule,
   ],
   controllers: [AuthorizeController, LaunchesController, AccountController],
   providers: [
@@ -41,5 +43,6 @@ import { PatientDirectoryService } from './patient-directory.service';
     AuthorizationCodesService,
     AccountService,
   ],
+  exports: [InteractionService],
 })
 export class AuthorizeModule {}

@@ -27,6 +27,7 @@ import {
   UntrustedRedirectError,
   withParams,
 } from './authorization-request';
+import { IdentityProvidersService } from '../../federation/identity-providers.service';
 import { consentPage, errorPage, patientPickerPage, signInPage, type PatientMatch } from './authorize-pages';
 import { type Interaction, InteractionService, sha256Base64url } from './interaction.service';
 import { LaunchesService } from './launches.service';
@@ -85,6 +86,7 @@ export class AuthorizeService {
     private readonly launches: LaunchesService,
     private readonly patients: PatientDirectoryService,
     private readonly interactions: InteractionService,
+    private readonly identityProviders: IdentityProvidersService,
   ) {}
 
   private get fhirBase(): string {
@@ -229,7 +231,7 @@ export class AuthorizeService {
       // OpenID Connect Core §3.1.2.6: prompt=none never shows a page.
       if (interaction.prompt === 'none')
         return this.refuseSilently(interaction, 'login_required', 'The person is not signed in', audit, null);
-      return this.page(signInPage(await this.pageContext(interaction, browser)));
+      return this.page(signInPage(await this.signInContext(interaction, browser)));
     }
     const { user, claims } = signedIn;
     const granted = scopeList(interaction.scope);
@@ -267,7 +269,7 @@ export class AuthorizeService {
   ): Promise<StepResult & { session?: string }> {
     const result = await this.signInPerson(form, browser, audit, 'authorize.sign-in', interaction.client_id);
     if ('error' in result) {
-      const ctx = await this.pageContext(interaction, browser);
+      const ctx = await this.signInContext(interaction, browser);
       return {
         kind: 'page',
         status: result.status,
@@ -523,6 +525,15 @@ export class AuthorizeService {
       scopes,
       patientName,
     });
+  }
+
+  /** The sign-in page's context: one "Sign in with {provider}" per provider serving people (federation). */
+  private async signInContext(interaction: Interaction, browser: Browser) {
+    const providers = await this.identityProviders.publicList('users');
+    return {
+      ...(await this.pageContext(interaction, browser)),
+      providers: providers.map((p) => ({ name: p.name, startUrl: this.identityProviders.startUrl(p.id) })),
+    };
   }
 
   private async pageContext(interaction: Interaction, browser: Browser) {
