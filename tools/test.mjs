@@ -128,6 +128,16 @@ for (const step of runs) {
   problems.push(...stepProblems(step, code, result));
 }
 
+// Steps `.ci/run` took before this one (the smoke on the machine's own Node, installing the LTS the suites run on),
+// as `label:passed` or `label:failed` entries separated by `;`: a passed step counts as one passed test, a failed one
+// as a problem, so the last line tells of them too.
+for (const entry of (process.env.CI_PRIOR_STEPS ?? '').split(';').filter(Boolean)) {
+  const at = entry.lastIndexOf(':');
+  const label = entry.slice(0, at);
+  if (entry.slice(at + 1) === 'passed') results.push({ label, ok: true, passed: 1, failed: 0, skipped: 0, total: 1 });
+  else problems.push(`${label} failed`);
+}
+
 const summary = summarize(results, problems);
 console.log('\n==> summary');
 for (const line of summary.lines) console.log(line);
