@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../api/src/app.factory';
@@ -9,6 +8,7 @@ import { launchChromium } from './support/browser';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/in-process-api';
 import { clientCredentialsToken } from './support/journey';
 import { repoRoot, screenshotPath } from './support/paths';
+import { freePort } from './support/free-port';
 
 const demoAppDist = path.join(repoRoot, 'apps/demo-app/dist');
 const patientAccess = demo.clients.find((c) => c.client_id === 'patient-access')!;
@@ -17,14 +17,6 @@ const jonesName = [...jones.given, jones.family].join(' ');
 const jonesNhs = `${jones.nhsNumber.slice(0, 3)} ${jones.nhsNumber.slice(3, 6)} ${jones.nhsNumber.slice(6)}`;
 const PATIENT = { username: 'e2e-patient', password: 'e2e-patient-password-0123' };
 const PRACTITIONER = { username: 'e2e-practitioner', password: 'e2e-practitioner-password-0123' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Signs in on the server's sign-in page (DESIGN.md: "Username", "Password", "Sign in"). */
 async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
