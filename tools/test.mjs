@@ -7,7 +7,8 @@
 //      integration suites (*.int-spec.ts) one at a time, because they share one MariaDB database;
 //   3. Vitest for the dashboard's component tests;
 //   4. add up the runners' JSON reports and print `N passed, M failed, K skipped` as the very last line, where a
-//      failed build, type-check or module boundary check, a missing report and a step that ran no test each count as a failure.
+//      failed build, type-check or module boundary check, a missing report and a step that ran no test each count
+//      as a failure.
 //
 // Exits non-zero when a test failed, a suite could not run, a runner crashed or timed out, or a runner
 // ran no test at all. Runners stream their usual output so a human can follow progress.
