@@ -2,12 +2,13 @@
 // The one command that runs every test of the workspace (`npm test`, and `.ci/run` through it).
 //
 //   1. build everything (the e2e suites start the built API and serve the built dashboard), then type-check every
-//      project (the build strips types without checking them);
+//      project (the build strips types without checking them), then check the API's module boundaries;
 //   2. Jest, every project of jest.config.ts: first the unit and e2e suites on two workers, then the
 //      integration suites (*.int-spec.ts) one at a time, because they share one MariaDB database;
 //   3. Vitest for the dashboard's component tests and the demo SMART app's;
 //   4. add up the runners' JSON reports and print `N passed, M failed, K skipped` as the very last line, where a
-//      failed build or type-check, a missing report and a step that ran no test each count as a failure.
+//      failed build, type-check or module boundary check, a missing report and a step that ran no test each count
+//      as a failure.
 //
 // Exits non-zero when a test failed, a suite could not run, a runner crashed or timed out, or a runner
 // ran no test at all. Runners stream their usual output so a human can follow progress.
@@ -64,6 +65,13 @@ if (buildCode !== 0) problems.push(`build exited with ${buildCode} (suites that 
 // The build (swc, esbuild) strips types without checking them; tsc checks every project, tests included.
 const typecheckCode = await run('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--output-style=stream']);
 if (typecheckCode !== 0) problems.push(`typecheck exited with ${typecheckCode}`);
+
+// The API's module boundaries (no import cycles, only allowed imports between modules); `npm run lint` runs it too.
+const boundariesCode = await run('module boundaries', process.execPath, [
+  path.join(root, 'tools', 'check-boundaries.mjs'),
+]);
+if (boundariesCode !== 0)
+  problems.push(`the module boundary check (tools/check-boundaries.mjs) exited with ${boundariesCode}`);
 
 const runs = [
   {

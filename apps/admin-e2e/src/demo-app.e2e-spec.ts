@@ -8,6 +8,7 @@ import { launchChromium } from './support/browser';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, freePort } from './support/in-process-api';
 import { clientCredentialsToken } from './support/journey';
 import { repoRoot, screenshotPath } from './support/paths';
+import { freePort } from './support/free-port';
 
 const demoAppDist = path.join(repoRoot, 'apps/demo-app/dist');
 const patientAccess = demo.clients.find((c) => c.client_id === 'patient-access')!;

@@ -1,21 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../api/src/app.factory';
 import demo from '../../api/src/demo/ccri-demo-clients.json';
 import { launchChromium } from './support/browser';
+import { freePort } from './support/free-port';
 
 const patientAccess = demo.clients.find((c) => c.client_id === 'patient-access')!;
 const screenshots = join(__dirname, '../../../test-output/screenshots');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 // An integrator's first steps: Swagger UI's "Authorize" gets a token with the client credentials grant, and
 // "Try it out" on a FHIR route succeeds with it.

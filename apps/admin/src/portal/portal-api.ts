@@ -1,7 +1,6 @@
 import type {
   Client,
   CreatedClient,
-  DeveloperAccount,
   DeveloperLoginRequest,
   DeveloperSession,
   DeveloperSignupRequest,
@@ -25,10 +24,6 @@ export function signIn(api: ApiClient, request: DeveloperLoginRequest): Promise<
 /** Ends the portal session on the server: its token is revoked. */
 export function signOutOfPortal(api: ApiClient): Promise<void> {
   return api.post<void>('/api/portal/logout');
-}
-
-export function getAccount(api: ApiClient, signal?: AbortSignal): Promise<DeveloperAccount> {
-  return api.get<DeveloperAccount>('/api/portal/me', { signal });
 }
 
 export function getRegistrationInfo(api: ApiClient, signal?: AbortSignal): Promise<PortalRegistrationInfo> {

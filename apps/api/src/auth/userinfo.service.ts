@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { bearerError } from '../common/errors/domain-error';
+import { bearerToken } from '../common/http/bearer';
 import { UsersService } from '../users/users.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 
@@ -26,10 +27,10 @@ export class UserinfoService {
     // RFC 6750 §2.1: the access token comes in `Authorization: Bearer`.
     if (!authorization)
       throw bearerError(401, 'invalid_request', 'An access token is required (Authorization: Bearer)', 'no_token');
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization);
-    if (!match)
+    const token = bearerToken(authorization);
+    if (token === null)
       throw bearerError(401, 'invalid_token', 'The Authorization header is not a Bearer token', 'malformed_token');
-    const principal = await this.verifier.verify(match[1]);
+    const principal = await this.verifier.verify(token);
     const granted = new Set(principal.scope.split(' '));
     // OpenID Connect Core §5.3.3: a token without `openid` is refused with insufficient_scope.
     if (!granted.has('openid')) {

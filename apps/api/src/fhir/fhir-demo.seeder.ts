@@ -14,7 +14,7 @@ import {
   patientResource,
   practitionerResource,
 } from './demo/demo-data';
-import { TokenAccess } from './access/token-access';
+import { TokenAccess } from '../scopes/token-access';
 import type { FhirResource } from './fhir-resource-types';
 import { FhirService } from './fhir.service';
 

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { FhirAccessPolicy } from './access/fhir-access-policy';
-import { TokenAccess } from './access/token-access';
+import { TokenAccess } from '../scopes/token-access';
 import { fhirErrors } from './fhir-errors';
 import { FhirPreferences } from './fhir-prefer';
 import { isServedType } from './fhir-resource-types';

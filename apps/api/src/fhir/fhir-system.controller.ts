@@ -1,10 +1,9 @@
 import { Controller, Get, Headers, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { TokenPrincipal } from '../common/http/request-context';
-import { Principal } from '../scopes/decorators/fhir-access.decorator';
+import { Access } from '../scopes/decorators/token-access.decorator';
+import type { TokenAccess } from '../scopes/token-access';
 import { FhirInteraction } from '../scopes/decorators/fhir-interaction.decorator';
-import { FhirAccessPolicy } from './access/fhir-access-policy';
 import { FhirBundleService } from './bundle/fhir-bundle.service';
 import { FhirResourceBody } from './decorators/fhir-resource-body.decorator';
 import { FhirHistoryService } from './fhir-history.service';
@@ -21,7 +20,6 @@ export class FhirSystemController {
   constructor(
     private readonly bundles: FhirBundleService,
     private readonly histories: FhirHistoryService,
-    private readonly policy: FhirAccessPolicy,
   ) {}
 
   @ApiOperation({
@@ -47,11 +45,11 @@ export class FhirSystemController {
   @Post()
   async transaction(
     @FhirResourceBody() body: unknown,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.bundles.process(body, this.policy.forPrincipal(principal), parsePrefer(prefer)));
+    return sendFhir(reply, await this.bundles.process(body, access, parsePrefer(prefer)));
   }
 
   @ApiOperation({ summary: 'History of every type the token may search, newest first (_since, _count)' })
@@ -59,9 +57,9 @@ export class FhirSystemController {
   @Get('_history')
   async history(
     @Query() query: QueryValues,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.histories.system(query, this.policy.forPrincipal(principal)));
+    return sendFhir(reply, await this.histories.system(query, access));
   }
 }

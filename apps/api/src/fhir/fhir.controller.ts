@@ -15,10 +15,9 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { TokenPrincipal } from '../common/http/request-context';
-import { Principal } from '../scopes/decorators/fhir-access.decorator';
+import { Access } from '../scopes/decorators/token-access.decorator';
+import type { TokenAccess } from '../scopes/token-access';
 import { FhirInteraction } from '../scopes/decorators/fhir-interaction.decorator';
-import { FhirAccessPolicy } from './access/fhir-access-policy';
 import { FhirResourceBody, JsonPatchBody } from './decorators/fhir-resource-body.decorator';
 import { FhirHistoryService } from './fhir-history.service';
 import { FhirOutcomeFilter } from './fhir-outcome.filter';
@@ -41,7 +40,6 @@ export class FhirController {
     private readonly fhir: FhirService,
     private readonly searches: FhirSearchService,
     private readonly histories: FhirHistoryService,
-    private readonly policy: FhirAccessPolicy,
   ) {}
 
   @ApiOperation({
@@ -53,14 +51,11 @@ export class FhirController {
   async search(
     @Param('type') type: string,
     @Query() query: QueryValues,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(
-      reply,
-      await this.searches.search(type, query, this.policy.forPrincipal(principal), parsePrefer(prefer)),
-    );
+    return sendFhir(reply, await this.searches.search(type, query, access, parsePrefer(prefer)));
   }
 
   @ApiOperation({
@@ -73,15 +68,12 @@ export class FhirController {
     @Query() query: QueryValues,
     @Body() form: unknown,
     @Req() request: FastifyRequest,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const params = this.searches.formParameters(request.headers['content-type'], query, form);
-    return sendFhir(
-      reply,
-      await this.searches.search(type, params, this.policy.forPrincipal(principal), parsePrefer(prefer)),
-    );
+    return sendFhir(reply, await this.searches.search(type, params, access, parsePrefer(prefer)));
   }
 
   @ApiOperation({
@@ -94,19 +86,13 @@ export class FhirController {
   async create(
     @Param('type') type: string,
     @FhirResourceBody() body: unknown,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Headers('if-none-exist') ifNoneExist: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const result = await this.fhir.create(
-      type,
-      body,
-      this.policy.forPrincipal(principal),
-      parsePrefer(prefer),
-      ifNoneExist,
-    );
+    const result = await this.fhir.create(type, body, access, parsePrefer(prefer), ifNoneExist);
     if (request.audit) request.audit.resource_id = result.resourceId ?? null;
     return sendFhir(reply, result);
   }
@@ -122,13 +108,12 @@ export class FhirController {
     @Param('type') type: string,
     @Query() query: QueryValues,
     @FhirResourceBody() body: unknown,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const access = this.policy.forPrincipal(principal);
     const result = await this.fhir.conditionalUpdate(type, query, body, access, parsePrefer(prefer), ifMatch);
     if (request.audit) request.audit.resource_id = result.resourceId ?? null;
     return sendFhir(reply, result);
@@ -143,11 +128,11 @@ export class FhirController {
   async conditionalDelete(
     @Param('type') type: string,
     @Query() query: QueryValues,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const result = await this.fhir.conditionalDelete(type, query, this.policy.forPrincipal(principal));
+    const result = await this.fhir.conditionalDelete(type, query, access);
     if (request.audit) request.audit.resource_id = result.resourceId ?? null;
     return sendFhir(reply, result);
   }
@@ -158,10 +143,10 @@ export class FhirController {
   async historyType(
     @Param('type') type: string,
     @Query() query: QueryValues,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.histories.type(type, query, this.policy.forPrincipal(principal)));
+    return sendFhir(reply, await this.histories.type(type, query, access));
   }
 
   @ApiOperation({ summary: 'Read the current version (404 unknown, 410 deleted)' })
@@ -170,10 +155,10 @@ export class FhirController {
   async read(
     @Param('type') type: string,
     @Param('id') id: string,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.read(type, id, this.policy.forPrincipal(principal)));
+    return sendFhir(reply, await this.fhir.read(type, id, access));
   }
 
   @ApiOperation({
@@ -186,15 +171,12 @@ export class FhirController {
     @Param('type') type: string,
     @Param('id') id: string,
     @FhirResourceBody() body: unknown,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(
-      reply,
-      await this.fhir.update(type, id, body, this.policy.forPrincipal(principal), parsePrefer(prefer), ifMatch),
-    );
+    return sendFhir(reply, await this.fhir.update(type, id, body, access, parsePrefer(prefer), ifMatch));
   }
 
   @ApiOperation({ summary: 'Patch with a JSON Patch (application/json-patch+json); If-Match for versioned patch' })
@@ -205,15 +187,12 @@ export class FhirController {
     @Param('type') type: string,
     @Param('id') id: string,
     @JsonPatchBody() body: unknown,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(
-      reply,
-      await this.fhir.patch(type, id, body, this.policy.forPrincipal(principal), parsePrefer(prefer), ifMatch),
-    );
+    return sendFhir(reply, await this.fhir.patch(type, id, body, access, parsePrefer(prefer), ifMatch));
   }
 
   @ApiOperation({ summary: 'Delete (204; later reads answer 410 Gone); If-Match for versioned delete' })
@@ -222,11 +201,11 @@ export class FhirController {
   async remove(
     @Param('type') type: string,
     @Param('id') id: string,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.delete(type, id, this.policy.forPrincipal(principal), ifMatch));
+    return sendFhir(reply, await this.fhir.delete(type, id, access, ifMatch));
   }
 
   @ApiOperation({ summary: 'History of one resource, newest first (_since, _count)' })
@@ -236,10 +215,10 @@ export class FhirController {
     @Param('type') type: string,
     @Param('id') id: string,
     @Query() query: QueryValues,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.histories.instance(type, id, query, this.policy.forPrincipal(principal)));
+    return sendFhir(reply, await this.histories.instance(type, id, query, access));
   }
 
   @ApiOperation({ summary: 'Read one version' })
@@ -249,9 +228,9 @@ export class FhirController {
     @Param('type') type: string,
     @Param('id') id: string,
     @Param('vid') vid: string,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.fhir.vread(type, id, vid, this.policy.forPrincipal(principal)));
+    return sendFhir(reply, await this.fhir.vread(type, id, vid, access));
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { BearerTokenGuard } from './guards/bearer-token.guard';
+import { BearerTokenGuard } from '../auth/guards/bearer-token.guard';
 import { FhirScopeGuard } from './guards/fhir-scope.guard';
 import { ScopeCatalogModule } from './scope-catalog.module';
 import { ScopeCheck } from './scope-check';

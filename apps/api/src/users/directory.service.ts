@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DirectoryEntry } from '@ccri/contracts';
 import { DomainError } from '../common/errors/domain-error';
-import { TokenAccess } from '../fhir/access/token-access';
+import { TokenAccess } from '../scopes/token-access';
 import { FhirSearchService } from '../fhir/fhir-search.service';
 import { FhirService } from '../fhir/fhir.service';
 import { NHS_NUMBER_SYSTEM } from '../fhir/validation/nhs-number';

@@ -1,15 +1,7 @@
-import { createServer } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import { createClient, createTestApp, databases, TestApp } from '../support/test-app';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../support/free-port';
 
 // openid-client is a certified OAuth 2.0 / OpenID client: it uses this server from its RFC 8414 metadata alone.
 describe.each(databases())('openid-client against the server on %s', (db) => {

@@ -1,14 +1,6 @@
-import { createServer } from 'node:net';
 import { Client } from 'fhir-kit-client';
 import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../support/free-port';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

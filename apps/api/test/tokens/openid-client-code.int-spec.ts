@@ -1,15 +1,7 @@
-import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { createTestApp, databases, TestApp } from '../support/test-app';
 import { createPerson, issueCode, personClient, REDIRECT_URI } from './person-fixtures';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../support/free-port';
 
 // openid-client is a certified OpenID relying party: it finds everything from /.well-known/openid-configuration and
 // checks the id_token (signature, iss, aud, nonce, at_hash) itself.

@@ -1,4 +1,4 @@
-import { formatResourceScope, parseScopes, Permission, ResourceScope, Scope, splitScopes } from './scope';
+import { formatResourceScope, parseScopes, Permission, ResourceScope, Scope } from './scope';
 
 /**
  * The part of `requested` that `allowed` permits, or null when nothing of it is.
@@ -90,9 +90,4 @@ function reduceGranted(granted: string[]): string[] {
   return granted.filter(
     (g, i) => !parsed.some((other, j) => j !== i && covers(other, parsed[i]) && !(covers(parsed[i], other) && j > i)),
   );
-}
-
-/** The scope string of a token: space-separated, in grant order. */
-export function joinScopes(scopes: string[]): string {
-  return splitScopes(scopes.join(' ')).join(' ');
 }

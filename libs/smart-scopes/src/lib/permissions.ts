@@ -40,13 +40,3 @@ export function matchingScopes(granted: readonly Scope[], request: AccessRequest
 export function permits(granted: readonly Scope[], request: AccessRequest): boolean {
   return matchingScopes(granted, request).length > 0;
 }
-
-/** Resource types a token can read at all (`*` when any wildcard read is granted). */
-export function readableTypes(granted: readonly Scope[]): Set<string> {
-  const types = new Set<string>();
-  for (const scope of granted) {
-    if (scope.kind === 'resource' && (scope.permissions.has('r') || scope.permissions.has('s')))
-      types.add(scope.resourceType);
-  }
-  return types;
-}

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
+import { bearerToken } from '../../common/http/bearer';
 import { AdminUsersService } from '../admin-users.service';
 
 /** A signed-in administrator's session token in `Authorization: Bearer`. */
@@ -10,14 +11,14 @@ export class AdminSessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
-    if (!match) {
+    const token = bearerToken(request.headers.authorization);
+    if (token === null) {
       throw new DomainError(401, 'not_signed_in', 'Sign in first (Authorization: Bearer <session token>)', {
         wwwAuthenticate: 'Bearer realm="ccri-admin"',
         auditReason: 'no_session',
       });
     }
-    const principal = await this.admins.verifySession(match[1]);
+    const principal = await this.admins.verifySession(token);
     request.admin = principal;
     (request as FastifyRequest & { adminJti?: string }).adminJti = principal.jti;
     if (request.audit) request.audit.actor = principal.username;

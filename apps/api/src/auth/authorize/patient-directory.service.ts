@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { TokenAccess } from '../../fhir/access/token-access';
+import { TokenAccess } from '../../scopes/token-access';
 import { FhirSearchService } from '../../fhir/fhir-search.service';
 import { NHS_NUMBER_SYSTEM } from '../../fhir/validation/nhs-number';
 import type { PatientMatch } from './authorize-pages';

@@ -15,11 +15,6 @@ export function ClientAuthenticated() {
   );
 }
 
-/** The same rate limits on an endpoint without client authentication (dynamic registration). */
-export function RateLimited() {
-  return UseGuards(AuthRateLimitGuard);
-}
-
 /** The authenticated client. */
 export const AuthenticatedClient = createParamDecorator((_: unknown, ctx: ExecutionContext): ClientEntity => {
   return ctx.switchToHttp().getRequest<FastifyRequest & { user: ClientEntity }>().user;

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainError } from '../errors/domain-error';
-import { methodNotAllowed } from '../http/framework-errors';
+import { methodNotAllowed } from '../http/method-not-allowed';
 import { surfaceOf } from '../http/request-context';
 import { renderForSurface } from './error-renderers';
 import { isDenial, normalizeError } from './normalize-error';

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
+import { bearerToken } from '../../common/http/bearer';
 import { auditActor } from '../developer-principal';
 import { DevelopersService } from '../developers.service';
 
@@ -11,8 +12,8 @@ export class DeveloperSessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
-    if (!match) {
+    const token = bearerToken(request.headers.authorization);
+    if (token === null) {
       throw new DomainError(
         401,
         'not_signed_in',
@@ -23,7 +24,7 @@ export class DeveloperSessionGuard implements CanActivate {
         },
       );
     }
-    const principal = await this.developers.verifySession(match[1]);
+    const principal = await this.developers.verifySession(token);
     request.developer = principal;
     if (request.audit) request.audit.actor = auditActor(principal.email);
     return true;

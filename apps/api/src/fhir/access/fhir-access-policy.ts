@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TokenPrincipal } from '../../common/http/request-context';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { fhirErrors } from '../fhir-errors';
@@ -11,9 +10,8 @@ import type { SearchCondition } from '../search/search-condition';
 import { SearchParameterRegistry } from '../search/search-parameter-registry';
 import { parseSearchRequest } from '../search/search-request-parser';
 import { ResourceStore } from '../store/resource-store';
-import { ScopeCheck } from '../../scopes/scope-check';
 import { rowsMeet } from './restriction-matcher';
-import { TokenAccess, TypeGrant } from './token-access';
+import type { TypeGrant } from '../../scopes/token-access';
 
 /**
  * Types outside the Patient compartment whose content can be anyone's data without a reference saying whose (a
@@ -35,14 +33,8 @@ export class FhirAccessPolicy {
     private readonly compartment: PatientCompartment,
     private readonly extractor: IndexExtractor,
     private readonly store: ResourceStore,
-    private readonly scopes: ScopeCheck,
   ) {
     this.base = fhirBaseUrl(config.publicUrl);
-  }
-
-  /** The access of a request's verified token; the server's own when there is none (internal callers). */
-  forPrincipal(principal: TokenPrincipal | undefined): TokenAccess {
-    return principal ? TokenAccess.forToken(principal, this.scopes) : TokenAccess.internal();
   }
 
   /** The conditions every resource of `type` served under `grant` must meet (none: unconfined). */

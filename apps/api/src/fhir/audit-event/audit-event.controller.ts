@@ -15,10 +15,9 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { TokenPrincipal } from '../../common/http/request-context';
-import { Principal } from '../../scopes/decorators/fhir-access.decorator';
+import { Access } from '../../scopes/decorators/token-access.decorator';
+import type { TokenAccess } from '../../scopes/token-access';
 import { FhirInteraction } from '../../scopes/decorators/fhir-interaction.decorator';
-import { FhirAccessPolicy } from '../access/fhir-access-policy';
 import { fhirErrors } from '../fhir-errors';
 import { FhirOutcomeFilter } from '../fhir-outcome.filter';
 import { parsePrefer } from '../fhir-prefer';
@@ -37,7 +36,6 @@ export class AuditEventController {
   constructor(
     private readonly events: FhirAuditEventService,
     private readonly searches: FhirSearchService,
-    private readonly policy: FhirAccessPolicy,
   ) {}
 
   @ApiOperation({ summary: 'Search the audit trail as AuditEvents (IHE BALP), newest first' })
@@ -45,11 +43,11 @@ export class AuditEventController {
   @Get()
   async search(
     @Query() query: QueryValues,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.events.search(query, this.policy.forPrincipal(principal), parsePrefer(prefer)));
+    return sendFhir(reply, await this.events.search(query, access, parsePrefer(prefer)));
   }
 
   @ApiOperation({ summary: 'Search the audit trail by POST (form body)' })
@@ -59,12 +57,12 @@ export class AuditEventController {
     @Query() query: QueryValues,
     @Body() form: unknown,
     @Req() request: FastifyRequest,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Headers('prefer') prefer: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const params = this.searches.formParameters(request.headers['content-type'], query, form);
-    return sendFhir(reply, await this.events.search(params, this.policy.forPrincipal(principal), parsePrefer(prefer)));
+    return sendFhir(reply, await this.events.search(params, access, parsePrefer(prefer)));
   }
 
   @ApiOperation({ summary: 'Read one AuditEvent' })
@@ -72,10 +70,10 @@ export class AuditEventController {
   @Get(':id')
   async read(
     @Param('id') id: string,
-    @Principal() principal: TokenPrincipal | undefined,
+    @Access() access: TokenAccess,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    return sendFhir(reply, await this.events.read(id, this.policy.forPrincipal(principal)));
+    return sendFhir(reply, await this.events.read(id, access));
   }
 
   /**

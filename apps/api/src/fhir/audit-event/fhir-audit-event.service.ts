@@ -4,7 +4,7 @@ import { AuditService } from '../../audit/audit.service';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { FhirAccessPolicy } from '../access/fhir-access-policy';
-import { TokenAccess, TypeGrant } from '../access/token-access';
+import { TokenAccess, TypeGrant } from '../../scopes/token-access';
 import { r4SearchParameters } from '../definitions/r4-definitions';
 import type { ReadOnlyType } from '../capability/capability-statement';
 import { DomainError } from '../../common/errors/domain-error';

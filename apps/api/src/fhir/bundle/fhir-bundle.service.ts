@@ -7,7 +7,7 @@ import { renderOperationOutcome } from '../../common/filters/error-renderers';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { FhirAccessPolicy } from '../access/fhir-access-policy';
-import { TokenAccess, TypeGrant } from '../access/token-access';
+import { TokenAccess, TypeGrant } from '../../scopes/token-access';
 import { fhirErrors, FhirOutcomeError } from '../fhir-errors';
 import { FhirHistoryService } from '../fhir-history.service';
 import { FhirPreferences } from '../fhir-prefer';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Client } from '@ccri/contracts';
 import { ClientsService } from '../../clients/clients.service';
-import { bearerToken } from '../decorators/bearer-token.decorator';
+import { bearerToken } from '../../common/http/bearer';
 import { invalidRegistrationAccessToken } from '../registration.errors';
 
 export interface RegistrationRequest {
@@ -16,7 +16,7 @@ export class RegistrationAccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & RegistrationRequest>();
-    const token = bearerToken(request);
+    const token = bearerToken(request.headers.authorization);
     if (!token) throw invalidRegistrationAccessToken('registration_token_missing');
     const { clientId } = request.params as { clientId: string };
     const client = await this.clients.authenticateRegistrationToken(clientId, token);

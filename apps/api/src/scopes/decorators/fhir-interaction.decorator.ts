@@ -1,12 +1,11 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiSecurity } from '@nestjs/swagger';
 import type { FhirInteraction as Interaction } from '@ccri/contracts';
+import { BearerTokenGuard } from '../../auth/guards/bearer-token.guard';
 import { DeclareAccess } from '../../common/decorators/access.decorator';
-import { BearerTokenGuard } from '../guards/bearer-token.guard';
 import { FhirScopeGuard } from '../guards/fhir-scope.guard';
+import { FHIR_INTERACTION_KEY, FHIR_RESOURCE_TYPE_KEY } from '../scope-metadata';
 
-export const FHIR_INTERACTION_KEY = 'ccri:fhir-interaction';
-export const FHIR_RESOURCE_TYPE_KEY = 'ccri:fhir-resource-type';
 export const SWAGGER_OAUTH_SCHEME = 'smart';
 
 /**

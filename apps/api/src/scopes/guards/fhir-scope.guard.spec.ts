@@ -1,8 +1,9 @@
 import { SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { parseScopes } from '@ccri/smart-scopes';
 import { MetricsService } from '../../metrics/metrics.service';
-import { FHIR_INTERACTION_KEY } from '../decorators/fhir-interaction.decorator';
 import { ScopeCheck } from '../scope-check';
+import { FHIR_INTERACTION_KEY } from '../scope-metadata';
+import type { TokenAccess } from '../token-access';
 import { FhirScopeGuard } from './fhir-scope.guard';
 
 /** A route handler carrying its interaction and a stub request: the guard's decision is ScopeCheck's, and its refusals are counted. */
@@ -21,7 +22,7 @@ function setup(strict = false) {
       getHandler: () => handler,
     } as unknown as ExecutionContext;
     new FhirScopeGuard(check).canActivate(context);
-    return request.fhirAccess;
+    return request.tokenAccess as TokenAccess;
   };
   const denials = async () =>
     (await metrics.render()).split('\n').filter((l) => l.startsWith('ccri_fhir_denials_total{'));
@@ -31,9 +32,18 @@ function setup(strict = false) {
 describe('FhirScopeGuard (SMART App Launch 2.x §Scopes)', () => {
   it('lets a matching scope through, confined to the patient for patient/ scopes', () => {
     const { run } = setup();
-    expect(run('system/Patient.read', 'read', 'Patient')).toMatchObject({ resourceType: 'Patient', publicType: false });
-    expect(run('patient/*.read', 'search-type', 'Condition', 'p1')).toMatchObject({ patientCompartment: 'p1' });
-    expect(run('profile', 'read', 'Organization')).toMatchObject({ publicType: true, matched: [] });
+    // The guard hands its decision on: the services ask the same access, which answers as the guard decided.
+    const system = run('system/Patient.read', 'read', 'Patient').grant('Patient', 'r');
+    expect(system).toMatchObject({ publicType: false });
+    expect(system?.matched).toHaveLength(1);
+    expect(system?.patientCompartment).toBeUndefined();
+    expect(run('patient/*.read', 'search-type', 'Condition', 'p1').grant('Condition', 's')).toMatchObject({
+      patientCompartment: 'p1',
+    });
+    expect(run('profile', 'read', 'Organization').grant('Organization', 'r')).toMatchObject({
+      publicType: true,
+      matched: [],
+    });
   });
 
   it('refuses (403) and counts each denial', async () => {
@@ -56,6 +66,9 @@ describe('FhirScopeGuard (SMART App Launch 2.x §Scopes)', () => {
 
   it('passes cross-type interactions to the per-entry checks', () => {
     const { run } = setup();
-    expect(run('system/Patient.read', 'transaction', undefined)).toMatchObject({ interaction: 'transaction' });
+    const access = run('system/Patient.read', 'transaction', undefined);
+    expect(access.grant('Patient', 'c')).toBeNull();
+    expect(access.grant('Patient', 'r')).toMatchObject({ publicType: false });
+    expect(() => access.require('Condition', 'c', 'transaction')).toThrow(/do not permit transaction on Condition/);
   });
 });

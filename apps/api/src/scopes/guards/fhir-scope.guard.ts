@@ -3,13 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import { INTERACTION_PERMISSION } from '@ccri/smart-scopes';
 import { bearerError } from '../../common/errors/domain-error';
 import { MemoReflector } from '../../common/reflection/memo-reflector';
-import { FHIR_INTERACTION_KEY, FHIR_RESOURCE_TYPE_KEY } from '../decorators/fhir-interaction.decorator';
-import { FhirAccess } from '../fhir-access';
 import { ScopeCheck } from '../scope-check';
+import { FHIR_INTERACTION_KEY, FHIR_RESOURCE_TYPE_KEY } from '../scope-metadata';
+import { TokenAccess } from '../token-access';
 
 /**
  * SMART scope check for one FHIR interaction on one resource type (SMART App Launch 2.x §Scopes).
  * Interactions that span types (transaction, batch, system search and history) pass here and are checked per entry.
+ * The token's access, holding this decision, is left on the request for the FHIR services (see Access).
  */
 @Injectable()
 export class FhirScopeGuard implements CanActivate {
@@ -30,16 +31,11 @@ export class FhirScopeGuard implements CanActivate {
       request.audit.resource_type = resourceType ?? null;
       request.audit.resource_id = request.params?.id ?? null;
     }
+    const access = TokenAccess.forToken(principal, this.scopes);
     const permission = INTERACTION_PERMISSION[interaction];
-    if (!permission || !resourceType) {
-      // Cross-type interactions: the FHIR service checks each entry against the token.
-      request.fhirAccess = { interaction, matched: [], publicType: false, patientCompartment: principal.patient };
-      return true;
-    }
-    const decision = this.scopes.decide(principal, resourceType, permission);
-    if (decision.denied) throw this.scopes.refuse(resourceType, interaction, decision.denied);
-    const access: FhirAccess = { interaction, resourceType, ...decision.grant };
-    request.fhirAccess = access;
+    // Cross-type interactions: the FHIR services check each entry against the same access.
+    if (permission && resourceType) access.require(resourceType, permission, interaction);
+    request.tokenAccess = access;
     return true;
   }
 }

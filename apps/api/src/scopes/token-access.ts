@@ -1,5 +1,5 @@
 import { Permission } from '@ccri/smart-scopes';
-import type { ScopeCheck, ScopedToken, ScopeDecision, ScopeGrant } from '../../scopes/scope-check';
+import type { ScopeCheck, ScopedToken, ScopeDecision, ScopeGrant } from './scope-check';
 
 /** What a token may do with one resource type, for one permission. */
 export type TypeGrant = ScopeGrant;
@@ -57,5 +57,12 @@ export class TokenAccess {
       this.cache.set(key, decision);
     }
     return decision;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by FhirScopeGuard on every FHIR route: the token's scopes, with the guard's own decision cached. */
+    tokenAccess?: TokenAccess;
   }
 }

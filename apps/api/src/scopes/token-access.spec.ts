@@ -1,6 +1,6 @@
 import { parseScopes } from '@ccri/smart-scopes';
-import { MetricsService } from '../../metrics/metrics.service';
-import { ScopeCheck } from '../../scopes/scope-check';
+import { MetricsService } from '../metrics/metrics.service';
+import { ScopeCheck } from './scope-check';
 import { TokenAccess } from './token-access';
 
 const checkWith = (strict = false) => {

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { bearerError } from '../../common/errors/domain-error';
-import { TokenVerifierService } from '../../auth/tokens/token-verifier.service';
+import { bearerToken } from '../../common/http/bearer';
+import { TokenVerifierService } from '../tokens/token-verifier.service';
 
 /** RFC 6750 §2.1: the access token comes in `Authorization: Bearer`, nowhere else. */
 @Injectable()
@@ -13,10 +14,10 @@ export class BearerTokenGuard implements CanActivate {
     const header = request.headers.authorization;
     if (!header)
       throw bearerError(401, 'invalid_request', 'An access token is required (Authorization: Bearer)', 'no_token');
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-    if (!match)
+    const token = bearerToken(header);
+    if (token === null)
       throw bearerError(401, 'invalid_token', 'The Authorization header is not a Bearer token', 'malformed_token');
-    const principal = await this.verifier.verify(match[1]);
+    const principal = await this.verifier.verify(token);
     request.principal = principal;
     if (request.audit) {
       request.audit.client_id = principal.clientId;
