@@ -19,6 +19,7 @@ import { DevelopersModule } from './developers/developers.module';
 import { UsersModule } from './users/users.module';
 import { AuthorizeModule } from './auth/authorize/authorize.module';
 import { UserAdminModule } from './users/user-admin.module';
+import { SignInFailuresModule } from './common/security/sign-in-failures.module';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         UsersModule,
         AuthorizeModule,
         UserAdminModule,
+        SignInFailuresModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },

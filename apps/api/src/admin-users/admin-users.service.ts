@@ -9,6 +9,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { AdminPrincipal } from '../common/http/request-context';
 import { JwtRejected } from '../auth/keys/keys.service';
 import { AttemptCounter } from '../common/security/attempt-counter';
+import { SignInFailuresStore } from '../common/security/sign-in-failures.store';
 import { adminSessionKind } from '../sessions/session-kinds';
 import { SessionKind, SessionService } from '../sessions/session.service';
 import { AdminUserEntity } from './admin-user.entity';
@@ -26,7 +27,7 @@ export const MAX_ADMIN_FAILURES = 5;
 @Injectable()
 export class AdminUsersService implements OnModuleInit {
   private readonly logger = new Logger(AdminUsersService.name);
-  private readonly failures = new AttemptCounter(MAX_ADMIN_FAILURES, FAILURE_WINDOW_MS);
+  private readonly failures: AttemptCounter;
   private readonly kind: SessionKind;
   private dummyHash: Promise<string> | null = null;
 
@@ -34,7 +35,9 @@ export class AdminUsersService implements OnModuleInit {
     @InjectRepository(AdminUserEntity) private readonly repo: Repository<AdminUserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionService,
+    failures: SignInFailuresStore,
   ) {
+    this.failures = new AttemptCounter(failures, 'admin-account', MAX_ADMIN_FAILURES, FAILURE_WINDOW_MS);
     this.kind = adminSessionKind(config.adminSessionTtlSeconds);
   }
 
@@ -66,7 +69,7 @@ export class AdminUsersService implements OnModuleInit {
 
   async login(username: string, password: string): Promise<LoginResponse> {
     const key = username.toLowerCase();
-    const retry = this.failures.retryAfter(key);
+    const retry = await this.failures.retryAfter(key);
     if (retry > 0) {
       throw new DomainError(429, 'too_many_attempts', 'Too many failed sign-ins; try again later', {
         headers: { 'retry-after': String(retry) },
@@ -78,12 +81,12 @@ export class AdminUsersService implements OnModuleInit {
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await this.getDummyHash()).then(() => false);
     if (!ok || !user) {
-      this.failures.hit(key);
+      await this.failures.hit(key);
       throw new DomainError(401, 'invalid_credentials', 'Wrong username or password', {
         auditReason: 'invalid_credentials',
       });
     }
-    this.failures.reset(key);
+    await this.failures.reset(key);
     return this.issueSession(user);
   }
 

@@ -95,6 +95,7 @@ export class ClientAuthGuard extends AuthGuard([
     const client = await this.clients.findActive(clientId);
     let reason: string | null = null;
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') reason = 'no_client_authentication';
+    else if (this.clients.isRefusedDemoClient(clientId)) reason = 'demo_client_outside_demo_mode';
     else if (!client) reason = 'invalid_client_credentials';
     else if (client.tokenEndpointAuthMethod !== 'none') reason = 'auth_method_not_registered';
     if (reason || !client) {
