@@ -46,11 +46,13 @@ export class AdminUsersService implements OnModuleInit {
     const existing = await this.repo.findOneBy({ username });
     if (this.config.adminPassword) {
       if (!existing) {
-        await this.repo.insert({
-          username,
-          passwordHash: await hashPassword(this.config.adminPassword),
-          role: 'admin',
-        });
+        await this.repo
+          .createQueryBuilder()
+          .insert()
+          .values({ username, passwordHash: await hashPassword(this.config.adminPassword), role: 'admin' })
+          // Another instance starting at the same moment may have just created it, with the same password.
+          .orIgnore()
+          .execute();
       } else if (!(await verifyPassword(this.config.adminPassword, existing.passwordHash))) {
         // ADMIN_PASSWORD is the operator's word on the bootstrap account's password.
         await this.repo.update({ username }, { passwordHash: await hashPassword(this.config.adminPassword) });
@@ -59,7 +61,15 @@ export class AdminUsersService implements OnModuleInit {
     }
     if (!existing && this.config.demoMode) {
       const password = randomBytes(18).toString('base64url');
-      await this.repo.insert({ username, passwordHash: await hashPassword(password), role: 'admin' });
+      const passwordHash = await hashPassword(password);
+      await this.repo
+        .createQueryBuilder()
+        .insert()
+        .values({ username, passwordHash, role: 'admin' })
+        .orIgnore()
+        .execute();
+      // Two demo instances starting at once: the one whose row landed prints its password, the other nothing.
+      if ((await this.repo.findOneBy({ username }))?.passwordHash !== passwordHash) return;
       // Printed once, to the console only (not the structured log), so the demo can be signed in to.
       process.stdout.write(
         `\n  Demo administrator created. Sign in at ${this.config.publicUrl}/admin\n    username: ${username}\n    password: ${password}\n  (shown only now; set ADMIN_PASSWORD to choose it)\n\n`,

@@ -78,10 +78,11 @@ describe.each(databases())('API instances sharing one %s database', (db) => {
 
     beforeAll(async () => {
       shared = await sharedDatabase(db);
-      if (db === 'sqlite') {
-        // SQLite's schema is synchronised on start (no migrations): lay it down first, then start two at once.
-        await (await createTestApp(db, { DEMO_MODE: 'false' }, shared)).close();
-      }
+      // The schema first (SQLite synchronises it, MySQL migrates, neither under a lease), with no data in it;
+      // then two instances at once, each seeding demo mode and its administrator.
+      await (
+        await createTestApp(db, { DEMO_MODE: 'false', ADMIN_BOOTSTRAP: 'skip', ADMIN_PASSWORD: '' }, shared)
+      ).close();
       [a, b] = await Promise.all([
         createTestApp(db, { DEMO_MODE: 'true' }, shared),
         createTestApp(db, { DEMO_MODE: 'true' }, shared),
