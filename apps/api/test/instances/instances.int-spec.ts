@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import demo from '../../src/demo/ccri-demo-clients.json';
 import { DEMO_CLIENT_IDS, DEMO_SMART_APP_CLIENT_ID } from '../../src/demo/demo-clients';
@@ -114,6 +115,7 @@ describe.each(databases())('API instances sharing one %s database', (db) => {
 
   describe('a database seeded in demo mode, then started with DEMO_MODE=false', () => {
     let t: TestApp;
+    let warn: jest.SpyInstance;
     let shared: { databaseUrl: string; drop: () => Promise<void> };
 
     beforeAll(async () => {
@@ -122,12 +124,20 @@ describe.each(databases())('API instances sharing one %s database', (db) => {
       const seeded = await createTestApp(db, { DEMO_MODE: 'true' }, shared);
       await demoToken(seeded).expect(200);
       await seeded.close();
+      warn = jest.spyOn(Logger.prototype, 'warn');
       t = await createTestApp(db, { DEMO_MODE: 'false' }, shared);
     });
 
     afterAll(async () => {
+      warn?.mockRestore();
       await t?.close();
       await shared?.drop();
+    });
+
+    it('says so in the log, once, at start', () => {
+      const said = warn.mock.calls.filter(([m]) => /^Demo mode is off: the \d+ demo clients/.test(String(m)));
+      expect(said).toHaveLength(1);
+      expect(String(said[0][0])).toContain(`the ${DEMO_CLIENT_IDS.size} demo clients`);
     });
 
     const admin = async () => `Bearer ${await t.adminToken()}`;
