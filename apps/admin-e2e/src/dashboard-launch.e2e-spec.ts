@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createApp } from '../../api/src/app.factory';
 import { DEMO_PATIENTS } from '../../api/src/fhir/demo/demo-data';
 import { launchChromium } from './support/browser';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, freePort } from './support/in-process-api';
+import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/in-process-api';
+import { freePort } from './support/free-port';
 import { clientCredentialsToken, signInAsAdmin } from './support/journey';
 import { adminDist, assertAdminBuilt, repoRoot, screenshotPath } from './support/paths';
 

@@ -5,7 +5,7 @@ import { createApp } from '../../api/src/app.factory';
 import demo from '../../api/src/demo/ccri-demo-clients.json';
 import { DEMO_PATIENTS } from '../../api/src/fhir/demo/demo-data';
 import { launchChromium } from './support/browser';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, freePort } from './support/in-process-api';
+import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/in-process-api';
 import { clientCredentialsToken } from './support/journey';
 import { repoRoot, screenshotPath } from './support/paths';
 import { freePort } from './support/free-port';

@@ -20,6 +20,7 @@ import { UsersModule } from './users/users.module';
 import { AuthorizeModule } from './auth/authorize/authorize.module';
 import { UserAdminModule } from './users/user-admin.module';
 import { FederationModule } from './federation/federation.module';
+import { SignInFailuresModule } from './common/security/sign-in-failures.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +45,7 @@ export class AppModule {
         AuthorizeModule,
         UserAdminModule,
         FederationModule,
+        SignInFailuresModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: RouteDeclarationGuard },

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../api/src/app.factory';
 import { adminDist } from './paths';
 
@@ -28,13 +28,4 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
-}
-
-/** A port free right now: for an API whose PUBLIC_URL (the issuer, redirect URIs, `iss`) must be known before it listens. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
 }

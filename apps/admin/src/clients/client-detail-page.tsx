@@ -7,7 +7,7 @@ import { PageHeader } from '../app/page-header';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
 import { usesSecret } from './auth-methods';
 import { ClientForm, toUpdateClientRequest, valuesFromClient } from './client-form';
-import { ClientStatusBadge } from './client-status-badge';
+import { ClientStatusBadge, DemoClientBadge } from './client-status-badge';
 import { useClient, useDecideClient, useUpdateClient } from './clients-queries';
 import { DeleteClientModal } from './delete-client-modal';
 import { canLaunch, LaunchModal } from './launch-modal';
@@ -162,6 +162,14 @@ export function ClientDetailPage() {
           </Notice>
         )}
         {c.status === 'pending' && <PendingDecision client={c} onDecided={setNotice} />}
+        {c.demo && !c.enabled && (
+          <Alert color="gray" variant="light" role="note" title="Demo client, refused" maw={720}>
+            <Text size="sm">
+              This is one of the CCRI demo clients, whose secrets are published. Demo mode is off, so it cannot sign in
+              or get tokens.
+            </Text>
+          </Alert>
+        )}
 
         <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
           <Title order={2} size="h4" mb="sm">
@@ -169,7 +177,10 @@ export function ClientDetailPage() {
           </Title>
           <SimpleGrid component="dl" cols={{ base: 1, xs: 2, md: 3 }} spacing="md" m={0}>
             <Detail term="Status">
-              <ClientStatusBadge status={c.status} />
+              <Group gap={4}>
+                <ClientStatusBadge status={c.status} />
+                <DemoClientBadge client={c} />
+              </Group>
             </Detail>
             <Detail term="Registered by">{ORIGIN[c.registered_by ?? 'admin']}</Detail>
             {c.owner && (

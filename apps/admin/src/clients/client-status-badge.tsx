@@ -11,3 +11,18 @@ export function ClientStatusBadge({ status }: { status: ClientStatus }) {
     </Badge>
   );
 }
+
+/** One of the demo clients, whose secrets are published: refused by the server while demo mode is off. */
+export function DemoClientBadge({ client }: { client: { demo?: boolean; enabled: boolean } }) {
+  if (!client.demo) return null;
+  return (
+    <Badge
+      color={client.enabled ? 'blue' : 'gray'}
+      variant="outline"
+      miw="max-content"
+      title={client.enabled ? 'Demo client (published secret)' : 'Demo client: refused while demo mode is off'}
+    >
+      {client.enabled ? 'demo' : 'demo · off'}
+    </Badge>
+  );
+}

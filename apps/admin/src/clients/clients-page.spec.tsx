@@ -47,6 +47,25 @@ describe('Clients list', () => {
     expect(calls[0].headers.get('authorization')).toBe('Bearer test-token');
   });
 
+  it('marks demo clients, and those refused while demo mode is off', async () => {
+    stubFetch(() =>
+      jsonResponse({
+        items: [
+          aClient({ client_id: 'demo-off', client_name: 'Demo Off', demo: true, enabled: false }),
+          aClient({ client_id: 'demo-on', client_name: 'Demo On', demo: true }),
+          aClient({ client_id: 'real', client_name: 'Real' }),
+        ],
+        total: 3,
+      }),
+    );
+    renderApp(<AppRoutes />, signedIn);
+
+    const rows = within(await screen.findByRole('table', { name: 'Clients' })).getAllByRole('row');
+    expect(within(rows[1]).getByTitle('Demo client: refused while demo mode is off')).toHaveTextContent('demo · off');
+    expect(within(rows[2]).getByText('demo')).toBeInTheDocument();
+    expect(within(rows[3]).queryByText(/^demo/)).toBeNull();
+  });
+
   it('says so while loading', async () => {
     stubFetch(() => new Promise<Response>(() => {}));
     renderApp(<AppRoutes />, signedIn);

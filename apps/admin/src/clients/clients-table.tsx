@@ -16,7 +16,7 @@ import {
 import { useMediaQuery } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { usesSecret } from './auth-methods';
-import { ClientStatusBadge } from './client-status-badge';
+import { ClientStatusBadge, DemoClientBadge } from './client-status-badge';
 import { ScopeList } from './scope-list';
 
 export interface ClientsTableProps {
@@ -131,7 +131,10 @@ export function ClientsTable({ clients, ...rowProps }: ClientsTableProps) {
               <ScopeList scope={client.scope} />
               <Group justify="space-between">
                 <EnabledSwitch client={client} {...rowProps} label="Enabled" />
-                <ClientStatusBadge status={client.status} />
+                <Group gap={4} wrap="nowrap">
+                  <DemoClientBadge client={client} />
+                  <ClientStatusBadge status={client.status} />
+                </Group>
               </Group>
             </Stack>
           </Paper>
@@ -177,7 +180,10 @@ export function ClientsTable({ clients, ...rowProps }: ClientsTableProps) {
                 <EnabledSwitch client={client} {...rowProps} />
               </Table.Td>
               <Table.Td>
-                <ClientStatusBadge status={client.status} />
+                <Group gap={4} wrap="nowrap">
+                  <DemoClientBadge client={client} />
+                  <ClientStatusBadge status={client.status} />
+                </Group>
               </Table.Td>
               <Table.Td ta="right">
                 <ClientMenu client={client} {...rowProps} />

@@ -9,6 +9,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { AdminPrincipal } from '../common/http/request-context';
 import { JwtRejected } from '../auth/keys/keys.service';
 import { AttemptCounter } from '../common/security/attempt-counter';
+import { SignInFailuresStore } from '../common/security/sign-in-failures.store';
 import { adminSessionKind } from '../sessions/session-kinds';
 import { SessionKind, SessionService } from '../sessions/session.service';
 import { AdminUserEntity } from './admin-user.entity';
@@ -26,7 +27,7 @@ export const MAX_ADMIN_FAILURES = 5;
 @Injectable()
 export class AdminUsersService implements OnModuleInit {
   private readonly logger = new Logger(AdminUsersService.name);
-  private readonly failures = new AttemptCounter(MAX_ADMIN_FAILURES, FAILURE_WINDOW_MS);
+  private readonly failures: AttemptCounter;
   private readonly kind: SessionKind;
   private dummyHash: Promise<string> | null = null;
 
@@ -34,7 +35,9 @@ export class AdminUsersService implements OnModuleInit {
     @InjectRepository(AdminUserEntity) private readonly repo: Repository<AdminUserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionService,
+    failures: SignInFailuresStore,
   ) {
+    this.failures = new AttemptCounter(failures, 'admin-account', MAX_ADMIN_FAILURES, FAILURE_WINDOW_MS);
     this.kind = adminSessionKind(config.adminSessionTtlSeconds);
   }
 
@@ -43,11 +46,13 @@ export class AdminUsersService implements OnModuleInit {
     const existing = await this.repo.findOneBy({ username });
     if (this.config.adminPassword) {
       if (!existing) {
-        await this.repo.insert({
-          username,
-          passwordHash: await hashPassword(this.config.adminPassword),
-          role: 'admin',
-        });
+        await this.repo
+          .createQueryBuilder()
+          .insert()
+          .values({ username, passwordHash: await hashPassword(this.config.adminPassword), role: 'admin' })
+          // Another instance starting at the same moment may have just created it, with the same password.
+          .orIgnore()
+          .execute();
       } else if (!(await verifyPassword(this.config.adminPassword, existing.passwordHash))) {
         // ADMIN_PASSWORD is the operator's word on the bootstrap account's password.
         await this.repo.update({ username }, { passwordHash: await hashPassword(this.config.adminPassword) });
@@ -56,7 +61,15 @@ export class AdminUsersService implements OnModuleInit {
     }
     if (!existing && this.config.demoMode) {
       const password = randomBytes(18).toString('base64url');
-      await this.repo.insert({ username, passwordHash: await hashPassword(password), role: 'admin' });
+      const passwordHash = await hashPassword(password);
+      await this.repo
+        .createQueryBuilder()
+        .insert()
+        .values({ username, passwordHash, role: 'admin' })
+        .orIgnore()
+        .execute();
+      // Two demo instances starting at once: the one whose row landed prints its password, the other nothing.
+      if ((await this.repo.findOneBy({ username }))?.passwordHash !== passwordHash) return;
       // Printed once, to the console only (not the structured log), so the demo can be signed in to.
       process.stdout.write(
         `\n  Demo administrator created. Sign in at ${this.config.publicUrl}/admin\n    username: ${username}\n    password: ${password}\n  (shown only now; set ADMIN_PASSWORD to choose it)\n\n`,
@@ -66,7 +79,7 @@ export class AdminUsersService implements OnModuleInit {
 
   async login(username: string, password: string): Promise<LoginResponse> {
     const key = username.toLowerCase();
-    const retry = this.failures.retryAfter(key);
+    const retry = await this.failures.retryAfter(key);
     if (retry > 0) {
       throw new DomainError(429, 'too_many_attempts', 'Too many failed sign-ins; try again later', {
         headers: { 'retry-after': String(retry) },
@@ -78,12 +91,12 @@ export class AdminUsersService implements OnModuleInit {
       ? await verifyPassword(password, user.passwordHash)
       : await verifyPassword(password, await this.getDummyHash()).then(() => false);
     if (!ok || !user) {
-      this.failures.hit(key);
+      await this.failures.hit(key);
       throw new DomainError(401, 'invalid_credentials', 'Wrong username or password', {
         auditReason: 'invalid_credentials',
       });
     }
-    this.failures.reset(key);
+    await this.failures.reset(key);
     return this.issueSession(user);
   }
 

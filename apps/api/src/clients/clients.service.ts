@@ -17,6 +17,7 @@ import { DomainError, notFound } from '../common/errors/domain-error';
 import { ClientEntity } from './client.entity';
 import { checkClientRules, type ClientRulesInput, type SelfServicePolicy } from './client-rules';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './client-secret';
+import { DEMO_CLIENT_IDS } from '../demo/demo-clients';
 
 /** How long a client read for authentication is reused; another instance's change is seen within this time. */
 const CLIENT_CACHE_MS = 1000;
@@ -60,9 +61,19 @@ export class ClientsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A demo client (its secret is published) while demo mode is off: it authenticates nowhere and its tokens are
+   * refused, though its row stays (DESIGN.md §Demo mode).
+   */
+  isRefusedDemoClient(clientId: string): boolean {
+    return !this.config.demoMode && DEMO_CLIENT_IDS.has(clientId);
+  }
+
   /** The public representation: RFC 7591 names, never the secret hash. */
   toClient(e: ClientEntity): Client {
+    const demo = DEMO_CLIENT_IDS.has(e.clientId);
     return {
+      ...(demo ? { demo: true } : {}),
       client_id: e.clientId,
       client_name: e.clientName,
       description: e.description,
@@ -75,7 +86,8 @@ export class ClientsService {
       redirect_uris: redirectUrisOf(e),
       launch_uri: e.launchUri,
       patient: e.patient,
-      enabled: e.enabled,
+      // Effectively: a demo client outside demo mode is refused whatever its stored flag says.
+      enabled: e.enabled && !this.isRefusedDemoClient(e.clientId),
       single_active_token: e.singleActiveToken,
       token_ttl_seconds: e.tokenTtlSeconds,
       rate_limit_per_minute: e.rateLimitPerMinute,
@@ -235,10 +247,12 @@ export class ClientsService {
     return ok && client ? client : null;
   }
 
-  /** A client usable for tokens: exists, enabled, approved. Cached for a second. */
+  /** A client usable for tokens: exists, enabled, approved (and not a demo client outside demo mode). Cached for a second. */
   async findActive(clientId: string): Promise<ClientEntity | null> {
     const client = await this.findCached(clientId);
-    return client && client.enabled && client.status === 'active' ? client : null;
+    return client && client.enabled && client.status === 'active' && !this.isRefusedDemoClient(clientId)
+      ? client
+      : null;
   }
 
   async findCached(clientId: string): Promise<ClientEntity | null> {

@@ -37,6 +37,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ DEMO_APP_STATIC_DIR: '/srv/demo-app' }).demoAppStaticDir).toBe('/srv/demo-app');
   });
 
+  it('keys secrets with the fixed demo pepper only in demo mode; outside it, with CLIENT_SECRET_PEPPER', () => {
+    const pepper = 'p'.repeat(40);
+    expect(loadConfig({ DEMO_MODE: 'false', CLIENT_SECRET_PEPPER: pepper }).secretPepper.toString()).toBe(pepper);
+    expect(loadConfig({ DEMO_MODE: 'true', CLIENT_SECRET_PEPPER: pepper }).secretPepper.toString()).toBe(pepper);
+    expect(loadConfig({ DEMO_MODE: 'true' }).secretPepper.toString()).toMatch(/^ccri-demo-pepper/);
+  });
+
+  it('names CLIENT_SECRET_PEPPER in the one-line refusal outside demo mode', () => {
+    expect(() => loadConfig({ NODE_ENV: 'development', DEMO_MODE: 'false' })).toThrow(
+      'CLIENT_SECRET_PEPPER: is required outside demo mode (DEMO_MODE=false)',
+    );
+  });
+
   it('turns demo mode off in production', () => {
     expect(loadConfig(production).demoMode).toBe(false);
   });
@@ -59,6 +72,9 @@ describe('loadConfig', () => {
     [{ OIDC_PROVIDERS: '[{"id": "google",' }, 'OIDC_PROVIDERS'],
     [{ OIDC_PROVIDERS: '{"id": "google"}' }, 'OIDC_PROVIDERS'],
     [{ OIDC_PROVIDERS: '[{"id": "google", "name": "Google"}]' }, 'OIDC_PROVIDERS'],
+    [{ NODE_ENV: 'test', DEMO_MODE: 'false' }, 'CLIENT_SECRET_PEPPER'],
+    [{ NODE_ENV: 'development', DEMO_MODE: 'false', CLIENT_SECRET_PEPPER: '' }, 'CLIENT_SECRET_PEPPER'],
+    [{ DEMO_MODE: 'false', CLIENT_SECRET_PEPPER: 'too-short' }, 'CLIENT_SECRET_PEPPER'],
   ])('refuses %j naming %s', (env, variable) => {
     let error: unknown;
     try {

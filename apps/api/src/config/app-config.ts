@@ -75,6 +75,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Keys client secrets and the signing-key encryption in demo mode only, when no CLIENT_SECRET_PEPPER is set. */
+const DEMO_PEPPER = 'ccri-demo-pepper-not-for-production-use-0000';
+
 type Env = Record<string, string | undefined>;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -162,8 +165,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretPepper = Buffer.from(pepperRaw, 'utf8');
   } else if (production) {
     throw new ConfigError('CLIENT_SECRET_PEPPER', 'is required when NODE_ENV=production');
+  } else if (!demoMode) {
+    // The fixed demo pepper is published: outside demo mode it would key real client secrets and signing keys.
+    throw new ConfigError('CLIENT_SECRET_PEPPER', 'is required outside demo mode (DEMO_MODE=false)');
   } else {
-    secretPepper = Buffer.from('ccri-demo-pepper-not-for-production-use-0000', 'utf8');
+    secretPepper = Buffer.from(DEMO_PEPPER, 'utf8');
   }
   const publicTypes = (
     env.PUBLIC_RESOURCE_TYPES ?? 'Organization,Location,Practitioner,PractitionerRole,HealthcareService'

@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     DATABASE_URL: 'sqlite::memory:',
     NODE_ENV: 'test',
     DEMO_MODE: 'false',
+    // Required outside demo mode; this throwaway in-memory instance only lists the entities.
+    CLIENT_SECRET_PEPPER: 'migration-generator-throwaway-pepper-0000',
     LOG_LEVEL: 'warn',
     ADMIN_STATIC_DIR: '',
   });

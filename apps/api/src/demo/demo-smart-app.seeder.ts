@@ -1,11 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ClientEntity } from '../clients/client.entity';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
-export const DEMO_SMART_APP_CLIENT_ID = 'ccri-demo-app';
+import { DEMO_SMART_APP_CLIENT_ID } from './demo-clients';
+
+export { DEMO_SMART_APP_CLIENT_ID };
 
 /** Everything the demo app asks for in its standalone (`launch/patient`) and EHR (`launch`) launches. */
 export const DEMO_SMART_APP_SCOPE = [
@@ -31,10 +33,10 @@ export function demoSmartAppUris(publicUrl: string): { redirectUri: string; laun
 /**
  * Demo mode: registers the demo SMART app served at /demo-app/ as a public client (SMART App Launch 2.2 §Client
  * types: a browser app cannot keep a secret, so it authenticates with nothing and proves itself with PKCE). Written
- * on every start, so a changed PUBLIC_URL moves its redirect and launch URIs with it.
+ * on every demo-mode start (by DemoService), so a changed PUBLIC_URL moves its redirect and launch URIs with it.
  */
 @Injectable()
-export class DemoSmartAppSeeder implements OnApplicationBootstrap {
+export class DemoSmartAppSeeder {
   private readonly logger = new Logger(DemoSmartAppSeeder.name);
 
   constructor(
@@ -42,8 +44,8 @@ export class DemoSmartAppSeeder implements OnApplicationBootstrap {
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.demoMode || this.config.production) return;
+  /** Called by DemoService, in demo mode only, under the demo-seed lease. */
+  async seed(): Promise<void> {
     const { redirectUri, launchUri } = demoSmartAppUris(this.config.publicUrl);
     const fields: Partial<ClientEntity> = {
       clientName: 'CCRI demo SMART app',

@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { JwtRejected } from '../auth/keys/keys.service';
 import { hashPassword, verifyPassword } from '../admin-users/password-hash';
 import { AttemptCounter } from '../common/security/attempt-counter';
+import { SignInFailuresStore } from '../common/security/sign-in-failures.store';
 import { PORTAL_SESSION } from '../sessions/session-kinds';
 import { SessionService } from '../sessions/session.service';
 import { DeveloperAccountEntity } from './developer-account.entity';
@@ -33,15 +34,30 @@ function tooManyAttempts(message: string, retryAfter: number): DomainError {
 @Injectable()
 export class DevelopersService {
   private readonly logger = new Logger(DevelopersService.name);
-  private readonly accountFailures = new AttemptCounter(MAX_FAILURES_PER_ACCOUNT, FIFTEEN_MINUTES_MS);
-  private readonly addressFailures = new AttemptCounter(MAX_FAILURES_PER_ADDRESS, FIFTEEN_MINUTES_MS);
-  private readonly signups = new AttemptCounter(MAX_SIGNUPS_PER_ADDRESS, HOUR_MS);
+  private readonly accountFailures: AttemptCounter;
+  private readonly addressFailures: AttemptCounter;
+  private readonly signups: AttemptCounter;
   private dummyHash: Promise<string> | null = null;
 
   constructor(
     @InjectRepository(DeveloperAccountEntity) private readonly repo: Repository<DeveloperAccountEntity>,
     private readonly sessions: SessionService,
-  ) {}
+    failures: SignInFailuresStore,
+  ) {
+    this.accountFailures = new AttemptCounter(
+      failures,
+      'developer-account',
+      MAX_FAILURES_PER_ACCOUNT,
+      FIFTEEN_MINUTES_MS,
+    );
+    this.addressFailures = new AttemptCounter(
+      failures,
+      'developer-address',
+      MAX_FAILURES_PER_ADDRESS,
+      FIFTEEN_MINUTES_MS,
+    );
+    this.signups = new AttemptCounter(failures, 'developer-signup', MAX_SIGNUPS_PER_ADDRESS, HOUR_MS);
+  }
 
   toAccount(e: DeveloperAccountEntity): DeveloperAccount {
     return { id: e.id, email: e.email, name: e.name, created_at: e.createdAt.toISOString() };
@@ -49,9 +65,9 @@ export class DevelopersService {
 
   /** Creates an account and signs it in. */
   async signup(request: DeveloperSignupRequest, ip: string): Promise<DeveloperSession> {
-    const wait = this.signups.retryAfter(ip);
+    const wait = await this.signups.retryAfter(ip);
     if (wait > 0) throw tooManyAttempts('Too many accounts were created from this address; try again later', wait);
-    this.signups.hit(ip);
+    await this.signups.hit(ip);
     const email = normaliseEmail(request.email);
     if (await this.repo.existsBy({ email })) throw emailTaken();
     const entity = this.repo.create({
@@ -73,7 +89,7 @@ export class DevelopersService {
 
   async login(rawEmail: string, password: string, ip: string): Promise<DeveloperSession> {
     const email = normaliseEmail(rawEmail);
-    const wait = Math.max(this.accountFailures.retryAfter(email), this.addressFailures.retryAfter(ip));
+    const wait = Math.max(await this.accountFailures.retryAfter(email), await this.addressFailures.retryAfter(ip));
     if (wait > 0) throw tooManyAttempts('Too many failed sign-ins; try again later', wait);
     const account = email.length <= 254 ? await this.repo.findOneBy({ email }) : null;
     // An unknown address costs a KDF run too, so timing does not reveal which accounts exist.
@@ -81,13 +97,13 @@ export class DevelopersService {
       ? await verifyPassword(password, account.passwordHash)
       : await verifyPassword(password, await this.getDummyHash()).then(() => false);
     if (!ok || !account) {
-      this.accountFailures.hit(email);
-      this.addressFailures.hit(ip);
+      await this.accountFailures.hit(email);
+      await this.addressFailures.hit(ip);
       throw new DomainError(401, 'invalid_credentials', 'Wrong email address or password', {
         auditReason: 'invalid_credentials',
       });
     }
-    this.accountFailures.reset(email);
+    await this.accountFailures.reset(email);
     return this.issueSession(account);
   }
 

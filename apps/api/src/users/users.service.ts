@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../common/errors/domain-error';
 import { hashPassword, verifyPassword } from '../admin-users/password-hash';
 import { JwtRejected } from '../auth/keys/keys.service';
 import { AttemptCounter } from '../common/security/attempt-counter';
+import { SignInFailuresStore } from '../common/security/sign-in-failures.store';
 import { END_USER_SESSION } from '../sessions/session-kinds';
 import { issuedAfter, SessionClaims, SessionService } from '../sessions/session.service';
 import { EndUserEntity } from './end-user.entity';
@@ -50,14 +51,28 @@ export interface EndUserSession {
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
-  private readonly accountFailures = new AttemptCounter(MAX_USER_FAILURES_PER_ACCOUNT, FIFTEEN_MINUTES_MS);
-  private readonly addressFailures = new AttemptCounter(MAX_USER_FAILURES_PER_ADDRESS, FIFTEEN_MINUTES_MS);
+  private readonly accountFailures: AttemptCounter;
+  private readonly addressFailures: AttemptCounter;
   private dummyHash: Promise<string> | null = null;
 
   constructor(
     @InjectRepository(EndUserEntity) private readonly repo: Repository<EndUserEntity>,
     private readonly sessions: SessionService,
-  ) {}
+    failures: SignInFailuresStore,
+  ) {
+    this.accountFailures = new AttemptCounter(
+      failures,
+      'user-account',
+      MAX_USER_FAILURES_PER_ACCOUNT,
+      FIFTEEN_MINUTES_MS,
+    );
+    this.addressFailures = new AttemptCounter(
+      failures,
+      'user-address',
+      MAX_USER_FAILURES_PER_ADDRESS,
+      FIFTEEN_MINUTES_MS,
+    );
+  }
 
   /** The API view; `links` are the person's external identities (federated sign-in), when the caller read them. */
   toUser(e: EndUserEntity, links: ExternalIdentity[] = []): EndUser {
@@ -164,7 +179,7 @@ export class UsersService {
     if (Object.keys(patch).length > 0) await this.repo.update({ id }, patch);
     if (endSessions) await this.sessions.revokeAllFor(END_USER_SESSION, id);
     // A new password starts a fresh count: the administrator has just vouched for the account.
-    if (changes.password !== undefined) this.accountFailures.reset(user.username);
+    if (changes.password !== undefined) await this.accountFailures.reset(user.username);
     return this.require(id);
   }
 
@@ -209,7 +224,7 @@ export class UsersService {
    */
   async authenticate(username: string, password: string, ip: string): Promise<EndUserEntity> {
     const name = normaliseUsername(username);
-    const wait = Math.max(this.accountFailures.retryAfter(name), this.addressFailures.retryAfter(ip));
+    const wait = Math.max(await this.accountFailures.retryAfter(name), await this.addressFailures.retryAfter(ip));
     if (wait > 0) {
       throw new DomainError(429, 'too_many_attempts', 'Too many failed sign-ins; try again later', {
         headers: { 'retry-after': String(wait) },
@@ -222,8 +237,8 @@ export class UsersService {
         ? await verifyPassword(password, user.passwordHash)
         : await verifyPassword(password, await this.getDummyHash()).then(() => false);
     if (!ok || !user) {
-      this.accountFailures.hit(name);
-      this.addressFailures.hit(ip);
+      await this.accountFailures.hit(name);
+      await this.addressFailures.hit(ip);
       throw new DomainError(401, 'invalid_credentials', 'Wrong username or password', {
         auditReason: 'invalid_credentials',
       });
@@ -231,7 +246,7 @@ export class UsersService {
     if (!user.enabled) {
       throw new DomainError(401, 'invalid_credentials', 'This account is disabled', { auditReason: 'disabled' });
     }
-    this.accountFailures.reset(name);
+    await this.accountFailures.reset(name);
     return user;
   }
 

@@ -15,6 +15,8 @@ export function databases(): TestDatabase[] {
 
 export const ADMIN_USERNAME = 'test-admin';
 export const ADMIN_PASSWORD = 'test-admin-password-0123';
+/** CLIENT_SECRET_PEPPER of every test instance (instances sharing a database must share it). */
+export const TEST_PEPPER = 'ccri-test-pepper-0123456789abcdef0123456789';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -72,6 +74,8 @@ export async function createTestApp(
     ADMIN_USERNAME,
     ADMIN_PASSWORD,
     DEMO_MODE: 'false',
+    // Outside demo mode a pepper is required; a fixed one for tests (never the published demo pepper).
+    CLIENT_SECRET_PEPPER: TEST_PEPPER,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ADMIN_STATIC_DIR: '',
     PUBLIC_URL: 'http://ccri.test',

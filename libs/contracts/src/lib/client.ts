@@ -55,6 +55,8 @@ export interface Client {
   /** The developer-portal account owning a self-registered client. */
   owner?: string | null;
   status: ClientStatus;
+  /** One of the demo clients (published secrets): refused, and `enabled` false, while demo mode is off. */
+  demo?: boolean;
   created_at: string;
   updated_at: string;
 }

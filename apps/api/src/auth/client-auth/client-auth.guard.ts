@@ -115,6 +115,7 @@ export class ClientAuthGuard extends AuthGuard([
     let reason: string | null = null;
     if (!anyRequest && grantType !== 'authorization_code' && grantType !== 'refresh_token')
       reason = 'no_client_authentication';
+    else if (this.clients.isRefusedDemoClient(clientId)) reason = 'demo_client_outside_demo_mode';
     else if (!client) reason = 'invalid_client_credentials';
     else if (client.tokenEndpointAuthMethod !== 'none') reason = 'auth_method_not_registered';
     if (reason || !client) {

@@ -50,6 +50,10 @@ async function authenticate(
   via: SecretMethod,
 ): Promise<ClientEntity | false> {
   if (request.audit) request.audit.client_id = clientId.slice(0, 100);
+  if (clients.isRefusedDemoClient(clientId)) {
+    if (request.audit) request.audit.reason = 'demo_client_outside_demo_mode';
+    return false;
+  }
   const client = await clients.authenticateSecret(clientId, secret);
   if (!client) {
     if (request.audit) request.audit.reason = 'invalid_client_credentials';

@@ -6,6 +6,7 @@ import { LaunchContexts1796515528965 } from './1796515528965-launch-contexts';
 import { RefreshTokens1796515673486 } from './1796515673486-refresh-tokens';
 import { ClusterLocks1796516461947 } from './1796516461947-cluster-locks';
 import { SharedRateLimits1796516975285 } from './1796516975285-shared-rate-limits';
+import { SignInFailures1796518515496 } from './1796518515496-sign-in-failures';
 import { Federation1796519638060 } from './1796519638060-federation';
 
 /** MySQL/MariaDB schema history, oldest first. Generated with `npm run migration:generate` against a MariaDB. */
@@ -17,5 +18,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RefreshTokens1796515673486,
   ClusterLocks1796516461947,
   SharedRateLimits1796516975285,
+  SignInFailures1796518515496,
   Federation1796519638060,
 ];
