@@ -28,19 +28,21 @@ export const ALLOWED = {
     'common',
     'config',
     'database',
+    'federation',
     'fhir',
     'metrics',
     'scopes',
     'sessions',
     'users',
   ],
-  clients: ['admin-users', 'common', 'config'],
+  clients: ['admin-users', 'common', 'config', 'demo'],
   cluster: [],
   common: ['database'],
   config: [],
   database: ['app', 'common', 'config'],
-  demo: ['clients', 'config', 'fhir', 'users'],
+  demo: ['clients', 'cluster', 'config', 'fhir', 'users'],
   developers: ['admin-users', 'auth', 'clients', 'common', 'config', 'registration', 'scopes', 'sessions'],
+  federation: ['admin-users', 'auth', 'common', 'config', 'developers', 'sessions', 'users'],
   fhir: ['audit', 'auth', 'common', 'config', 'scopes'],
   health: ['common'],
   metrics: ['common'],
@@ -48,7 +50,7 @@ export const ALLOWED = {
   scopes: ['admin-users', 'auth', 'common', 'config', 'metrics'],
   sessions: ['auth', 'config'],
   types: [],
-  users: ['admin-users', 'auth', 'common', 'fhir', 'scopes', 'sessions'],
+  users: ['admin-users', 'auth', 'common', 'federation', 'fhir', 'scopes', 'sessions'],
 };
 
 /**
@@ -65,6 +67,9 @@ export const KNOWN_CYCLE_EDGES = [
   'auth>fhir', // authorize's patient picker searches FHIR; FHIR's capability statement names the OAuth endpoints
   'common>database', // the error normaliser knows database outages; request-context's audit insert
   'database>app', // migration-generate.ts builds the whole app to diff its schema
+  'auth>federation', // the sign-in page shows a button per provider; the federated sign-in resumes its interaction
+  'users>federation', // administrators list and remove a person's external identities on /api/users
+  'clients>demo', // outside demo mode the clients service refuses the demo clients, known by their ids
 ];
 
 const EXTENSIONS = ['.ts', '.tsx', '.d.ts', '.json', '/index.ts'];
