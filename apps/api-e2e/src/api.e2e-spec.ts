@@ -45,9 +45,10 @@ describe('the built API, started as `npm start` starts it (demo mode, embedded S
   const get = (pathname: string, headers: Record<string, string> = {}) =>
     fetch(`${api.baseUrl}${pathname}`, { headers, signal: AbortSignal.timeout(15_000) });
 
+  // The built API starts in demo mode (two demo passwords hashed, the demo data seeded): give it time on a busy machine.
   beforeAll(async () => {
     api = await startBuiltApi();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await api?.stop();

@@ -6,8 +6,8 @@ describe('stopping the built API (SIGTERM)', () => {
   let socket: Socket | undefined;
 
   beforeAll(async () => {
-    api = await startBuiltApi(30_000, { SHUTDOWN_GRACE_SECONDS: '2' });
-  });
+    api = await startBuiltApi(90_000, { SHUTDOWN_GRACE_SECONDS: '2' });
+  }, 120_000);
 
   afterAll(async () => {
     socket?.destroy();

@@ -51,7 +51,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * Resolves once `GET /health/ready` answers 200.
  */
 export async function startBuiltApi(
-  readyTimeoutMs = 30_000,
+  readyTimeoutMs = 90_000,
   extraEnv: Record<string, string> = {},
 ): Promise<StartedApi> {
   if (!existsSync(apiMain)) {
