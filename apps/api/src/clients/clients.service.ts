@@ -69,6 +69,11 @@ export class ClientsService {
     return !this.config.demoMode && DEMO_CLIENT_IDS.has(clientId);
   }
 
+  /** One of the CCRI's published demo clients, in demo mode (their walkthrough sends the secret either way). */
+  isServedDemoClient(clientId: string): boolean {
+    return this.config.demoMode && DEMO_CLIENT_IDS.has(clientId);
+  }
+
   /** The public representation: RFC 7591 names, never the secret hash. */
   toClient(e: ClientEntity): Client {
     const demo = DEMO_CLIENT_IDS.has(e.clientId);

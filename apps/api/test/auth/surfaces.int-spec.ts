@@ -1,4 +1,4 @@
-import { createClient, createTestApp, databases, getToken, TestApp } from '../support/test-app';
+import { basic, createClient, createTestApp, databases, getToken, TestApp } from '../support/test-app';
 
 describe.each(databases())('HTTP surfaces on %s', (db) => {
   let t: TestApp;
@@ -201,14 +201,12 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
         .post(`/api/clients/${client.client_id}/secret`)
         .set('Authorization', admin)
         .expect(200);
+      // The new secret works, by the method the client is registered for (client_secret_basic).
       await t.http
         .post('/auth/token')
+        .set('Authorization', basic(client.client_id, rotated.body.client_secret))
         .type('form')
-        .send({
-          grant_type: 'client_credentials',
-          client_id: client.client_id,
-          client_secret: rotated.body.client_secret,
-        })
+        .send({ grant_type: 'client_credentials' })
         .expect(200);
     });
 

@@ -143,6 +143,18 @@ describe.each(databases())('client authentication at the token endpoint (RFC 674
       }).expect(200);
     });
 
+    it('refuses the body for a client registered with client_secret_basic: 401 invalid_client (RFC 6749 §2.3)', async () => {
+      const viaBasic = await create({ token_endpoint_auth_method: 'client_secret_basic' });
+      const refused = await token({
+        grant_type: 'client_credentials',
+        client_id: viaBasic.client_id,
+        client_secret: viaBasic.client_secret!,
+      });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toBe('invalid_client');
+      await token({ grant_type: 'client_credentials' }, basic(viaBasic.client_id, viaBasic.client_secret!)).expect(200);
+    });
+
     it("never takes a private_key_jwt client's secret (a seeded one) in place of its assertion", async () => {
       const { publicKey } = await generateKeyPair('ES384');
       const clientId = `pkjwt-${randomUUID()}`;

@@ -59,7 +59,7 @@ async function authenticate(
     if (request.audit) request.audit.reason = 'invalid_client_credentials';
     return false;
   }
-  if (!secretMethodAllowed(client.tokenEndpointAuthMethod, via)) {
+  if (!secretMethodAllowed(client.tokenEndpointAuthMethod, via, clients.isServedDemoClient(client.clientId))) {
     if (request.audit) request.audit.reason = 'auth_method_not_registered';
     return false;
   }
@@ -71,13 +71,13 @@ async function authenticate(
 }
 
 /**
- * RFC 7591 §2: a client authenticates with the method it registered, so a private_key_jwt or public client's secret
- * (a seed may hold one) never authenticates it, and a client_secret_post client does not use Basic. A
- * client_secret_basic client, the default, may also send its secret in the body: the CCRI's published Postman
- * walkthrough does so with its demo clients (DESIGN.md: client_credentials with client_secret_basic or _post).
+ * RFC 6749 §2.3 and RFC 7591 §2: a client authenticates only with the method it registered, so a private_key_jwt or
+ * public client's secret does not authenticate it, and a client_secret_basic client may not send its secret in the
+ * body (nor a client_secret_post client in a Basic header). The one exception is the CCRI's published demo clients
+ * in demo mode, whose Postman walkthrough sends the secret either way.
  */
-export function secretMethodAllowed(registered: string, via: SecretMethod): boolean {
-  return registered === via || (registered === 'client_secret_basic' && via === 'client_secret_post');
+export function secretMethodAllowed(registered: string, via: SecretMethod, ccriDemoClient = false): boolean {
+  return registered === via || (ccriDemoClient && registered === 'client_secret_basic' && via === 'client_secret_post');
 }
 
 /** `client_secret_basic`. */
