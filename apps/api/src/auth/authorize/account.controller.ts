@@ -6,8 +6,9 @@ import { END_USER_SESSION } from '../../sessions/session-kinds';
 import type { Params } from './authorization-request';
 import { AccountService } from './account.service';
 import { errorPage, FIELD, signInPage } from './authorize-pages';
-import { type AuditSink, AuthorizeService, type Browser, type SignedIn, type StepAudit } from './authorize.service';
+import { AuthorizeService, type Browser, type SignedIn } from './authorize.service';
 import { html, PAGE_HEADERS } from './html-page';
+import { auditInto, formOf } from './page-request';
 import {
   cookie,
   CSRF_COOKIE,
@@ -134,8 +135,7 @@ function browserOf(request: FastifyRequest): Browser | null {
 
 /** A form post: its CSRF token must equal the browser's CSRF cookie (double submit), else 403 and nothing done. */
 function checkForm(request: FastifyRequest, action: string): { form: Params; browser: Browser } | { refused: string } {
-  const body = request.body;
-  const form = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Params) : {};
+  const form = formOf(request);
   const browser = browserOf(request);
   const token = form[FIELD.csrf];
   if (!browser || typeof token !== 'string' || !safeEqual(token, browser.csrf)) {
@@ -148,18 +148,4 @@ function checkForm(request: FastifyRequest, action: string): { form: Params; bro
     };
   }
   return { form, browser };
-}
-
-function auditInto(request: FastifyRequest): AuditSink {
-  return (record: StepAudit) => {
-    request.audit = {
-      category: 'token',
-      action: record.action,
-      outcome: record.outcome,
-      actor: record.actor ?? null,
-      client_id: record.client_id ?? null,
-      reason: record.reason ?? null,
-      scope: record.scope ?? null,
-    };
-  };
 }

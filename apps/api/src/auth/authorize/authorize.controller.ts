@@ -5,9 +5,10 @@ import { Public } from '../../common/decorators/public.decorator';
 import { END_USER_SESSION } from '../../sessions/session-kinds';
 import type { Params } from './authorization-request';
 import { FIELD } from './authorize-pages';
-import { type AuditSink, type Browser, AuthorizeService, type StepAudit, type StepResult } from './authorize.service';
+import { type Browser, AuthorizeService, type StepResult } from './authorize.service';
 import { errorPage } from './authorize-pages';
 import { PAGE_HEADERS } from './html-page';
+import { auditInto, formOf } from './page-request';
 import {
   cookie,
   CSRF_COOKIE,
@@ -170,24 +171,4 @@ export class AuthorizeController {
 
 function expired(): StepResult {
   return { kind: 'page', status: 400, html: errorPage('Sign-in expired', EXPIRED) };
-}
-
-function formOf(request: FastifyRequest): Params {
-  const body = request.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Params) : {};
-}
-
-/** Each step is one audit record (category `token`), filled in here because the URL alone does not tell the step. */
-function auditInto(request: FastifyRequest): AuditSink {
-  return (record: StepAudit) => {
-    request.audit = {
-      category: 'token',
-      action: record.action,
-      outcome: record.outcome,
-      actor: record.actor ?? null,
-      client_id: record.client_id ?? null,
-      reason: record.reason ?? null,
-      scope: record.scope ?? null,
-    };
-  };
 }
