@@ -48,6 +48,7 @@ import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { UserinfoController } from './userinfo.controller';
 import { UserinfoService } from './userinfo.service';
 import { GrantsAdminController } from './grants-admin.controller';
+import { AuthHousekeepingService } from './housekeeping/auth-housekeeping.service';
 
 @Module({
   imports: [
@@ -97,6 +98,7 @@ import { GrantsAdminController } from './grants-admin.controller';
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     UserinfoService,
+    AuthHousekeepingService,
   ],
   exports: [
     TokenVerifierService,

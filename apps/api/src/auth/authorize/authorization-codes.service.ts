@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { randomBytesPooled } from '../../common/crypto/random-pool';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 
@@ -78,12 +78,6 @@ export class AuthorizationCodesService {
     if (!verifier) return reject('pkce_missing');
     if (!VERIFIER.test(verifier) || !pkceMatches(verifier, found.codeChallenge)) return reject('pkce_mismatch');
     return { ok: true, code: found } satisfies Redemption;
-  }
-
-  /** Forgets codes that expired more than a day ago. */
-  async purgeExpired(): Promise<number> {
-    const result = await this.repo.delete({ expiresAt: LessThan(new Date(Date.now() - 86_400_000)) });
-    return result.affected ?? 0;
   }
 }
 

@@ -41,6 +41,7 @@ export class RefreshTokenEntity {
   @CreateDateColumn({ name: 'created_at', precision: 6 })
   createdAt!: Date;
 
+  @Index('idx_refresh_tokens_expires')
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
   expiresAt!: Date;
 

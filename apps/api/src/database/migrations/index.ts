@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { RefreshTokenExpiryIndex1796526483654 } from './1796526483654-refresh-token-expiry-index';
 import { Init1795438027490 } from './1795438027490-init';
 import { CaseSensitiveIds1795440000000 } from './1795440000000-case-sensitive-ids';
 import { PeopleAndCodes1796514705983 } from './1796514705983-people-and-codes';
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SharedRateLimits1796516975285,
   SignInFailures1796518515496,
   Federation1796519638060,
+  RefreshTokenExpiryIndex1796526483654,
 ];
