@@ -50,7 +50,8 @@ export function mysqlOptions(poolSize = 20) {
     autoLoadEntities: true,
     synchronize: false,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    // Run by runMigrationsExclusively once the connection is up, not by TypeORM's initialize.
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
@@ -60,6 +61,39 @@ export function mysqlOptions(poolSize = 20) {
     extra: { connectionLimit: poolSize, enableKeepAlive: true, connectTimeout: CONNECT_TIMEOUT_MS },
     logging: false,
   };
+}
+
+/** How long an instance waits for another to finish migrating the same database before its start fails. */
+const MIGRATION_LOCK_WAIT_SECONDS = 600;
+
+/**
+ * Applies the pending migrations while holding a named lock for this database (MySQL/MariaDB GET_LOCK), so that
+ * replicas started together on a new or older database migrate it once: the first applies the migrations, the
+ * others wait and then find nothing pending. Without it each replica ran the same DDL, all but one failed with
+ * "table already exists" and started again; MySQL DDL is not transactional, so an ALTER run twice could fail half-way.
+ */
+export async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
+  // A lock name is server-wide and at most 64 characters: one per database, named by a hash of its name.
+  const name = `CONCAT('ccri_migrations_', LEFT(SHA1(DATABASE()), 24))`;
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const [row] = (await runner.query(`SELECT GET_LOCK(${name}, ?) AS got`, [MIGRATION_LOCK_WAIT_SECONDS])) as {
+      got: number | string | null;
+    }[];
+    if (Number(row?.got) !== 1) {
+      throw new Error(
+        `Another instance kept the database's migration lock for more than ${MIGRATION_LOCK_WAIT_SECONDS} s`,
+      );
+    }
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query(`SELECT RELEASE_LOCK(${name})`);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /**
@@ -98,7 +132,15 @@ export class DatabaseModule {
           },
           dataSourceFactory: async (options?: DataSourceOptions) => {
             const dataSource = await new DataSource(options!).initialize();
-            if (config.database.type === 'mysql') boundMysqlCalls(dataSource);
+            if (config.database.type === 'mysql') {
+              try {
+                await runMigrationsExclusively(dataSource);
+              } catch (e) {
+                await dataSource.destroy();
+                throw e;
+              }
+              boundMysqlCalls(dataSource);
+            }
             return dataSource;
           },
         }),
