@@ -5,6 +5,7 @@ import { TokenAccess } from '../scopes/token-access';
 import { FhirSearchService } from '../fhir/fhir-search.service';
 import { FhirService } from '../fhir/fhir.service';
 import { NHS_NUMBER_SYSTEM } from '../fhir/validation/nhs-number';
+import { FHIR_ID } from '../fhir/fhir-resource-types';
 
 /** Entries one directory search answers at most: a picker shows a short list and the person types more. */
 export const DIRECTORY_LIMIT = 20;
@@ -47,6 +48,13 @@ export class DirectoryService {
       .filter((e) => e.search?.mode === 'match')
       .map((e) => directoryEntry(e.resource))
       .slice(0, DIRECTORY_LIMIT);
+  }
+
+  /** The live Patient with this id as a picker shows it, or null (not a FHIR id, unknown or deleted). */
+  async patient(id: string): Promise<DirectoryEntry | null> {
+    if (!FHIR_ID.test(id)) return null;
+    const found = await this.read(`Patient/${id}`);
+    return found ? directoryEntry(found) : null;
   }
 
   /** The live resource `Type/id`, or null when there is none (unknown or deleted). */

@@ -6,7 +6,7 @@ import { AuthorizationGrantsService } from '../grants/authorization-grants.servi
 import { accountPage, type AllowedApp } from './account-pages';
 import { errorPage } from './authorize-pages';
 import { type AuditSink, type SignedIn, describeScope } from './authorize.service';
-import { PatientDirectoryService } from './patient-directory.service';
+import { DirectoryService } from '../../users/directory.service';
 
 /**
  * A person's own account page (RFC 9700 §2.2.2 / SMART App Launch: what a person allowed, they can withdraw): the
@@ -18,7 +18,7 @@ export class AccountService {
     private readonly grants: AuthorizationGrantsService,
     private readonly scopes: ScopesService,
     private readonly sessions: SessionService,
-    private readonly patients: PatientDirectoryService,
+    private readonly directory: DirectoryService,
   ) {}
 
   async page(signedIn: SignedIn, csrf: string): Promise<string> {
@@ -27,7 +27,9 @@ export class AccountService {
     const apps: AllowedApp[] = [];
     for (const g of await this.grants.list({ user: user.id })) {
       const patientName =
-        g.patient && user.role !== 'patient' ? ((await this.patients.get(g.patient))?.name ?? g.patient) : undefined;
+        g.patient && user.role !== 'patient'
+          ? ((await this.directory.patient(g.patient))?.display ?? g.patient)
+          : undefined;
       apps.push({
         grantId: g.id,
         clientName: g.client_name || g.client_id,

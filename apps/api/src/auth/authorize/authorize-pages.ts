@@ -1,3 +1,4 @@
+import type { DirectoryEntry } from '@ccri/contracts';
 import { html, page, SafeHtml } from './html-page';
 
 /** Form field names the pages post (a browser test drives them by these names and by the visible labels). */
@@ -128,6 +129,16 @@ export interface PatientMatch {
   name: string;
   birthDate: string | null;
   nhsNumber: string | null;
+}
+
+/** A directory entry (`/api/directory`'s shape, `Patient/{id}`) as the patient picker shows it. */
+export function patientMatch(entry: DirectoryEntry): PatientMatch {
+  return {
+    id: entry.reference.slice(entry.reference.indexOf('/') + 1),
+    name: entry.display,
+    birthDate: entry.birth_date ?? null,
+    nhsNumber: entry.nhs_number ?? null,
+  };
 }
 
 export function patientPickerPage(

@@ -19,7 +19,7 @@ import { InteractionService } from './interaction.service';
 import { LaunchContextEntity } from './launch-context.entity';
 import { LaunchesController } from './launches.controller';
 import { LaunchesService } from './launches.service';
-import { PatientDirectoryService } from './patient-directory.service';
+import { UserAdminModule } from '../../users/user-admin.module';
 
 /** SMART App Launch's front channel: the authorization endpoint, its pages, and EHR launches. */
 @Module({
@@ -33,16 +33,10 @@ import { PatientDirectoryService } from './patient-directory.service';
     AdminUsersModule,
     AuthModule,
     IdentityProvidersModule,
+    UserAdminModule,
   ],
   controllers: [AuthorizeController, LaunchesController, AccountController],
-  providers: [
-    AuthorizeService,
-    InteractionService,
-    LaunchesService,
-    PatientDirectoryService,
-    AuthorizationCodesService,
-    AccountService,
-  ],
+  providers: [AuthorizeService, InteractionService, LaunchesService, AuthorizationCodesService, AccountService],
   exports: [InteractionService],
 })
 export class AuthorizeModule {}

@@ -28,10 +28,17 @@ import {
   withParams,
 } from './authorization-request';
 import { IdentityProvidersService } from '../../federation/identity-providers.service';
-import { consentPage, errorPage, patientPickerPage, signInPage, type PatientMatch } from './authorize-pages';
+import {
+  consentPage,
+  errorPage,
+  patientMatch,
+  patientPickerPage,
+  signInPage,
+  type PatientMatch,
+} from './authorize-pages';
 import { type Interaction, InteractionService, sha256Base64url } from './interaction.service';
 import { LaunchesService } from './launches.service';
-import { PatientDirectoryService } from './patient-directory.service';
+import { DirectoryService } from '../../users/directory.service';
 
 /** What a step of the authorization endpoint answers: a page, or a redirect (to the app, or to the next page). */
 export type StepResult =
@@ -84,7 +91,7 @@ export class AuthorizeService {
     private readonly users: UsersService,
     private readonly codes: AuthorizationCodesService,
     private readonly launches: LaunchesService,
-    private readonly patients: PatientDirectoryService,
+    private readonly directory: DirectoryService,
     private readonly interactions: InteractionService,
     private readonly identityProviders: IdentityProvidersService,
   ) {}
@@ -324,7 +331,7 @@ export class AuthorizeService {
     if (!signedIn) return this.proceed(interaction, browser, () => undefined);
     let matches: PatientMatch[];
     try {
-      matches = await this.patients.find(search);
+      matches = search.trim() ? (await this.directory.find('Patient', search.slice(0, 100))).map(patientMatch) : [];
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       matches = [];
@@ -339,7 +346,7 @@ export class AuthorizeService {
     const signedIn = await this.currentUser(browser.sessionToken);
     if (!signedIn || signedIn.user.role === 'patient') return this.proceed(interaction, browser, () => undefined);
     const id = typeof form.patient === 'string' ? form.patient : '';
-    const found = await this.patients.get(id);
+    const found = await this.directory.patient(id);
     if (!found)
       return this.page(
         patientPickerPage({
@@ -349,7 +356,7 @@ export class AuthorizeService {
           error: 'That patient was not found.',
         }),
       );
-    const next = await this.interactions.sign({ ...interaction, patient: found.id, patient_source: 'picked' });
+    const next = await this.interactions.sign({ ...interaction, patient: id, patient_source: 'picked' });
     return this.resume(next);
   }
 
@@ -517,7 +524,7 @@ export class AuthorizeService {
     }));
     let patientName: string | undefined;
     if (interaction.patient && user.role !== 'patient') {
-      patientName = (await this.patients.get(interaction.patient))?.name;
+      patientName = (await this.directory.patient(interaction.patient))?.display;
     }
     return consentPage({
       ...(await this.pageContext(interaction, browser)),

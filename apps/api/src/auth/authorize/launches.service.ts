@@ -9,7 +9,7 @@ import { DomainError, validationFailed } from '../../common/errors/domain-error'
 import { ClientsService } from '../../clients/clients.service';
 import { sha256Hex } from './authorization-codes.service';
 import { LaunchContextEntity } from './launch-context.entity';
-import { PatientDirectoryService } from './patient-directory.service';
+import { DirectoryService } from '../../users/directory.service';
 
 /** SMART App Launch 2.2 §EHR launch: the launch id is short-lived; five minutes covers opening the app. */
 export const LAUNCH_TTL_SECONDS = 300;
@@ -28,7 +28,7 @@ export class LaunchesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(LaunchContextEntity) private readonly repo: Repository<LaunchContextEntity>,
     private readonly clients: ClientsService,
-    private readonly patients: PatientDirectoryService,
+    private readonly directory: DirectoryService,
   ) {}
 
   /** Creates an EHR launch of `clientId` for `patient`: the client must exist with a launch_uri, the patient too. */
@@ -43,7 +43,7 @@ export class LaunchesService {
         { field: 'client_id', message: 'the client has no launch_uri' },
       ]);
     const patient = request.patient.replace(/^Patient\//, '');
-    if (!FHIR_ID.test(patient) || !(await this.patients.get(patient)))
+    if (!FHIR_ID.test(patient) || !(await this.directory.patient(patient)))
       throw validationFailed('No such patient', [{ field: 'patient', message: 'no such Patient' }]);
     const encounter = request.encounter?.replace(/^Encounter\//, '') ?? null;
     if (encounter !== null && !FHIR_ID.test(encounter))
