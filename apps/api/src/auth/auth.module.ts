@@ -107,6 +107,7 @@ import { AuthHousekeepingService } from './housekeeping/auth-housekeeping.servic
     AuthRateLimitGuard,
     ThrottlerModule,
     AuthorizationGrantsService,
+    AuthorizationCodesService,
   ],
 })
 export class AuthModule {}

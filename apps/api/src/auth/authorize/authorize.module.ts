@@ -11,7 +11,6 @@ import { KeysModule } from '../keys/keys.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
-import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationGrantEntity } from './authorization-grant.entity';
 import { AuthorizeController } from './authorize.controller';
 import { AuthorizeService } from './authorize.service';
@@ -36,7 +35,7 @@ import { UserAdminModule } from '../../users/user-admin.module';
     UserAdminModule,
   ],
   controllers: [AuthorizeController, LaunchesController, AccountController],
-  providers: [AuthorizeService, InteractionService, LaunchesService, AuthorizationCodesService, AccountService],
+  providers: [AuthorizeService, InteractionService, LaunchesService, AccountService],
   exports: [InteractionService],
 })
 export class AuthorizeModule {}
