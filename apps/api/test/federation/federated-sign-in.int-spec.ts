@@ -392,10 +392,22 @@ describe.each(databases())('federated sign-in through an external OpenID provide
       }),
     ]);
     const linkId = shown.body.external_identities[0].id as string;
+    // The Users list shows the same links (loaded for the whole page at once).
+    const listed = await t.http
+      .get('/api/users?search=alice')
+      .set('Authorization', await admin())
+      .expect(200);
+    expect(listed.body.items.find((u: { id: string }) => u.id === user.body.id).external_identities).toEqual(
+      shown.body.external_identities,
+    );
     await t.http
       .delete(`/api/users/${user.body.id}/external-identities/${linkId}`)
       .set('Authorization', await admin())
       .expect(204);
+    expect(await lastAudit('user.unlink_identity', user.body.id)).toMatchObject({
+      outcome: 'success',
+      resourceType: 'EndUser',
+    });
     await t.http
       .delete(`/api/users/${user.body.id}/external-identities/${linkId}`)
       .set('Authorization', await admin())
@@ -527,6 +539,7 @@ describe.each(databases())('federated sign-in through an external OpenID provide
     expect(landing.pathname).toBe('/admin/login');
     const code = new URLSearchParams(landing.hash.slice(1)).get('federation_code')!;
     const session = await t.http.post('/api/auth/federated-session').send({ code }).expect(200);
+    expect(session.body.username).toBe('test-admin');
     await t.http.get('/api/clients').set('Authorization', `Bearer ${session.body.access_token}`).expect(200);
   });
 
