@@ -8,6 +8,7 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
 import { ExternalIdentityEntity } from '../../src/federation/external-identity.entity';
+import { FederationLoginEntity } from '../../src/federation/federation-login.entity';
 import { BrowserSession, type Page } from '../support/browser-session';
 import { decodeEntities, formWithButton } from '../support/html-forms';
 import { basic, createTestApp, databases, tokenFor, type TestApp } from '../support/test-app';
@@ -554,6 +555,43 @@ describe.each(databases())('federated sign-in through an external OpenID provide
       outcome: 'error',
       reason: 'provider_unreachable',
     });
+    // Nothing created: no pending sign-in, no link.
+    expect(await ds.getRepository(FederationLoginEntity).countBy({ providerId: 'down' })).toBe(0);
+    expect(await ds.getRepository(ExternalIdentityEntity).countBy({ providerId: 'down' })).toBe(0);
+  });
+
+  it('a provider that accepts the connection but never answers is given up after 5 s, with the same readable page', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      await t.http
+        .post('/api/identity-providers')
+        .set('Authorization', await admin())
+        .send({
+          id: 'silent',
+          name: 'Silent IdP',
+          issuer: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          client_id: 'silent-client',
+          client_secret: 'silent-secret-0123456789',
+          audiences: ['developers'],
+        })
+        .expect(201);
+      const started = Date.now();
+      const res = await fetch(`${base}/auth/federation/silent/start?audience=developers`, { redirect: 'manual' });
+      const waited = Date.now() - started;
+      expect(res.status).toBe(502);
+      expect(await res.text()).toContain('Silent IdP cannot be reached right now');
+      expect(waited).toBeGreaterThanOrEqual(4_500);
+      expect(waited).toBeLessThan(15_000);
+      expect(await lastAudit('federation.start', 'silent')).toMatchObject({
+        outcome: 'error',
+        reason: 'provider_unreachable',
+      });
+      expect(await ds.getRepository(FederationLoginEntity).countBy({ providerId: 'silent' })).toBe(0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   describe('refused callbacks (crafted id_tokens from a fake provider)', () => {
