@@ -12,6 +12,7 @@ export const NAV_ITEMS = [
   { to: '/tokens', label: 'Tokens and keys' },
   { to: '/audit', label: 'Audit' },
   { to: '/settings/registration', label: 'Registration' },
+  { to: '/settings/sign-in-providers', label: 'Sign-in providers' },
 ] as const;
 
 function NavLinks({ direction }: { direction: 'row' | 'column' }) {

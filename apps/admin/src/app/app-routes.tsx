@@ -5,6 +5,7 @@ import { RequireSession } from '../auth/require-session';
 import { ClientDetailPage } from '../clients/client-detail-page';
 import { ClientsPage } from '../clients/clients-page';
 import { NewClientPage } from '../clients/new-client-page';
+import { SignInProvidersPage } from '../federation/sign-in-providers-page';
 import { PortalClientPage } from '../portal/portal-client-page';
 import { PortalClientsPage } from '../portal/portal-clients-page';
 import { PortalLayout } from '../portal/portal-layout';
@@ -53,6 +54,7 @@ export function AppRoutes() {
           <Route path="/tokens" element={<TokensPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings/registration" element={<RegistrationSettingsPage />} />
+          <Route path="/settings/sign-in-providers" element={<SignInProvidersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

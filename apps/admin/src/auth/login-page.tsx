@@ -1,8 +1,11 @@
 import { Alert, Anchor, Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Link, Navigate, useLocation, useNavigate, type Location } from 'react-router';
+import { FederatedSignIn } from '../federation/federated-sign-in';
+import { exchangeAdminCode } from '../federation/federation-api';
 import { LoginForm } from './login-form';
-import { useSession } from './session-context';
+import { useApi, useSession } from './session-context';
+import { sessionFromLogin } from './session-store';
 
 function returnPath(state: unknown): string {
   const from = (state as { from?: Partial<Location> } | null)?.from;
@@ -14,6 +17,7 @@ export function LoginPage() {
   const { session, endedBecause, signIn } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
+  const api = useApi();
   const target = returnPath(location.state);
   useDocumentTitle('Sign in · CCRI Admin');
 
@@ -46,6 +50,12 @@ export function LoginPage() {
               signIn(next);
               navigate(target, { replace: true });
             }}
+          />
+          <FederatedSignIn
+            audience="admins"
+            api={api}
+            exchange={exchangeAdminCode}
+            onSignedIn={(response) => signIn(sessionFromLogin(response.username, response))}
           />
           <Text size="sm" ta="center" c="dimmed">
             Registering your own system?{' '}

@@ -1,8 +1,10 @@
 import { Alert, Anchor, Text } from '@mantine/core';
 import { Link, Navigate, useLocation, useNavigate, type Location } from 'react-router';
+import { FederatedSignIn } from '../federation/federated-sign-in';
+import { exchangePortalCode } from '../federation/federation-api';
 import { PortalAuthFrame } from './portal-auth-frame';
 import { SignInForm } from './portal-auth-forms';
-import { portalSessionFrom, usePortalSession } from './portal-session';
+import { portalSessionFrom, usePortalApi, usePortalSession } from './portal-session';
 
 function returnPath(state: unknown): string {
   const from = (state as { from?: Partial<Location> } | null)?.from;
@@ -14,6 +16,7 @@ export function PortalSignInPage() {
   const { session, endedBecause, signIn } = usePortalSession();
   const location = useLocation();
   const navigate = useNavigate();
+  const api = usePortalApi();
   const target = returnPath(location.state);
   if (session) return <Navigate to={target} replace />;
 
@@ -34,6 +37,12 @@ export function PortalSignInPage() {
           signIn(portalSessionFrom(response));
           navigate(target, { replace: true });
         }}
+      />
+      <FederatedSignIn
+        audience="developers"
+        api={api}
+        exchange={exchangePortalCode}
+        onSignedIn={(response) => signIn(portalSessionFrom(response))}
       />
       <Text size="sm" ta="center">
         New here?{' '}

@@ -7,6 +7,7 @@ import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime } from '../app/format';
 import { PageHeader } from '../app/page-header';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { LinkedIdentities } from '../federation/linked-identities';
 import { GrantsList } from '../grants/grants-list';
 import { ResetPasswordModal } from './reset-password-modal';
 import { EnabledBadge, ROLE_LABELS } from './users-page';
@@ -226,11 +227,9 @@ export function UserDetailPage() {
             <Detail term="Email">{u.email || '—'}</Detail>
             <Detail term="Created">{formatDateTime(u.created_at)}</Detail>
             <Detail term="Last changed">{formatDateTime(u.updated_at)}</Detail>
-            {u.external_identities.length > 0 && (
-              <Detail term="Linked sign-ins">
-                {u.external_identities.map((identity) => identity.email || identity.issuer).join(', ')}
-              </Detail>
-            )}
+            <Detail term="Linked sign-ins">
+              <LinkedIdentities user={u} onUnlinked={setNotice} />
+            </Detail>
           </SimpleGrid>
         </Paper>
 

@@ -18,8 +18,9 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { LinkedIdentities } from '../federation/linked-identities';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState } from '../app/query-states';
+import { ErrorState, LoadingState, Notice } from '../app/query-states';
 import { useUserList } from './users-queries';
 
 export const USERS_PAGE_SIZE = 20;
@@ -78,6 +79,7 @@ export function UsersPage() {
   const total = list.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / USERS_PAGE_SIZE));
   const filtered = Boolean(search || role);
+  const [notice, setNotice] = useState<string | null>(null);
 
   return (
     <>
@@ -91,6 +93,11 @@ export function UsersPage() {
         }
       />
       <Stack gap="md">
+        {notice && (
+          <Notice tone="success" onClose={() => setNotice(null)}>
+            {notice}
+          </Notice>
+        )}
         <Group align="flex-end" gap="sm" wrap="wrap">
           <TextInput
             label="Search users"
@@ -143,7 +150,7 @@ export function UsersPage() {
         ) : (
           <>
             <Box pos="relative" aria-busy={list.isFetching}>
-              <Table.ScrollContainer minWidth={760} type="native">
+              <Table.ScrollContainer minWidth={900} type="native">
                 <Table striped highlightOnHover verticalSpacing="sm" aria-label="Users">
                   <Table.Thead>
                     <Table.Tr>
@@ -152,6 +159,7 @@ export function UsersPage() {
                       <Table.Th scope="col">Role</Table.Th>
                       <Table.Th scope="col">FHIR resource</Table.Th>
                       <Table.Th scope="col">Status</Table.Th>
+                      <Table.Th scope="col">Linked sign-ins</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
                   <Table.Tbody>
@@ -176,6 +184,9 @@ export function UsersPage() {
                         </Table.Td>
                         <Table.Td>
                           <EnabledBadge enabled={user.enabled} />
+                        </Table.Td>
+                        <Table.Td>
+                          <LinkedIdentities user={user} onUnlinked={setNotice} />
                         </Table.Td>
                       </Table.Tr>
                     ))}

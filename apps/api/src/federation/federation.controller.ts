@@ -76,12 +76,16 @@ export class FederationController {
   @AuditAction('admin.login.federated')
   @Post('api/auth/federated-session')
   @HttpCode(200)
-  async adminSession(@Body() body: FederatedSessionDto, @Req() request: FastifyRequest): Promise<LoginResponse> {
+  async adminSession(
+    @Body() body: FederatedSessionDto,
+    @Req() request: FastifyRequest,
+  ): Promise<LoginResponse & { username: string }> {
     const username = await this.federation.redeemHandoff('admin', body.code);
     const session = username && (await this.admins.federatedSession(username));
     if (!session) throw handoffRefused();
     if (request.audit) request.audit.actor = username;
-    return session;
+    // The dashboard shows whom it is signed in as; with a password it knew, here only the server does.
+    return { ...session, username };
   }
 }
 

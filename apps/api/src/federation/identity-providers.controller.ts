@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../admin-users/decorators/admin-only.decorator';
+import { AuditAction } from '../common/decorators/audit-action.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import {
   CreateIdentityProviderDto,
@@ -40,18 +41,21 @@ export class IdentityProvidersController {
 
   @ApiOperation({ summary: 'Add a provider; its client secret is stored encrypted and never returned' })
   @AdminOnly()
+  @AuditAction('identity_provider.create')
   @Post()
   create(@Body() body: CreateIdentityProviderDto): Promise<IdentityProvider> {
     return this.providers.create(body);
   }
 
   @AdminOnly()
+  @AuditAction('identity_provider.update')
   @Patch(':id')
   update(@Param('id') id: string, @Body() body: UpdateIdentityProviderDto): Promise<IdentityProvider> {
     return this.providers.update(id, body);
   }
 
   @AdminOnly()
+  @AuditAction('identity_provider.delete')
   @Delete(':id')
   @HttpCode(204)
   remove(@Param('id') id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import type { EndUser, EndUserRole, ExternalIdentity, Page } from '@ccri/contracts';
 import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
 import { IdentityProviderEntity } from '../federation/identity-provider.entity';
@@ -51,15 +51,30 @@ export class UserAdminService {
 
   /** The person's external identities (federated sign-in), oldest link first. */
   private async linksOf(userId: string): Promise<ExternalIdentity[]> {
-    const rows = await this.links.find({ where: { localKind: 'user', localId: userId }, order: { linkedAt: 'ASC' } });
-    return rows.map((r) => ({
-      id: r.id,
-      provider_id: r.providerId,
-      issuer: r.issuer,
-      subject: r.subject,
-      email: r.email,
-      linked_at: r.linkedAt.toISOString(),
-    }));
+    return (await this.linksOfEach([userId])).get(userId) ?? [];
+  }
+
+  /** The external identities of several people in one query, by user id, oldest link first. */
+  private async linksOfEach(userIds: string[]): Promise<Map<string, ExternalIdentity[]>> {
+    const byUser = new Map<string, ExternalIdentity[]>();
+    if (userIds.length === 0) return byUser;
+    const rows = await this.links.find({
+      where: { localKind: 'user', localId: In(userIds) },
+      order: { linkedAt: 'ASC' },
+    });
+    for (const r of rows) {
+      const list = byUser.get(r.localId) ?? [];
+      list.push({
+        id: r.id,
+        provider_id: r.providerId,
+        issuer: r.issuer,
+        subject: r.subject,
+        email: r.email,
+        linked_at: r.linkedAt.toISOString(),
+      });
+      byUser.set(r.localId, list);
+    }
+    return byUser;
   }
 
   /** Unlinks one external identity: it no longer signs this person in. */
@@ -71,8 +86,11 @@ export class UserAdminService {
       throw notFound('external_identity_not_found', `No external identity "${linkId.slice(0, 64)}" on this user`);
   }
 
-  list(query: ListEndUsersQueryDto): Promise<Page<EndUser>> {
-    return this.users.list(query);
+  /** A page of people, each with their external identities (one query for the whole page's links). */
+  async list(query: ListEndUsersQueryDto): Promise<Page<EndUser>> {
+    const page = await this.users.list(query);
+    const links = await this.linksOfEach(page.items.map((u) => u.id));
+    return { ...page, items: page.items.map((u) => ({ ...u, external_identities: links.get(u.id) ?? [] })) };
   }
 
   async get(id: string): Promise<EndUser> {

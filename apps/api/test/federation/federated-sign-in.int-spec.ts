@@ -8,12 +8,15 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
 import { ExternalIdentityEntity } from '../../src/federation/external-identity.entity';
+import { FederationLoginEntity } from '../../src/federation/federation-login.entity';
 import { BrowserSession, type Page } from '../support/browser-session';
 import { decodeEntities, formWithButton } from '../support/html-forms';
 import { basic, createTestApp, databases, tokenFor, type TestApp } from '../support/test-app';
 
 const SECRET = `idp-secret-${randomBytes(12).toString('hex')}`;
 const FAKE_SECRET = `fake-secret-${randomBytes(12).toString('hex')}`;
+/** The secret of a provider an administrator adds through the API. */
+const ADDED_SECRET = `new-secret-${randomBytes(8).toString('hex')}`;
 const APP_REDIRECT = 'http://127.0.0.1:1/callback';
 
 /** People known to the real provider; its development login form takes any password, the login is the `sub`. */
@@ -282,7 +285,7 @@ describe.each(databases())('federated sign-in through an external OpenID provide
     });
     await t.http.get('/api/identity-providers').expect(401);
 
-    const secret = `new-secret-${randomBytes(8).toString('hex')}`;
+    const secret = ADDED_SECRET;
     const created = await t.http
       .post('/api/identity-providers')
       .set('Authorization', await admin())
@@ -314,6 +317,7 @@ describe.each(databases())('federated sign-in through an external OpenID provide
       { id: 'idp', name: 'Test IdP', start_url: `${base}/auth/federation/idp/start?audience=users` },
     ]);
     const all = JSON.stringify([
+      pub.body,
       list.body,
       created.body,
       updated.body,
@@ -392,10 +396,22 @@ describe.each(databases())('federated sign-in through an external OpenID provide
       }),
     ]);
     const linkId = shown.body.external_identities[0].id as string;
+    // The Users list shows the same links (loaded for the whole page at once).
+    const listed = await t.http
+      .get('/api/users?search=alice')
+      .set('Authorization', await admin())
+      .expect(200);
+    expect(listed.body.items.find((u: { id: string }) => u.id === user.body.id).external_identities).toEqual(
+      shown.body.external_identities,
+    );
     await t.http
       .delete(`/api/users/${user.body.id}/external-identities/${linkId}`)
       .set('Authorization', await admin())
       .expect(204);
+    expect(await lastAudit('user.unlink_identity', user.body.id)).toMatchObject({
+      outcome: 'success',
+      resourceType: 'EndUser',
+    });
     await t.http
       .delete(`/api/users/${user.body.id}/external-identities/${linkId}`)
       .set('Authorization', await admin())
@@ -527,6 +543,7 @@ describe.each(databases())('federated sign-in through an external OpenID provide
     expect(landing.pathname).toBe('/admin/login');
     const code = new URLSearchParams(landing.hash.slice(1)).get('federation_code')!;
     const session = await t.http.post('/api/auth/federated-session').send({ code }).expect(200);
+    expect(session.body.username).toBe('test-admin');
     await t.http.get('/api/clients').set('Authorization', `Bearer ${session.body.access_token}`).expect(200);
   });
 
@@ -538,6 +555,43 @@ describe.each(databases())('federated sign-in through an external OpenID provide
       outcome: 'error',
       reason: 'provider_unreachable',
     });
+    // Nothing created: no pending sign-in, no link.
+    expect(await ds.getRepository(FederationLoginEntity).countBy({ providerId: 'down' })).toBe(0);
+    expect(await ds.getRepository(ExternalIdentityEntity).countBy({ providerId: 'down' })).toBe(0);
+  });
+
+  it('a provider that accepts the connection but never answers is given up after 5 s, with the same readable page', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      await t.http
+        .post('/api/identity-providers')
+        .set('Authorization', await admin())
+        .send({
+          id: 'silent',
+          name: 'Silent IdP',
+          issuer: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          client_id: 'silent-client',
+          client_secret: 'silent-secret-0123456789',
+          audiences: ['developers'],
+        })
+        .expect(201);
+      const started = Date.now();
+      const res = await fetch(`${base}/auth/federation/silent/start?audience=developers`, { redirect: 'manual' });
+      const waited = Date.now() - started;
+      expect(res.status).toBe(502);
+      expect(await res.text()).toContain('Silent IdP cannot be reached right now');
+      expect(waited).toBeGreaterThanOrEqual(4_500);
+      expect(waited).toBeLessThan(15_000);
+      expect(await lastAudit('federation.start', 'silent')).toMatchObject({
+        outcome: 'error',
+        reason: 'provider_unreachable',
+      });
+      expect(await ds.getRepository(FederationLoginEntity).countBy({ providerId: 'silent' })).toBe(0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   describe('refused callbacks (crafted id_tokens from a fake provider)', () => {
@@ -650,7 +704,11 @@ describe.each(databases())('federated sign-in through an external OpenID provide
     it('no provider secret is in any audit record', async () => {
       const rows = await ds.getRepository(AuditEventEntity).find();
       const text = JSON.stringify(rows);
-      for (const s of [SECRET, FAKE_SECRET]) expect(text).not.toContain(s);
+      // Including the records of the provider's creation and change through the API (its body is not recorded).
+      expect(rows.filter((r) => r.action.startsWith('identity_provider.')).map((r) => r.action)).toEqual(
+        expect.arrayContaining(['identity_provider.create', 'identity_provider.update', 'identity_provider.delete']),
+      );
+      for (const s of [SECRET, FAKE_SECRET, ADDED_SECRET]) expect(text).not.toContain(s);
     });
   });
 });
