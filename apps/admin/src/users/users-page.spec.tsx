@@ -1,5 +1,6 @@
 import type { EndUser } from '@ccri/contracts';
 import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { AppRoutes } from '../app/app-routes';
 import { fakeApi } from '../test/fake-api';
@@ -70,7 +71,9 @@ describe('Users', () => {
     const { user } = renderApp(<AppRoutes />, signedIn);
     await screen.findByRole('table', { name: 'Users' });
 
-    await user.type(screen.getByRole('searchbox', { name: 'Search users' }), 'jones');
+    // Keystrokes without a pause between them (a loaded machine could otherwise pause longer than the debounce
+    // between two of them, and the page would rightly search for the prefix typed so far).
+    await userEvent.setup({ delay: null }).type(screen.getByRole('searchbox', { name: 'Search users' }), 'jones');
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent('/users?search=jones'));
     await waitFor(() =>
       expect(within(screen.getByRole('table', { name: 'Users' })).getAllByRole('row')).toHaveLength(2),
