@@ -20,6 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peerScenarios, printPeerTable } from './peers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -311,7 +312,7 @@ async function sample(request) {
   };
 }
 
-function startApi(database) {
+function startApi(database, extraEnv = {}) {
   return startTarget({
     script: path.join(root, 'apps/api/dist/main.js'),
     readyPath: '/health/ready',
@@ -324,6 +325,7 @@ function startApi(database) {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_TOKEN_PER_MINUTE: '10000000',
       RATE_LIMIT_CLIENT_PER_MINUTE: '10000000',
+      ...extraEnv,
     },
   });
 }
@@ -681,6 +683,11 @@ const scenarios = [
       return url ? apiScenarios('MariaDB', url) : [];
     },
   },
+  {
+    // Token issuance per signing algorithm beside panva's oidc-provider (peers.mjs).
+    name: 'peers',
+    run: () => peerScenarios({ startApi, startTarget, load, settle, client: PATIENT_ACCESS }),
+  },
 ];
 
 function printTable(rows, signing) {
@@ -742,7 +749,11 @@ for (const scenario of selected) {
   rows.push(...(await scenario.run()));
 }
 console.log('');
-printTable(rows, signing);
+printTable(
+  rows.filter((row) => !row.peer),
+  signing,
+);
+printPeerTable(rows);
 
 const outDir = path.join(root, 'test-output');
 mkdirSync(outDir, { recursive: true });
