@@ -10,16 +10,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
+import { KEY_TYPES } from './peers.mjs';
 
 const { PORT, PUBLIC_URL, PEER_ALG, PEER_CLIENT_ID, PEER_CLIENT_SECRET, PEER_SCOPE, PEER_AUDIENCE } = process.env;
 
-const KEY_TYPES = {
-  RS256: ['rsa', { modulusLength: 2048 }],
-  PS256: ['rsa', { modulusLength: 2048 }],
-  ES256: ['ec', { namedCurve: 'P-256' }],
-  ES384: ['ec', { namedCurve: 'P-384' }],
-  EdDSA: ['ed25519', {}],
-};
 if (!KEY_TYPES[PEER_ALG]) throw new Error(`PEER_ALG must be one of ${Object.keys(KEY_TYPES).join(', ')}`);
 const [type, options] = KEY_TYPES[PEER_ALG];
 const { privateKey } = generateKeyPairSync(type, options);

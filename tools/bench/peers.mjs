@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printColumns } from './table.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -18,7 +19,8 @@ const require = createRequire(import.meta.url);
 const { JWS_SIGN_PARAMETERS } = require('../../apps/api/dist/auth/keys/jws-algorithms.js');
 const { SIGNING_ALGS } = require('../../apps/api/dist/config/app-config.js');
 
-const KEY_TYPES = {
+/** node:crypto key pairs for each algorithm (the peer makes its key the same way). */
+export const KEY_TYPES = {
   RS256: ['rsa', { modulusLength: 2048 }],
   PS256: ['rsa', { modulusLength: 2048 }],
   ES256: ['ec', { namedCurve: 'P-256' }],
@@ -162,15 +164,6 @@ export function printPeerTable(rows) {
     ['non-2xx', (r) => (r.peer ? `${r.non2xx}/${r.peer.non2xx}` : '')],
     ['what', (r) => r.error ?? r.description],
   ];
-  const cells = [columns.map(([title]) => title), ...peers.map((row) => columns.map(([, cell]) => cell(row)))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i].length)));
-  const format = (line) =>
-    line
-      .map((cell, i) => (i === 0 || i === line.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
-      .join('  ')
-      .trimEnd();
   console.log('\nclient_credentials token issuance beside panva oidc-provider (in-memory, one process), one run:');
-  console.log(format(cells[0]));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const line of cells.slice(1)) console.log(format(line));
+  printColumns(columns, peers);
 }

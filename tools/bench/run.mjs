@@ -21,6 +21,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { peerScenarios, printPeerTable } from './peers.mjs';
+import { printColumns } from './table.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -719,16 +720,7 @@ function printTable(rows, signing) {
     ['non-2xx', (r) => String(r.non2xx ?? '')],
     ['what', (r) => r.error ?? r.description],
   ];
-  const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, cell]) => cell(row)))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i].length)));
-  const format = (line) =>
-    line
-      .map((cell, i) => (i === 0 || i === line.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
-      .join('  ')
-      .trimEnd();
-  console.log(format(cells[0]));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const line of cells.slice(1)) console.log(format(line));
+  printColumns(columns, rows);
 }
 
 const wanted = process.argv.slice(2);
