@@ -1,10 +1,11 @@
 // The peers of the token rows (`npm run bench`, scenario `peers`): for each signing algorithm, the API started with
 // ACCESS_TOKEN_SIGNING_ALG set to it (SQLite, demo mode) and panva's oidc-provider (oidc-peer.mjs) issuing the same
 // kind of token (client_credentials, client_secret_basic, a JWT access token signed with that algorithm, the same
-// scopes and audience), each loaded the same way in turn, printed as `token / oidc-provider` beside the signatures
-// of that algorithm one core makes per second (raw node:crypto `sign`, the same parameters the API signs with).
+// scopes and audience), loaded the same way in alternate rounds, printed as `token / oidc-provider` beside the
+// signatures of that algorithm one core makes per second (raw node:crypto `sign`, the parameters the API signs with).
 //
 //   BENCH_PEER_ALGS=RS256,ES256 npm run bench -- peers     only the named algorithms (default: all five)
+//   BENCH_PEER_ROUNDS=5                                    rounds of ours-then-theirs per algorithm (default 3)
 import { sign as cryptoSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -75,31 +76,27 @@ async function tokenAnswer(url, basic, body) {
 }
 
 /**
- * Rows `token <alg> vs oidc-provider`: the API's client_credentials rate with `alg` and oidc-provider's, measured
- * one after the other with nothing else running. `run` carries run.mjs's helpers: startApi(database, env),
- * startTarget, load(request), settle() and the demo client's `basic` header and credentials.
+ * Rows `token <alg> vs oidc-provider`: the API's client_credentials rate with `alg` and oidc-provider's. Both run
+ * side by side (the one not measured is idle) and are loaded in turn, BENCH_PEER_ROUNDS times (default 3): ours,
+ * theirs, ours, theirs… so a drift in the machine's speed (a shared host) weighs on both alike. The row gives the
+ * median rate of each and the median of the rounds' ratios. `run` carries run.mjs's helpers: startApi(database, env),
+ * startTarget, load(request), settle() and the demo client (`client_id`, `client_secret`).
  */
 export async function peerScenarios({ startApi, startTarget, load, settle, client }) {
   const rows = [];
   const basic = 'Basic ' + Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64');
   const body = 'grant_type=client_credentials';
+  const rounds = Math.max(1, Math.round(Number(process.env.BENCH_PEER_ROUNDS || 3)));
   for (const alg of algorithms()) {
     const scenario = `token ${alg} vs oidc-provider (SQLite)`;
     const dir = mkdtempSync(path.join(tmpdir(), 'ccri-bench-peer-'));
+    const started = [];
     try {
       const api = await startApi(`sqlite:${path.join(dir, 'bench.sqlite')}`, { ACCESS_TOKEN_SIGNING_ALG: alg });
-      let ours;
-      let sample;
-      try {
-        sample = await tokenAnswer(`${api.url}/auth/token`, basic, body);
-        if (decode(sample.access_token).alg !== alg)
-          throw new Error(`the API signed with ${decode(sample.access_token).alg}`);
-        await settle();
-        ours = await load({ url: `${api.url}/auth/token`, method: 'POST', headers: headers(basic), body });
-      } finally {
-        await api.stop();
-      }
-      const { payload } = decode(sample.access_token);
+      started.push(api);
+      const sample = await tokenAnswer(`${api.url}/auth/token`, basic, body);
+      if (decode(sample.access_token).alg !== alg)
+        throw new Error(`the API signed with ${decode(sample.access_token).alg}`);
       const peer = await startTarget({
         script: path.join(here, 'oidc-peer.mjs'),
         readyPath: '/.well-known/openid-configuration',
@@ -108,37 +105,59 @@ export async function peerScenarios({ startApi, startTarget, load, settle, clien
           PEER_CLIENT_ID: client.client_id,
           PEER_CLIENT_SECRET: client.client_secret,
           PEER_SCOPE: sample.scope,
-          PEER_AUDIENCE: payload.aud,
+          PEER_AUDIENCE: decode(sample.access_token).payload.aud,
         },
       });
-      let theirs;
-      let peerBytes;
-      try {
-        // The same scopes asked for by name (the API grants a client's registered scopes when none are named).
-        const peerBody = `${body}&scope=${encodeURIComponent(sample.scope)}`;
-        const peerSample = await tokenAnswer(`${peer.url}/token`, basic, peerBody);
-        if (decode(peerSample.access_token).alg !== alg) throw new Error(`oidc-provider signed with another alg`);
-        peerBytes = JSON.stringify(peerSample).length;
-        await settle();
-        theirs = await load({ url: `${peer.url}/token`, method: 'POST', headers: headers(basic), body: peerBody });
-      } finally {
-        await peer.stop();
+      started.push(peer);
+      // The same scopes asked for by name (the API grants a client's registered scopes when none are named).
+      const peerBody = `${body}&scope=${encodeURIComponent(sample.scope)}`;
+      const peerSample = await tokenAnswer(`${peer.url}/token`, basic, peerBody);
+      if (decode(peerSample.access_token).alg !== alg) throw new Error('oidc-provider signed with another alg');
+      await settle();
+      const ours = [];
+      const theirs = [];
+      for (let round = 0; round < rounds; round++) {
+        ours.push(await load({ url: `${api.url}/auth/token`, method: 'POST', headers: headers(basic), body }));
+        theirs.push(await load({ url: `${peer.url}/token`, method: 'POST', headers: headers(basic), body: peerBody }));
       }
       rows.push({
         scenario,
-        description: `${JSON.stringify(sample).length} vs ${peerBytes} bytes; ${sample.scope.split(' ').length} scopes`,
+        description:
+          `${JSON.stringify(sample).length} vs ${JSON.stringify(peerSample).length} bytes; ` +
+          `${sample.scope.split(' ').length} scopes; ${rounds} rounds, ratios ` +
+          ours.map((o, i) => (o.requestsPerSecond / theirs[i].requestsPerSecond).toFixed(2)).join(' '),
         alg,
-        ...ours,
-        peer: { name: 'oidc-provider', ...theirs },
+        ...medianOf(ours),
+        ratio: median(ours.map((o, i) => o.requestsPerSecond / theirs[i].requestsPerSecond)),
+        rounds: { ours, theirs },
+        peer: { name: 'oidc-provider', ...medianOf(theirs) },
         signingPerSecondOneCore: signingRate(alg),
       });
     } catch (e) {
       rows.push({ scenario, error: e.message.split('\n')[0].slice(0, 200) });
     } finally {
+      for (const target of started.reverse()) await target.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }
   return rows;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The median of each figure of several load results (rates, latencies); the error counts added up. */
+function medianOf(results) {
+  return {
+    requestsPerSecond: Math.round(median(results.map((r) => r.requestsPerSecond))),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+  };
 }
 
 function headers(basic) {
@@ -156,10 +175,7 @@ export function printPeerTable(rows) {
     ['p99 ms', (r) => n(r.p99Ms)],
     ['oidc-provider req/s', (r) => n(r.peer?.requestsPerSecond)],
     ['p99 ms ', (r) => n(r.peer?.p99Ms)],
-    [
-      'token / oidc-provider',
-      (r) => (r.peer?.requestsPerSecond ? `${(r.requestsPerSecond / r.peer.requestsPerSecond).toFixed(2)}x` : ''),
-    ],
+    ['token / oidc-provider', (r) => (r.ratio ? `${r.ratio.toFixed(2)}x` : '')],
     ['1-core sign/s', (r) => n(r.signingPerSecondOneCore)],
     ['non-2xx', (r) => (r.peer ? `${r.non2xx}/${r.peer.non2xx}` : '')],
     ['what', (r) => r.error ?? r.description],
