@@ -60,6 +60,7 @@ export function aSigningKey(overrides: Partial<SigningKeyInfo> = {}): SigningKey
     created_at: '2025-01-01T00:00:00.000Z',
     retired_at: null,
     remove_after: null,
+    signs: ['access_tokens', 'id_tokens'],
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { SigningKeyInfo } from '@ccri/contracts';
 import { Badge, Box, Button, Code, Group, Paper, Stack, Table, Text, Title, em } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
@@ -14,6 +15,13 @@ function KeyStatus({ status }: { status: 'active' | 'retired' }) {
       {status}
     </Badge>
   );
+}
+
+const USE_LABELS = { access_tokens: 'access tokens', id_tokens: 'id_tokens' } as const;
+
+/** What an active key signs ("access tokens, id_tokens"); a retired key signs nothing, it only verifies. */
+function signsLabel(key: SigningKeyInfo): string {
+  return key.signs.length ? key.signs.map((use) => USE_LABELS[use]).join(', ') : 'nothing (verifies only)';
 }
 
 /** The keys that sign tokens: the active one and retired ones still published for the tokens they signed. */
@@ -37,7 +45,8 @@ export function SigningKeysSection() {
             Signing keys
           </Title>
           <Text size="sm" c="dimmed">
-            RS256 keys published in the JWKS. A retired key stays published until the tokens it signed have expired.
+            Keys published in the JWKS, each with its algorithm: access tokens are signed with ACCESS_TOKEN_SIGNING_ALG,
+            id_tokens with RS256. A retired key stays published until the tokens it signed have expired.
           </Text>
         </div>
         <Button color="orange" onClick={() => setConfirming(true)}>
@@ -70,7 +79,7 @@ export function SigningKeysSection() {
                     <KeyStatus status={key.status} />
                   </Group>
                   <Text size="xs" c="dimmed">
-                    {key.alg} · created {formatDateTime(key.created_at)}
+                    {key.alg} · signs {signsLabel(key)} · created {formatDateTime(key.created_at)}
                     {key.remove_after && ` · published until ${formatDateTime(key.remove_after)}`}
                   </Text>
                 </Stack>
@@ -84,6 +93,7 @@ export function SigningKeysSection() {
                 <Table.Tr>
                   <Table.Th scope="col">Key ID</Table.Th>
                   <Table.Th scope="col">Algorithm</Table.Th>
+                  <Table.Th scope="col">Signs</Table.Th>
                   <Table.Th scope="col">Status</Table.Th>
                   <Table.Th scope="col">Created</Table.Th>
                   <Table.Th scope="col">Retired</Table.Th>
@@ -97,6 +107,7 @@ export function SigningKeysSection() {
                       <Code title={key.kid}>{shortId(key.kid, 20)}</Code>
                     </Table.Td>
                     <Table.Td>{key.alg}</Table.Td>
+                    <Table.Td>{signsLabel(key)}</Table.Td>
                     <Table.Td>
                       <KeyStatus status={key.status} />
                     </Table.Td>
@@ -132,8 +143,8 @@ export function SigningKeysSection() {
         }
       >
         <Text>
-          Generate a new signing key and sign every new token with it? The current key is retired but stays in the JWKS
-          until the tokens it signed have expired, so nothing stops working.
+          Generate a new signing key for each algorithm in use and sign every new token with it? The current keys are
+          retired but stay in the JWKS until the tokens they signed have expired, so nothing stops working.
         </Text>
       </ConfirmModal>
     </Box>

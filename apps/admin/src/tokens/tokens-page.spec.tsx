@@ -1,4 +1,4 @@
-import type { AuthorizationGrant, LiveToken } from '@ccri/contracts';
+import type { AuthorizationGrant, LiveToken, SigningKeyInfo } from '@ccri/contracts';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { AppRoutes } from '../app/app-routes';
@@ -9,9 +9,13 @@ import { renderApp } from '../test/render-app';
 
 const signedIn = { path: '/tokens', signedInAs: 'admin' };
 
-function server(initial: LiveToken[], initialGrants: AuthorizationGrant[] = []) {
+function server(
+  initial: LiveToken[],
+  initialGrants: AuthorizationGrant[] = [],
+  initialKeys: SigningKeyInfo[] = [aSigningKey()],
+) {
   let tokens = initial;
-  let keys = [aSigningKey()];
+  let keys = initialKeys;
   let grants = initialGrants;
   return stubFetch(
     fakeApi({
@@ -41,6 +45,7 @@ function server(initial: LiveToken[], initialGrants: AuthorizationGrant[] = []) 
           {
             ...keys[0],
             status: 'retired',
+            signs: [],
             retired_at: new Date().toISOString(),
             remove_after: new Date(Date.now() + 86_700_000).toISOString(),
           },
@@ -183,7 +188,7 @@ describe('Tokens and keys', () => {
 
     await user.click(screen.getByRole('button', { name: 'Rotate signing key…' }));
     const dialog = screen.getByRole('dialog', { name: 'Rotate the signing key' });
-    expect(within(dialog).getByText(/stays in the JWKS until the tokens it signed have expired/)).toBeInTheDocument();
+    expect(within(dialog).getByText(/stay in the JWKS until the tokens they signed have expired/)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Rotate key' }));
 
     expect(await screen.findByText(/New signing key kid-new-0002 is active/)).toBeInTheDocument();
@@ -192,6 +197,35 @@ describe('Tokens and keys', () => {
       expect(within(screen.getByRole('table', { name: 'Signing keys' })).getAllByRole('row')).toHaveLength(3),
     );
     expect(within(screen.getByRole('table', { name: 'Signing keys' })).getByText('retired')).toBeInTheDocument();
+  });
+
+  it("shows each key's algorithm and what it signs (ES256 access tokens, RS256 id_tokens, a retired RS256 key)", async () => {
+    server(
+      [],
+      [],
+      [
+        aSigningKey({ kid: 'kid-es256', alg: 'ES256', signs: ['access_tokens'] }),
+        aSigningKey({ kid: 'kid-rs256-id', alg: 'RS256', signs: ['id_tokens'] }),
+        aSigningKey({
+          kid: 'kid-rs256-old',
+          alg: 'RS256',
+          status: 'retired',
+          signs: [],
+          retired_at: '2025-02-01T00:00:00.000Z',
+          remove_after: '2025-02-02T00:05:00.000Z',
+        }),
+      ],
+    );
+    renderApp(<AppRoutes />, signedIn);
+
+    const keys = await screen.findByRole('table', { name: 'Signing keys' });
+    const cells = (kid: string) =>
+      within(within(keys).getByText(kid).closest('tr')!)
+        .getAllByRole('cell')
+        .map((c) => c.textContent);
+    expect(cells('kid-es256').slice(1, 4)).toEqual(['ES256', 'access tokens', 'active']);
+    expect(cells('kid-rs256-id').slice(1, 4)).toEqual(['RS256', 'id_tokens', 'active']);
+    expect(cells('kid-rs256-old').slice(1, 4)).toEqual(['RS256', 'nothing (verifies only)', 'retired']);
   });
 
   it('lists what people allowed apps and revokes a grant after confirmation', async () => {

@@ -15,6 +15,7 @@ import {
   TOKEN_ENDPOINT_AUTH_METHODS_WITH_PUBLIC,
 } from './oauth-endpoints';
 import { SMART_STYLE_PATH } from './grants/person-tokens.service';
+import { ID_TOKEN_SIGNING_ALG } from './keys/keys.service';
 
 /** Discovery documents, readable by browser apps (CORS: common/http/cors.ts) and cacheable for a few minutes. */
 @ApiTags('oauth')
@@ -74,7 +75,8 @@ export class DiscoveryController {
       response_types_supported: RESPONSE_TYPES_SUPPORTED,
       grant_types_supported: GRANT_TYPES_SUPPORTED,
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
+      // id_tokens are RS256 whatever ACCESS_TOKEN_SIGNING_ALG says (keys.service.ts); access tokens' alg is in the JWKS.
+      id_token_signing_alg_values_supported: [ID_TOKEN_SIGNING_ALG],
       token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS_WITH_PUBLIC,
       token_endpoint_auth_signing_alg_values_supported: CLIENT_ASSERTION_ALGS,
       code_challenge_methods_supported: ['S256'],

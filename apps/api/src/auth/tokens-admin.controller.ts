@@ -68,6 +68,7 @@ export class TokensAdminController {
       created_at: k.createdAt.toISOString(),
       retired_at: k.retiredAt?.toISOString() ?? null,
       remove_after: k.removeAfter?.toISOString() ?? null,
+      signs: this.keys.uses(k.kid),
     }));
   }
 

@@ -63,6 +63,8 @@ describe('loadConfig', () => {
     [{ TOKEN_TTL_SECONDS: '5' }, 'TOKEN_TTL_SECONDS'],
     [{ STRICT_PATIENT_SCOPES: 'maybe' }, 'STRICT_PATIENT_SCOPES'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ACCESS_TOKEN_SIGNING_ALG: 'HS256' }, 'ACCESS_TOKEN_SIGNING_ALG'],
+    [{ ACCESS_TOKEN_SIGNING_ALG: 'es256' }, 'ACCESS_TOKEN_SIGNING_ALG'],
     [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
     [{ DEMO_USER_PASSWORD: 'short' }, 'DEMO_USER_PASSWORD'],
     [{ PUBLIC_RESOURCE_TYPES: 'Organization,drop table' }, 'PUBLIC_RESOURCE_TYPES'],
@@ -85,6 +87,15 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message.startsWith(`${variable}: `)).toBe(true);
+  });
+
+  it('signs with RS256 unless ACCESS_TOKEN_SIGNING_ALG names another of the five algorithms', () => {
+    expect(loadConfig({}).accessTokenSigningAlg).toBe('RS256');
+    for (const alg of ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'])
+      expect(loadConfig({ ACCESS_TOKEN_SIGNING_ALG: alg }).accessTokenSigningAlg).toBe(alg);
+    expect(() => loadConfig({ ACCESS_TOKEN_SIGNING_ALG: 'none' })).toThrow(
+      'ACCESS_TOKEN_SIGNING_ALG: must be one of RS256, PS256, ES256, ES384, EdDSA, got "none"',
+    );
   });
 
   it('reads OIDC_PROVIDERS with defaults, and names the bad entry', () => {

@@ -21,6 +21,8 @@ export interface AppConfig {
   refreshTokenTtlSeconds: number;
   /** Worker threads that sign tokens (0: sign on the event loop). */
   signingWorkers: number;
+  /** ACCESS_TOKEN_SIGNING_ALG: the JWS algorithm of access tokens and the server's other JWTs (id_tokens: RS256). */
+  accessTokenSigningAlg: SigningAlg;
   /** Seconds a stop waits for busy connections before cutting them. */
   shutdownGraceSeconds: number;
   /** Rotate the signing key when the active one is older than this (0: only on request). */
@@ -44,6 +46,18 @@ export interface AppConfig {
   rateLimit: { tokenPerMinute: number; clientPerMinute: number; registerPerMinute: number };
   /** OIDC_PROVIDERS: external OpenID providers bootstrapped at start (federated sign-in). */
   oidcProviders: OidcProviderConfig[];
+}
+
+/** The JWS algorithms ACCESS_TOKEN_SIGNING_ALG may name (RFC 7518 §3.1, RFC 8037 §3.1 for EdDSA with Ed25519). */
+export const SIGNING_ALGS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+function signingAlg(env: Env): SigningAlg {
+  const raw = env.ACCESS_TOKEN_SIGNING_ALG;
+  if (raw === undefined || raw === '') return 'RS256';
+  if (!(SIGNING_ALGS as readonly string[]).includes(raw))
+    throw new ConfigError('ACCESS_TOKEN_SIGNING_ALG', `must be one of ${SIGNING_ALGS.join(', ')}, got "${raw}"`);
+  return raw as SigningAlg;
 }
 
 export const FEDERATION_AUDIENCES = ['users', 'developers', 'admins'] as const;
@@ -202,6 +216,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL_SECONDS', 90 * 86400, 60, 3650 * 86400),
     keyRotationDays: int(env, 'KEY_ROTATION_DAYS', 90, 0, 3650),
     signingWorkers: int(env, 'SIGNING_WORKERS', availableParallelism(), 0, 64),
+    accessTokenSigningAlg: signingAlg(env),
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
     adminSessionTtlSeconds: int(env, 'ADMIN_SESSION_TTL_SECONDS', 3600, 60, 86400),
     strictPatientScopes: bool(env, 'STRICT_PATIENT_SCOPES', false),

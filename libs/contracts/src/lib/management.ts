@@ -45,7 +45,14 @@ export interface SigningKeyInfo {
   retired_at: string | null;
   /** When the retired key leaves the JWKS (its last token has expired by then). */
   remove_after: string | null;
+  /**
+   * What the key signs while active: access tokens (and the server's other JWTs) with ACCESS_TOKEN_SIGNING_ALG,
+   * id_tokens with RS256 (both, for an RS256 key when that is the setting). Empty for a retired key.
+   */
+  signs: SigningKeyUse[];
 }
+
+export type SigningKeyUse = 'access_tokens' | 'id_tokens';
 
 /** The shortest password a developer-portal account may have (NIST SP 800-63B §3.1.1.2 asks for at least 8). */
 export const DEVELOPER_PASSWORD_MIN_LENGTH = 12;

@@ -23,6 +23,7 @@ describe('KeysService while the database is unreachable', () => {
   const config = {
     secretPepper: 'p'.repeat(32),
     signingWorkers: 0,
+    accessTokenSigningAlg: 'RS256',
     publicUrl: 'http://ccri.test',
   } as unknown as AppConfig;
   // Verification never takes the key lease (only key creation and rotation do).

@@ -14,15 +14,21 @@ import {
   type CryptoKey,
 } from 'jose';
 import { Repository } from 'typeorm';
-import type { AppConfig } from '../../config/app-config';
+import type { SigningKeyUse } from '@ccri/contracts';
+import { SIGNING_ALGS, type AppConfig, type SigningAlg } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ClusterLockService } from '../../cluster/cluster-lock.service';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
+import { JWS_SIGN_PARAMETERS, keyPairOptions } from './jws-algorithms';
 import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SigningPool } from './signing-pool';
 
-export const SIGNING_ALG = 'RS256';
+/**
+ * OpenID Connect Core §15.1 and Discovery §3: id_tokens are signed with RS256 (what every relying party accepts by
+ * default), whatever ACCESS_TOKEN_SIGNING_ALG says; the discovery documents say so.
+ */
+export const ID_TOKEN_SIGNING_ALG: SigningAlg = 'RS256';
 /** Unknown `kid`s trigger at most one reload per this interval (keys made by another instance). */
 const RELOAD_INTERVAL_MS = 1000;
 /** How often each instance re-reads the key table (a rotation made elsewhere) and checks the rotation schedule. */
@@ -35,19 +41,39 @@ export const RETIRED_KEY_GRACE_SECONDS = 86_400 + 300;
 
 interface ActiveKey {
   kid: string;
+  alg: SigningAlg;
   privateKey: KeyObject;
 }
 
+/** A published key, imported for verification. */
+interface VerificationKey {
+  key: CryptoKey;
+  alg: SigningAlg;
+  /**
+   * Whether the server's own JWTs (access tokens, sessions, interactions) signed by it are accepted: keys of
+   * ACCESS_TOKEN_SIGNING_ALG, and retired keys still published (tokens signed before a rotation or before the
+   * algorithm was changed stay valid until they expire). The active RS256 key that signs only id_tokens is not.
+   */
+  accepted: boolean;
+}
+
 /**
- * The server's signing keys: generated at first start, kept in the database, shared by all instances.
- * Verification keys are imported once and cached by `kid`; nothing outside our own key table is ever trusted
+ * The server's signing keys: generated at first start, kept in the database, shared by all instances. One active key
+ * per algorithm the server signs with: ACCESS_TOKEN_SIGNING_ALG (access tokens and the server's other JWTs) and,
+ * when that is not RS256, an RS256 key for id_tokens. Verification keys are imported once and cached by `kid`; nothing outside our own key table is ever trusted
  * (so `jku`, `x5u` and embedded `jwk` headers are never read).
  */
 @Injectable()
 export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(KeysService.name);
-  private active: ActiveKey | null = null;
-  private readonly verificationKeys = new Map<string, CryptoKey>();
+  private readonly active = new Map<SigningAlg, ActiveKey>();
+  /** Algorithms of the active keys in the table, with their kids (keys to retire when the configuration changed). */
+  private activeRows: { kid: string; alg: string }[] = [];
+  private readonly verificationKeys = new Map<string, VerificationKey>();
+  /** ACCESS_TOKEN_SIGNING_ALG. */
+  readonly accessTokenAlg: SigningAlg;
+  /** The algorithms that have an active key: the access-token one first. */
+  private readonly signingAlgs: SigningAlg[];
   private jwksCache: { keys: JWK[] } | null = null;
   private lastReload = 0;
   private pendingReload: Promise<void> | null = null;
@@ -61,19 +87,22 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
     private readonly lock: ClusterLockService,
   ) {
     this.encryption = new KeyEncryption(config.secretPepper);
+    this.accessTokenAlg = config.accessTokenSigningAlg;
+    this.signingAlgs = [...new Set([this.accessTokenAlg, ID_TOKEN_SIGNING_ALG])];
     this.pool = config.signingWorkers > 0 ? new SigningPool(config.signingWorkers) : null;
   }
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    if (!this.active) {
-      // Two instances starting on an empty database at once: the first creates the key, the other then reads it.
+    if (this.keysToChange()) {
+      // Two instances starting on an empty database at once: the first creates the keys, the other then reads them.
       await this.lock.withLock(KEYS_LOCK, KEYS_LOCK_OPTIONS, async () => {
         await this.reload();
-        if (!this.active) await this.createKey();
+        if (this.keysToChange()) await this.matchConfigurationHoldingLock();
       });
       await this.reload();
-      if (!this.active) throw new Error('No active signing key: another instance holds the key lock');
+      if (this.signingAlgs.some((alg) => !this.active.has(alg)))
+        throw new Error('No active signing key: another instance holds the key lock');
     }
     this.timer = setInterval(() => void this.maintain(), MAINTENANCE_MS);
     this.timer.unref();
@@ -104,24 +133,32 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
     }
   }
 
+  /** The kid of the key that signs access tokens. */
   get activeKid(): string {
-    if (!this.active) throw new Error('No active signing key');
-    return this.active.kid;
+    return this.activeKey(this.accessTokenAlg).kid;
+  }
+
+  private activeKey(alg: SigningAlg): ActiveKey {
+    const key = this.active.get(alg);
+    if (!key) throw new Error(`No active ${alg} signing key`);
+    return key;
   }
 
   /**
-   * Signs a JWT (RFC 7515 compact serialisation) with the active key: RS256, `kid` in the header.
-   * The RSA work runs in the signing pool's worker threads (SIGNING_WORKERS, one per core by default): in Node 20
-   * both WebCrypto and node:crypto sign on the calling thread, which would confine issuance to one core.
+   * Signs a JWT (RFC 7515 compact serialisation) with the active key of `alg` (ACCESS_TOKEN_SIGNING_ALG unless
+   * named: id_tokens name RS256), `kid` in the header. The signature is made in the signing pool's worker threads
+   * (SIGNING_WORKERS, one per core by default): in Node 20 both WebCrypto and node:crypto sign on the calling
+   * thread, which would confine issuance to one core.
    */
-  async sign(payload: Record<string, unknown>, typ: string): Promise<{ token: string; kid: string }> {
-    const key = this.active;
-    if (!key) throw new Error('No active signing key');
-    const header = Buffer.from(JSON.stringify({ alg: SIGNING_ALG, kid: key.kid, typ })).toString('base64url');
+  async sign(
+    payload: Record<string, unknown>,
+    typ: string,
+    alg: SigningAlg = this.accessTokenAlg,
+  ): Promise<{ token: string; kid: string }> {
+    const key = this.activeKey(alg);
+    const header = Buffer.from(JSON.stringify({ alg, kid: key.kid, typ })).toString('base64url');
     const input = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-    const signature = this.pool
-      ? await this.pool.sign(key.kid, input)
-      : cryptoSign('sha256', Buffer.from(input), key.privateKey).toString('base64url');
+    const signature = this.pool ? await this.pool.sign(key.kid, input) : signInline(alg, input, key.privateKey);
     return { token: `${input}.${signature}`, kid: key.kid };
   }
 
@@ -130,7 +167,7 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
    * instance has just made: the key table is read again, at most once per second however many unknown ids arrive
    * (requests meanwhile wait for that one read rather than being refused).
    */
-  async verificationKey(kid: string): Promise<CryptoKey | null> {
+  private async verificationKey(kid: string): Promise<VerificationKey | null> {
     const cached = this.verificationKeys.get(kid);
     if (cached) return cached;
     await this.reloadSoon();
@@ -161,17 +198,64 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
     return this.jwksCache!;
   }
 
-  /** True when the newest active key is older than KEY_ROTATION_DAYS. */
+  /** True when an active key of an algorithm the server signs with is older than KEY_ROTATION_DAYS. */
   private async rotationDue(): Promise<boolean> {
     const days = this.config.keyRotationDays;
     if (days <= 0) return false;
-    const newest = (await this.repo.find({ where: { status: 'active' }, order: { createdAt: 'DESC' }, take: 1 }))[0];
-    return newest !== undefined && Date.now() - newest.createdAt.getTime() > days * 86_400_000;
+    const active = await this.repo.find({ where: { status: 'active' } });
+    return active.some(
+      (k) => (this.signingAlgs as string[]).includes(k.alg) && Date.now() - k.createdAt.getTime() > days * 86_400_000,
+    );
   }
 
   /**
-   * Makes a new key active; the old one is retired but stays in the JWKS until its tokens have expired. Rotations
-   * on several instances at once run one after the other (each under the cluster lease).
+   * True when the key table does not match the configuration: an algorithm the server signs with has no active key,
+   * or an active key is of an algorithm it no longer signs with.
+   */
+  private keysToChange(): boolean {
+    return (
+      this.signingAlgs.some((alg) => !this.activeRows.some((r) => r.alg === alg)) ||
+      this.activeRows.some((r) => !(this.signingAlgs as string[]).includes(r.alg))
+    );
+  }
+
+  /**
+   * Brings the key table in line with ACCESS_TOKEN_SIGNING_ALG (at start, holding the key lease). On a first start
+   * it creates the keys. When the algorithm was changed (no active key of it), every active key is retired and a
+   * fresh one made for each algorithm: the old access-token key, whatever its algorithm, goes on verifying the tokens
+   * it signed until it leaves the JWKS, while an active RS256 key that signs only id_tokens is never accepted for
+   * access tokens (so the RS256 key that signed access tokens before a change to ES256 must be a retired one).
+   */
+  private async matchConfigurationHoldingLock(): Promise<void> {
+    const active = await this.repo.find({ where: { status: 'active' } });
+    const algorithmChanged = active.length > 0 && !active.some((k) => k.alg === this.accessTokenAlg);
+    const keep = algorithmChanged ? [] : active.filter((k) => (this.signingAlgs as string[]).includes(k.alg));
+    if (algorithmChanged)
+      this.logger.log(`ACCESS_TOKEN_SIGNING_ALG is now ${this.accessTokenAlg}; retiring the previous signing keys`);
+    const made: string[] = [];
+    for (const alg of this.signingAlgs) if (!keep.some((k) => k.alg === alg)) made.push(await this.createKey(alg));
+    await this.retireActiveExcept([...keep.map((k) => k.kid), ...made]);
+  }
+
+  /** Retired keys stay in the JWKS (and verify) until the last token they signed has expired. */
+  private async retireActiveExcept(kids: string[]): Promise<void> {
+    const now = new Date();
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: 'retired',
+        retiredAt: now,
+        removeAfter: new Date(now.getTime() + RETIRED_KEY_GRACE_SECONDS * 1000),
+      })
+      .where('status = :active AND kid NOT IN (:...kids)', { active: 'active', kids })
+      .execute();
+  }
+
+  /**
+   * Makes a new key active for each algorithm the server signs with; the old ones are retired but stay in the JWKS
+   * until their tokens have expired. Rotations on several instances at once run one after the other (each under the
+   * cluster lease). Resolves to the kid of the new access-token key.
    */
   async rotate(): Promise<string> {
     const result = await this.lock.withLock(KEYS_LOCK, KEYS_LOCK_OPTIONS, () => this.rotateHoldingLock('requested'));
@@ -182,25 +266,18 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
   private async rotateHoldingLock(why: 'scheduled' | 'requested'): Promise<string> {
     if (why === 'scheduled')
       this.logger.log(`The signing key is older than ${this.config.keyRotationDays} days; rotating`);
-    const kid = await this.createKey();
-    const now = new Date();
-    await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({
-        status: 'retired',
-        retiredAt: now,
-        removeAfter: new Date(now.getTime() + RETIRED_KEY_GRACE_SECONDS * 1000),
-      })
-      .where('status = :active AND kid <> :kid', { active: 'active', kid })
-      .execute();
+    const kids: string[] = [];
+    for (const alg of this.signingAlgs) kids.push(await this.createKey(alg));
+    await this.retireActiveExcept(kids);
     await this.reload();
-    return kid;
+    return kids[0];
   }
 
   /**
-   * Verifies a JWT we issued: RS256 only, a `kid` naming one of our keys, our issuer, the expected audience and
-   * `typ`, `exp`/`nbf` (RFC 7519 §4.1) with 5 s of clock tolerance. Throws JwtRejected with a short reason.
+   * Verifies a JWT we issued: a `kid` naming one of our keys that is accepted for our JWTs (of
+   * ACCESS_TOKEN_SIGNING_ALG, or retired and still published), `alg` that key's own algorithm, our issuer, the
+   * expected audience and `typ`, `exp`/`nbf` (RFC 7519 §4.1) with 5 s of clock tolerance. Throws JwtRejected with a
+   * short reason.
    */
   async verify(token: string, expected: { audience: string; typ: string }): Promise<JWTPayload> {
     if (token.length > MAX_JWT_LENGTH) throw new JwtRejected('oversize', 'The token is too large');
@@ -208,15 +285,17 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
       const { payload } = await jwtVerify(
         token,
         async (header) => {
-          if (header.alg !== SIGNING_ALG)
+          if (!(SIGNING_ALGS as readonly string[]).includes(header.alg))
             throw new JwtRejected('alg_not_allowed', `Algorithm ${String(header.alg)} is not accepted`);
           if (typeof header.kid !== 'string') throw new JwtRejected('no_kid', 'The token names no signing key');
           const key = await this.verificationKey(header.kid);
           if (!key) throw new JwtRejected('unknown_key', 'The token was not signed by a key of this server');
-          return key;
+          if (header.alg !== key.alg || !key.accepted)
+            throw new JwtRejected('alg_not_allowed', `Algorithm ${header.alg} is not accepted`);
+          return key.key;
         },
         {
-          algorithms: [SIGNING_ALG],
+          algorithms: [...SIGNING_ALGS],
           issuer: this.config.publicUrl,
           audience: expected.audience,
           typ: expected.typ,
@@ -232,24 +311,32 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
     }
   }
 
+  /** What the key `kid` signs now: nothing unless it is the active key of an algorithm the server signs with. */
+  uses(kid: string): SigningKeyUse[] {
+    const uses: SigningKeyUse[] = [];
+    if (this.active.get(this.accessTokenAlg)?.kid === kid) uses.push('access_tokens');
+    if (this.active.get(ID_TOKEN_SIGNING_ALG)?.kid === kid) uses.push('id_tokens');
+    return uses;
+  }
+
   async list(): Promise<SigningKeyEntity[]> {
     return this.repo.find({ order: { createdAt: 'DESC' } });
   }
 
-  private async createKey(): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048, extractable: true });
+  private async createKey(alg: SigningAlg): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair(alg, keyPairOptions(alg));
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk);
     await this.repo.insert({
       kid,
-      alg: SIGNING_ALG,
-      publicJwk: JSON.stringify({ ...jwk, kid, alg: SIGNING_ALG, use: 'sig' }),
+      alg,
+      publicJwk: JSON.stringify({ ...jwk, kid, alg, use: 'sig' }),
       privatePem: this.encryption.encrypt(await exportPKCS8(privateKey)),
       status: 'active',
       retiredAt: null,
       removeAfter: null,
     });
-    this.logger.log(`Generated signing key ${kid}`);
+    this.logger.log(`Generated ${alg} signing key ${kid}`);
     return kid;
   }
 
@@ -261,26 +348,43 @@ export class KeysService implements OnModuleInit, OnModuleDestroy, OnApplication
       throw e;
     });
     const now = Date.now();
-    const live = rows.filter((r) => r.status === 'active' || !r.removeAfter || r.removeAfter.getTime() > now);
+    const live = rows.filter(
+      (r) => isSigningAlg(r.alg) && (r.status === 'active' || !r.removeAfter || r.removeAfter.getTime() > now),
+    );
     const keys: JWK[] = [];
     for (const row of live) {
+      const alg = row.alg as SigningAlg;
       const jwk = JSON.parse(row.publicJwk) as JWK;
       keys.push(jwk);
-      if (!this.verificationKeys.has(row.kid)) {
-        this.verificationKeys.set(row.kid, (await importJWK(jwk, SIGNING_ALG)) as CryptoKey);
-      }
+      const accepted = alg === this.accessTokenAlg || row.status === 'retired';
+      const cached = this.verificationKeys.get(row.kid);
+      if (cached) cached.accepted = accepted;
+      else this.verificationKeys.set(row.kid, { key: (await importJWK(jwk, alg)) as CryptoKey, alg, accepted });
     }
     for (const kid of [...this.verificationKeys.keys()]) {
       if (!live.some((r) => r.kid === kid)) this.verificationKeys.delete(kid);
     }
     this.jwksCache = { keys };
-    const newest = rows.find((r) => r.status === 'active');
-    if (newest && newest.kid !== this.active?.kid) {
+    this.activeRows = rows.filter((r) => r.status === 'active').map((r) => ({ kid: r.kid, alg: r.alg }));
+    for (const alg of this.signingAlgs) {
+      // Rows come newest first: the newest active key of each algorithm signs.
+      const newest = rows.find((r) => r.status === 'active' && r.alg === alg);
+      if (!newest || newest.kid === this.active.get(alg)?.kid) continue;
       const pem = this.encryption.decrypt(newest.privatePem);
-      this.pool?.addKey(newest.kid, pem);
-      this.active = { kid: newest.kid, privateKey: createPrivateKey(pem) };
+      this.pool?.addKey(newest.kid, pem, alg);
+      this.active.set(alg, { kid: newest.kid, alg, privateKey: createPrivateKey(pem) });
     }
   }
+}
+
+function isSigningAlg(alg: string): alg is SigningAlg {
+  return (SIGNING_ALGS as readonly string[]).includes(alg);
+}
+
+/** A JWS signature on the calling thread (SIGNING_WORKERS=0). */
+function signInline(alg: SigningAlg, input: string, privateKey: KeyObject): string {
+  const { digest, ...options } = JWS_SIGN_PARAMETERS[alg];
+  return cryptoSign(digest, Buffer.from(input), { key: privateKey, ...options }).toString('base64url');
 }
 
 /** Tokens larger than this are refused before any parsing. */

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, verify } from 'node:crypto';
+import { constants, generateKeyPairSync, verify } from 'node:crypto';
 import { SigningPool } from './signing-pool';
 
 describe('SigningPool', () => {
@@ -34,6 +34,26 @@ describe('SigningPool', () => {
     await expect(pool.sign('nope', 'a.b')).rejects.toThrow(/unknown signing key/);
     const signature = await pool.sign('k1', 'a.b');
     expect(verify('sha256', Buffer.from('a.b'), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+  });
+
+  const pairs = {
+    PS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    ES384: () => generateKeyPairSync('ec', { namedCurve: 'P-384' }),
+    EdDSA: () => generateKeyPairSync('ed25519'),
+  };
+  it.each([
+    ['PS256', 'sha256', { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }],
+    ['ES256', 'sha256', { dsaEncoding: 'ieee-p1363' }],
+    ['ES384', 'sha384', { dsaEncoding: 'ieee-p1363' }],
+    ['EdDSA', null, {}],
+  ] as const)('signs with a %s key as JWS says (verified by node:crypto)', async (alg, digest, verifyOptions) => {
+    const pair = pairs[alg]();
+    pool.addKey(`k-${alg}`, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), alg);
+    const signature = Buffer.from(await pool.sign(`k-${alg}`, 'a.b'), 'base64url');
+    if (alg === 'ES256') expect(signature).toHaveLength(64);
+    if (alg === 'ES384') expect(signature).toHaveLength(96);
+    expect(verify(digest, Buffer.from('a.b'), { key: pair.publicKey, ...verifyOptions }, signature)).toBe(true);
   });
 
   it('rejects requests once closed', async () => {

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { JWS_SIGN_PARAMETERS, type JwsSignParameters } from './jws-algorithms';
+import type { SigningAlg } from '../../config/app-config';
 
 interface Pending {
   kid: string;
@@ -19,7 +21,7 @@ interface Slot {
 const MAX_BATCH = 16;
 
 /**
- * RS256 signing on worker threads, one per core. Each worker has at most one batch in flight: requests that arrive
+ * JWS signing (every algorithm of jws-algorithms.ts) on worker threads, one per core. Each worker has at most one batch in flight: requests that arrive
  * while every worker is busy wait in a queue and go, together, to the first worker that finishes (as group commit
  * does for writes). Under load a message carries many signatures, so the cost of crossing threads is shared; with
  * a worker idle, a request is sent at once. Inputs and signatures cross as one '\n'-joined string each.
@@ -27,7 +29,7 @@ const MAX_BATCH = 16;
 export class SigningPool {
   private readonly slots: Slot[] = [];
   private queue: Pending[] = [];
-  private readonly keys = new Map<string, string>();
+  private readonly keys = new Map<string, { pem: string; parameters: JwsSignParameters }>();
   private closed = false;
 
   constructor(size = availableParallelism()) {
@@ -38,14 +40,15 @@ export class SigningPool {
     }
   }
 
-  /** Gives every worker a private key (PKCS#8 PEM). */
-  addKey(kid: string, pem: string): void {
+  /** Gives every worker a private key (PKCS#8 PEM) that signs with `alg`. */
+  addKey(kid: string, pem: string, alg: SigningAlg = 'RS256'): void {
     if (kid.includes('\n')) throw new Error('A key id must not contain a line break');
-    this.keys.set(kid, pem);
-    for (const { worker } of this.slots) worker.postMessage({ type: 'key', kid, pem });
+    const key = { pem, parameters: JWS_SIGN_PARAMETERS[alg] };
+    this.keys.set(kid, key);
+    for (const { worker } of this.slots) worker.postMessage({ type: 'key', kid, ...key });
   }
 
-  /** The base64url RS256 signature of `input` (a JWS signing input: base64url segments and '.') with key `kid`. */
+  /** The base64url signature (with the algorithm of key `kid`) of `input` (a JWS signing input: base64url segments and '.') with key `kid`. */
   sign(kid: string, input: string): Promise<string> {
     if (this.closed) return Promise.reject(new Error('The signing pool is closed'));
     return new Promise((resolve, reject) => {
@@ -91,7 +94,7 @@ export class SigningPool {
       this.start(slot);
       this.dispatch();
     });
-    for (const [kid, pem] of this.keys) worker.postMessage({ type: 'key', kid, pem });
+    for (const [kid, key] of this.keys) worker.postMessage({ type: 'key', kid, ...key });
     slot.worker = worker;
   }
 

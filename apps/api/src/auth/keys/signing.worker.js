@@ -1,6 +1,7 @@
 'use strict';
-// Signs JWS inputs with RS256 for the API's event loop, so RSA signing uses every core: in Node 20 node:crypto
-// signs on the calling thread even with a callback. Private keys arrive from the parent and stay in memory only.
+// Signs JWS inputs for the API's event loop, so signing uses every core: in Node 20 node:crypto signs on the
+// calling thread even with a callback. Private keys arrive from the parent with their node:crypto sign parameters
+// (jws-algorithms.ts: digest, PSS padding, ECDSA's R||S encoding) and stay in memory only.
 // A batch arrives as '\n'-joined key ids and signing inputs (base64url and '.', never a line break) and goes back as
 // '\n'-joined base64url signatures, one string each way.
 const { parentPort } = require('node:worker_threads');
@@ -10,7 +11,8 @@ const keys = new Map();
 
 parentPort.on('message', (message) => {
   if (message.type === 'key') {
-    keys.set(message.kid, createPrivateKey(message.pem));
+    const { digest, ...options } = message.parameters;
+    keys.set(message.kid, { digest, key: { key: createPrivateKey(message.pem), ...options } });
     return;
   }
   try {
@@ -18,9 +20,9 @@ parentPort.on('message', (message) => {
     const signatures = message.inputs
       .split('\n')
       .map((input, i) => {
-        const key = keys.get(kids[i]);
-        if (!key) throw new Error(`unknown signing key ${kids[i]}`);
-        return sign('sha256', Buffer.from(input), key).toString('base64url');
+        const entry = keys.get(kids[i]);
+        if (!entry) throw new Error(`unknown signing key ${kids[i]}`);
+        return sign(entry.digest, Buffer.from(input), entry.key).toString('base64url');
       })
       .join('\n');
     parentPort.postMessage({ signatures });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { KeysService } from '../keys/keys.service';
+import { ID_TOKEN_SIGNING_ALG, KeysService } from '../keys/keys.service';
 
 /** OpenID Connect Core §2: the id_token is a plain signed JWT. */
 export const ID_TOKEN_TYP = 'JWT';
@@ -21,7 +21,10 @@ export interface IdTokenRequest {
   ttlSeconds: number;
 }
 
-/** OpenID Connect id_tokens, signed like access tokens (RS256, `kid` of our JWKS) through KeysService. */
+/**
+ * OpenID Connect id_tokens, signed through KeysService with its RS256 key (`kid` of our JWKS) whatever
+ * ACCESS_TOKEN_SIGNING_ALG says: RS256 is what discovery advertises and what relying parties accept by default.
+ */
 @Injectable()
 export class IdTokenService {
   constructor(
@@ -43,7 +46,7 @@ export class IdTokenService {
     if (request.nonce) claims.nonce = request.nonce;
     if (request.fhirUser) claims.fhirUser = request.fhirUser;
     if (request.name) claims.name = request.name;
-    return (await this.keys.sign(claims, ID_TOKEN_TYP)).token;
+    return (await this.keys.sign(claims, ID_TOKEN_TYP, ID_TOKEN_SIGNING_ALG)).token;
   }
 }
 
