@@ -66,6 +66,15 @@ export interface Client {
   updated_at: string;
 }
 
+/** `GET /api/clients` and `GET /api/portal/clients` parameters; `page` counts from 1. */
+export interface ClientListQuery {
+  /** Matches client id, name or description. */
+  search?: string;
+  status?: ClientStatus;
+  page?: number;
+  limit?: number;
+}
+
 /** The body of `POST /api/clients`. */
 export interface CreateClientRequest {
   client_name: string;
