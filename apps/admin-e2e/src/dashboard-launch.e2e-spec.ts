@@ -5,8 +5,8 @@ import { createApp } from '../../api/src/app.factory';
 import { DEMO_PATIENTS } from '../../api/src/fhir/demo/demo-data';
 import { launchChromium } from './support/browser';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/in-process-api';
-import { freePort } from './support/free-port';
-import { clientCredentialsToken, signInAsAdmin } from './support/journey';
+import { freePort } from '../../api/test/support/free-port';
+import { adminApiToken, clientCredentialsToken, signInAsAdmin } from './support/journey';
 import { adminDist, assertAdminBuilt, repoRoot, screenshotPath } from './support/paths';
 
 const demoAppDist = path.join(repoRoot, 'apps/demo-app/dist');
@@ -63,12 +63,7 @@ describe('an EHR launch from the dashboard, in Chromium against the real API', (
     page = await context.newPage();
 
     // The practitioner who will use the app: a Practitioner resource and a user who is it (set up through the API).
-    const login = await fetch(url('/api/auth/login'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD }),
-    });
-    const admin = `Bearer ${((await login.json()) as { access_token: string }).access_token}`;
+    const admin = `Bearer ${await adminApiToken(base)}`;
     const json = { 'Content-Type': 'application/json' };
     const writer = await expectCreated(
       await fetch(url('/api/clients'), {

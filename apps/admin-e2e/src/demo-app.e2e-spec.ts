@@ -6,9 +6,9 @@ import demo from '../../api/src/demo/ccri-demo-clients.json';
 import { DEMO_PATIENTS } from '../../api/src/fhir/demo/demo-data';
 import { launchChromium } from './support/browser';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/in-process-api';
-import { clientCredentialsToken } from './support/journey';
+import { adminApiToken, clientCredentialsToken } from './support/journey';
 import { repoRoot, screenshotPath } from './support/paths';
-import { freePort } from './support/free-port';
+import { freePort } from '../../api/test/support/free-port';
 
 const demoAppDist = path.join(repoRoot, 'apps/demo-app/dist');
 const patientAccess = demo.clients.find((c) => c.client_id === 'patient-access')!;
@@ -82,12 +82,7 @@ describe('the demo SMART app in Chromium against the real API', () => {
     close = () => app.close();
     browser = await launchChromium();
 
-    const login = await fetch(url('/api/auth/login'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD }),
-    });
-    admin = ((await login.json()) as { access_token: string }).access_token;
+    admin = await adminApiToken(base);
   });
 
   afterAll(async () => {

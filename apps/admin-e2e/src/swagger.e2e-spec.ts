@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../api/src/app.factory';
 import demo from '../../api/src/demo/ccri-demo-clients.json';
 import { launchChromium } from './support/browser';
-import { freePort } from './support/free-port';
+import { freePort } from '../../api/test/support/free-port';
 
 const patientAccess = demo.clients.find((c) => c.client_id === 'patient-access')!;
 const screenshots = join(__dirname, '../../../test-output/screenshots');

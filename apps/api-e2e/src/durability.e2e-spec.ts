@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { apiMain, freePort, repoRoot } from './support/built-api';
+import { freePort } from '../../api/test/support/free-port';
+import { apiMain, repoRoot } from './support/built-api';
 import demo from '../../api/src/demo/ccri-demo-clients.json';
 
 const ADMIN_PASSWORD = 'durability-admin-password-0123';

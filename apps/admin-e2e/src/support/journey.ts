@@ -19,6 +19,16 @@ export async function adminSessionToken(page: Page): Promise<string> {
   return token;
 }
 
+/** An administrator's management API token, signed in from this test process (not the browser). */
+export async function adminApiToken(baseUrl: string): Promise<string> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD }),
+  });
+  return ((await login.json()) as { access_token: string }).access_token;
+}
+
 /** RFC 6749 §2.3.1: client_id and secret form-encoded, then Basic. */
 export function basic(clientId: string, secret: string): string {
   const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');

@@ -1,12 +1,14 @@
 import type { Client } from '@ccri/contracts';
 import { Alert, Anchor, Button, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/api-error';
+import { Detail } from '../app/detail';
 import { PageHeader } from '../app/page-header';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
 import { usesSecret } from './auth-methods';
-import { ClientForm, toUpdateClientRequest, valuesFromClient } from './client-form';
+import { ClientForm } from './client-form';
+import { toUpdateClientRequest, valuesFromClient } from './client-form-model';
 import { ClientStatusBadge, DemoClientBadge } from './client-status-badge';
 import { useClient, useDecideClient, useUpdateClient } from './clients-queries';
 import { DeleteClientModal } from './delete-client-modal';
@@ -22,19 +24,6 @@ const ORIGIN: Record<NonNullable<Client['registered_by']>, string> = {
 
 function formatTime(iso: string): string {
   return new Date(iso).toLocaleString();
-}
-
-function Detail({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text component="dt" size="xs" c="dimmed" fw={500}>
-        {term}
-      </Text>
-      <Text component="dd" size="sm" m={0} style={{ wordBreak: 'break-word' }}>
-        {children}
-      </Text>
-    </div>
-  );
 }
 
 /** A pending self-registration: approve it, or reject it after confirmation. */

@@ -1,7 +1,6 @@
 import { Group, Radio, Stack, Textarea, TextInput } from '@mantine/core';
 import type { Ref } from 'react';
-
-export type KeySource = 'jwks' | 'jwks_uri';
+import type { KeySource } from './client-form-model';
 
 interface ClientKeysFieldsProps {
   source: KeySource;

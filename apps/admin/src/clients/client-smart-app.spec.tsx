@@ -15,7 +15,7 @@ import {
   validateClientForm,
   valuesFromClient,
   type ClientFormValues,
-} from './client-form';
+} from './client-form-model';
 
 /** Pastes into a field: long values typed key by key are slow on a loaded machine, and add nothing here. */
 async function fill(user: UserEvent, field: HTMLElement, text: string) {

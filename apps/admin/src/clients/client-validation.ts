@@ -1,7 +1,5 @@
+import type { JwkSet } from '@ccri/contracts';
 import { parseScopes, splitScopes } from '@ccri/smart-scopes';
-
-/** The client's key set as a JWK Set (RFC 7517 §5). */
-export type JwkSet = { keys: Record<string, unknown>[] };
 
 // FHIR R4 datatypes.html#id
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;

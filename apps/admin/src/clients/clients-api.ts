@@ -1,6 +1,6 @@
 import type {
   Client,
-  ClientStatus,
+  ClientListQuery,
   CreateClientRequest,
   CreatedClient,
   LaunchRequest,
@@ -11,17 +11,12 @@ import type {
 } from '@ccri/contracts';
 import type { ApiClient } from '../api/api-client';
 
-/** `GET /api/clients` parameters; `page` counts from 1. */
-export interface ClientListQuery {
-  search?: string;
-  status?: ClientStatus;
-  page: number;
-  limit: number;
-}
+/** The dashboard always asks for one page of a known size. */
+export type ClientPageQuery = ClientListQuery & { page: number; limit: number };
 
 const clientPath = (clientId: string) => `/api/clients/${encodeURIComponent(clientId)}`;
 
-export function listClients(api: ApiClient, query: ClientListQuery, signal?: AbortSignal): Promise<Page<Client>> {
+export function listClients(api: ApiClient, query: ClientPageQuery, signal?: AbortSignal): Promise<Page<Client>> {
   return api.get<Page<Client>>('/api/clients', { query: { ...query }, signal });
 }
 

@@ -10,16 +10,16 @@ import {
   listClients,
   rotateClientSecret,
   updateClient,
-  type ClientListQuery,
+  type ClientPageQuery,
 } from './clients-api';
 
 export const clientKeys = {
   all: ['clients'] as const,
-  list: (query: ClientListQuery) => ['clients', 'list', query] as const,
+  list: (query: ClientPageQuery) => ['clients', 'list', query] as const,
   detail: (clientId: string) => ['clients', 'detail', clientId] as const,
 };
 
-export function useClientList(query: ClientListQuery) {
+export function useClientList(query: ClientPageQuery) {
   const api = useApi();
   return useQuery({
     queryKey: clientKeys.list(query),

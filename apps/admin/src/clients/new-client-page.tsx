@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '../app/page-header';
 import { ClientSecretReveal } from './client-secret-reveal';
-import { ClientForm, EMPTY_CLIENT, toCreateClientRequest } from './client-form';
+import { ClientForm } from './client-form';
+import { EMPTY_CLIENT, toCreateClientRequest } from './client-form-model';
 import { useCreateClient } from './clients-queries';
 
 export function NewClientPage() {

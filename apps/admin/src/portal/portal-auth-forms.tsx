@@ -1,8 +1,9 @@
 import { DEVELOPER_PASSWORD_MIN_LENGTH, type DeveloperSession } from '@ccri/contracts';
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { ApiError, errorMessage } from '../api/api-error';
+import { useServerValidatedForm } from '../app/use-server-validated-form';
 import { signIn, signUp } from './portal-api';
 import { usePortalApi } from './portal-session';
 
@@ -45,30 +46,12 @@ export function validateSignIn(values: SignInValues): SignInErrors {
   return errors;
 }
 
-function useFormFields<V extends object>(initial: V) {
-  const [values, setValues] = useState<V>(initial);
-  const [errors, setErrors] = useState<Partial<Record<keyof V, string>>>({});
-  const inputs = useRef<Partial<Record<keyof V, HTMLInputElement | null>>>({});
-  const set = (field: keyof V) => (value: string) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setErrors((e) => ({ ...e, [field]: undefined }));
-  };
-  const ref = (field: keyof V) => (el: HTMLInputElement | null) => {
-    inputs.current[field] = el;
-  };
-  /** Shows the messages and puts the focus on the first field in error; true when there was none. */
-  const check = (found: Partial<Record<keyof V, string>>, order: (keyof V)[]) => {
-    setErrors(found);
-    const first = order.find((f) => found[f]);
-    if (first) inputs.current[first]?.focus();
-    return !first;
-  };
-  return { values, errors, set, ref, check };
-}
-
 export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSession) => void }) {
   const api = usePortalApi();
-  const form = useFormFields<SignUpValues>({ email: '', name: '', password: '', confirm: '' });
+  const form = useServerValidatedForm<SignUpValues, SignUpField>({
+    initial: { email: '', name: '', password: '', confirm: '' },
+    fields: ['email', 'name', 'password', 'confirm'],
+  });
   const mutation = useMutation({
     mutationFn: () =>
       signUp(api, { email: form.values.email.trim(), name: form.values.name.trim(), password: form.values.password }),
@@ -77,25 +60,14 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!form.check(validateSignUp(values), ['email', 'name', 'password', 'confirm'])) return;
-    mutation.mutate(undefined, {
-      onSuccess: onSignedUp,
-      onError: (error) => {
-        if (!(error instanceof ApiError)) return;
-        const { email, name, password } = error.fieldErrors;
-        if (email || name || password) form.check({ email, name, password }, ['email', 'name', 'password']);
-      },
-    });
+    if (!form.show(validateSignUp(values))) return;
+    mutation.mutate(undefined, { onSuccess: onSignedUp, onError: form.showServerErrors });
   };
-
-  const placed =
-    mutation.error instanceof ApiError &&
-    ['email', 'name', 'password'].some((f) => (mutation.error as ApiError).fieldErrors[f]);
 
   return (
     <form onSubmit={submit} noValidate aria-label="Create a developer account">
       <Stack gap="md">
-        {mutation.isError && !placed && (
+        {mutation.isError && !form.placed(mutation.error) && (
           <Alert color="red" variant="light" title="Could not create the account" role="alert">
             {errorMessage(mutation.error)}
           </Alert>
@@ -109,7 +81,7 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
           spellCheck={false}
           withAsterisk
           value={values.email}
-          onChange={(e) => set('email')(e.currentTarget.value)}
+          onChange={(e) => set('email', e.currentTarget.value)}
           error={errors.email}
         />
         <TextInput
@@ -119,7 +91,7 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
           autoComplete="organization"
           withAsterisk
           value={values.name}
-          onChange={(e) => set('name')(e.currentTarget.value)}
+          onChange={(e) => set('name', e.currentTarget.value)}
           error={errors.name}
         />
         <PasswordInput
@@ -129,7 +101,7 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
           autoComplete="new-password"
           withAsterisk
           value={values.password}
-          onChange={(e) => set('password')(e.currentTarget.value)}
+          onChange={(e) => set('password', e.currentTarget.value)}
           error={errors.password}
         />
         <PasswordInput
@@ -138,7 +110,7 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
           autoComplete="new-password"
           withAsterisk
           value={values.confirm}
-          onChange={(e) => set('confirm')(e.currentTarget.value)}
+          onChange={(e) => set('confirm', e.currentTarget.value)}
           error={errors.confirm}
         />
         <Button type="submit" loading={mutation.isPending} fullWidth>
@@ -151,7 +123,10 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (session: DeveloperSess
 
 export function SignInForm({ onSignedIn }: { onSignedIn: (session: DeveloperSession) => void }) {
   const api = usePortalApi();
-  const form = useFormFields<SignInValues>({ email: '', password: '' });
+  const form = useServerValidatedForm<SignInValues, keyof SignInValues>({
+    initial: { email: '', password: '' },
+    fields: ['email', 'password'],
+  });
   const mutation = useMutation({
     mutationFn: () => signIn(api, { email: form.values.email.trim(), password: form.values.password }),
   });
@@ -159,7 +134,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (session: DeveloperSess
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!form.check(validateSignIn(values), ['email', 'password'])) return;
+    if (!form.show(validateSignIn(values))) return;
     mutation.mutate(undefined, { onSuccess: onSignedIn });
   };
 
@@ -183,7 +158,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (session: DeveloperSess
           spellCheck={false}
           withAsterisk
           value={values.email}
-          onChange={(e) => set('email')(e.currentTarget.value)}
+          onChange={(e) => set('email', e.currentTarget.value)}
           error={errors.email}
         />
         <PasswordInput
@@ -192,7 +167,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (session: DeveloperSess
           autoComplete="current-password"
           withAsterisk
           value={values.password}
-          onChange={(e) => set('password')(e.currentTarget.value)}
+          onChange={(e) => set('password', e.currentTarget.value)}
           error={errors.password}
         />
         <Button type="submit" loading={mutation.isPending} fullWidth>

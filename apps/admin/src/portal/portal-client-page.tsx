@@ -1,10 +1,11 @@
 import { Alert, Anchor, Button, Code, Group, Modal, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-error';
 import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime } from '../app/format';
+import { Detail } from '../app/detail';
 import { PageHeader } from '../app/page-header';
 import { ErrorState, LoadingState } from '../app/query-states';
 import { authMethodLabel, usesSecret } from '../clients/auth-methods';
@@ -13,19 +14,6 @@ import { ClientStatusBadge } from '../clients/client-status-badge';
 import { ScopeList } from '../clients/scope-list';
 import { PORTAL_SITE } from './portal-auth-frame';
 import { portalKeys, useDeleteMyClient, useMyClient, useRotateMySecret } from './portal-queries';
-
-function Detail({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text component="dt" size="xs" c="dimmed" fw={500}>
-        {term}
-      </Text>
-      <Text component="dd" size="sm" m={0} style={{ wordBreak: 'break-word' }}>
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 /** One of the integrator's clients: its registration, a new secret, or its deletion. */
 export function PortalClientPage() {

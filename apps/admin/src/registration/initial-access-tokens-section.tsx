@@ -17,12 +17,13 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { useRef, useState, type FormEvent } from 'react';
-import { ApiError, errorMessage } from '../api/api-error';
+import { useState, type FormEvent } from 'react';
+import { errorMessage } from '../api/api-error';
 import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime, shortId } from '../app/format';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
 import { SecretField } from '../app/secret-field';
+import { useServerValidatedForm, type FormErrors } from '../app/use-server-validated-form';
 import { validateOptionalWholeNumber } from '../clients/client-validation';
 import {
   useInitialAccessTokens,
@@ -46,7 +47,7 @@ export interface IssueTokenValues {
   max_uses: string;
 }
 
-export type IssueTokenErrors = Partial<Record<keyof IssueTokenValues, string>>;
+export type IssueTokenErrors = FormErrors<keyof IssueTokenValues>;
 
 export function validateIssueToken(values: IssueTokenValues): IssueTokenErrors {
   const errors: IssueTokenErrors = {};
@@ -63,50 +64,37 @@ export function validateIssueToken(values: IssueTokenValues): IssueTokenErrors {
 
 function IssueTokenForm() {
   const issue = useIssueInitialAccessToken();
-  const [values, setValues] = useState<IssueTokenValues>({ hours: '24', max_uses: '1' });
-  const [errors, setErrors] = useState<IssueTokenErrors>({});
+  const form = useServerValidatedForm<IssueTokenValues, keyof IssueTokenValues>({
+    initial: { hours: '24', max_uses: '1' },
+    fields: ['hours', 'max_uses'],
+    // The form asks for hours; the server takes seconds.
+    fieldOf: (path) => (path === 'expires_in' ? 'hours' : undefined),
+  });
+  const { values, errors, set } = form;
   // Held only here: the token is never cached or stored.
   const [issued, setIssued] = useState<IssuedInitialAccessToken | null>(null);
-  const inputs = useRef<Partial<Record<keyof IssueTokenValues, HTMLInputElement | null>>>({});
-
-  const set = (field: keyof IssueTokenValues, value: string) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setErrors((e) => ({ ...e, [field]: undefined }));
-  };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found = validateIssueToken(values);
-    setErrors(found);
-    const first = (['hours', 'max_uses'] as const).find((f) => found[f]);
-    if (first) return inputs.current[first]?.focus();
+    if (!form.show(validateIssueToken(values))) return;
     issue.mutate(
       { expires_in: Number(values.hours) * 3600, max_uses: Number(values.max_uses) },
-      {
-        onSuccess: setIssued,
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          setErrors({ hours: error.fieldErrors.expires_in, max_uses: error.fieldErrors.max_uses });
-        },
-      },
+      { onSuccess: setIssued, onError: form.showServerErrors },
     );
   };
-
-  const placed =
-    issue.error instanceof ApiError && (issue.error.fieldErrors.expires_in || issue.error.fieldErrors.max_uses);
 
   return (
     <>
       <form onSubmit={submit} noValidate aria-label="Issue an initial access token">
         <Stack gap="sm">
-          {issue.isError && !placed && (
+          {issue.isError && !form.placed(issue.error) && (
             <Alert color="red" variant="light" role="alert" title="Could not issue the token">
               {errorMessage(issue.error)}
             </Alert>
           )}
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" maw={560}>
             <TextInput
-              ref={(el) => void (inputs.current.hours = el)}
+              ref={form.ref('hours')}
               label="Valid for (hours)"
               inputMode="numeric"
               withAsterisk
@@ -115,7 +103,7 @@ function IssueTokenForm() {
               error={errors.hours}
             />
             <TextInput
-              ref={(el) => void (inputs.current.max_uses = el)}
+              ref={form.ref('max_uses')}
               label="Registrations allowed"
               inputMode="numeric"
               withAsterisk

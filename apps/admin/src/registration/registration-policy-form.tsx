@@ -2,8 +2,9 @@ import { REGISTRATION_POLICIES, type RegistrationPolicy, type RegistrationSettin
 import { parseScopes, splitScopes } from '@ccri/smart-scopes';
 import { Alert, Button, Group, Radio, Stack, Text, Textarea } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
-import { ApiError, errorMessage } from '../api/api-error';
+import { useState, type FormEvent } from 'react';
+import { errorMessage } from '../api/api-error';
+import { useServerValidatedForm, type FormErrors } from '../app/use-server-validated-form';
 import { ScopeCatalogPicker } from '../clients/scope-catalog-picker';
 import { useScopeCatalog } from '../scopes/scopes-queries';
 
@@ -30,7 +31,7 @@ export interface PolicyFormValues {
   scopes: string;
 }
 
-export type PolicyFormErrors = Partial<Record<'policy' | 'scopes', string>>;
+export type PolicyFormErrors = FormErrors<keyof PolicyFormValues>;
 
 export function validatePolicyForm(values: PolicyFormValues): PolicyFormErrors {
   const { invalid } = parseScopes(values.scopes);
@@ -49,19 +50,19 @@ export function RegistrationPolicyForm({
 }) {
   const catalog = useScopeCatalog();
   const save = useMutation({ mutationFn: onSave });
-  const [values, setValues] = useState<PolicyFormValues>({
-    policy: settings.policy,
-    scopes: settings.self_service_scopes.join(' '),
+  const form = useServerValidatedForm<PolicyFormValues, keyof PolicyFormValues>({
+    initial: { policy: settings.policy, scopes: settings.self_service_scopes.join(' ') },
+    fields: ['policy', 'scopes'],
+    fieldOf: (path) => (path.startsWith('self_service_scopes') ? 'scopes' : undefined),
   });
-  const [errors, setErrors] = useState<PolicyFormErrors>({});
+  const { values, errors } = form;
   const [saved, setSaved] = useState(false);
-  const scopesRef = useRef<HTMLTextAreaElement>(null);
 
   const set = <K extends keyof PolicyFormValues>(field: K, value: PolicyFormValues[K]) => {
-    setValues((v) => ({ ...v, [field]: value }));
+    form.setValues((v) => ({ ...v, [field]: value }));
     setSaved(false);
     // The allow-list is checked as it is typed, once a message has been shown.
-    setErrors((e) => ({
+    form.setErrors((e) => ({
       ...e,
       [field]:
         field === 'scopes' && e.scopes ? validatePolicyForm({ ...values, scopes: String(value) }).scopes : undefined,
@@ -70,35 +71,17 @@ export function RegistrationPolicyForm({
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found = validatePolicyForm(values);
-    setErrors(found);
-    if (found.scopes) return scopesRef.current?.focus();
+    if (!form.show(validatePolicyForm(values))) return;
     save.mutate(
       { policy: values.policy, self_service_scopes: splitScopes(values.scopes) },
-      {
-        onSuccess: () => setSaved(true),
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          const fromServer: PolicyFormErrors = {};
-          for (const [path, message] of Object.entries(error.fieldErrors)) {
-            if (path.startsWith('self_service_scopes')) fromServer.scopes = message;
-            if (path === 'policy') fromServer.policy = message;
-          }
-          setErrors(fromServer);
-          if (fromServer.scopes) scopesRef.current?.focus();
-        },
-      },
+      { onSuccess: () => setSaved(true), onError: form.showServerErrors },
     );
   };
-
-  const placed =
-    save.error instanceof ApiError &&
-    Object.keys(save.error.fieldErrors).some((f) => f === 'policy' || f.startsWith('self_service_scopes'));
 
   return (
     <form onSubmit={submit} noValidate aria-label="Registration policy">
       <Stack gap="lg" maw={720}>
-        {save.isError && !placed && (
+        {save.isError && !form.placed(save.error) && (
           <Alert color="red" variant="light" role="alert" title="Could not save the settings">
             {errorMessage(save.error)}
           </Alert>
@@ -134,7 +117,7 @@ export function RegistrationPolicyForm({
         </Radio.Group>
         <Stack gap="xs">
           <Textarea
-            ref={scopesRef}
+            ref={form.ref('scopes')}
             label="Self-service scopes"
             description="The only scopes self-registered clients may ask for, separated by spaces. A wildcard such as patient/*.read also allows narrower scopes."
             autosize

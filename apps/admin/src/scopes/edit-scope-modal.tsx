@@ -1,8 +1,9 @@
 import type { ScopeCatalogEntry } from '@ccri/contracts';
 import { isValidScope, parseScope } from '@ccri/smart-scopes';
 import { Alert, Button, Checkbox, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, errorMessage } from '../api/api-error';
+import { useEffect, useState, type FormEvent } from 'react';
+import { errorMessage } from '../api/api-error';
+import { useServerValidatedForm, type FormErrors } from '../app/use-server-validated-form';
 import { usePutScope } from './scopes-queries';
 
 export interface ScopeFormValues {
@@ -13,7 +14,7 @@ export interface ScopeFormValues {
 }
 
 type Field = keyof ScopeFormValues;
-export type ScopeFormErrors = Partial<Record<Field, string>>;
+export type ScopeFormErrors = FormErrors<Field>;
 
 const RESOURCE_TYPE = /^(\*|[A-Z][A-Za-z]{1,63})$/;
 
@@ -52,45 +53,36 @@ interface EditScopeModalProps {
 export function EditScopeModal({ entry, adding = false, onClose, onSaved }: EditScopeModalProps) {
   const opened = adding || entry !== null;
   const save = usePutScope();
-  const [values, setValues] = useState<ScopeFormValues>({
-    scope: '',
-    description: '',
-    resource_types: '',
-    self_service: false,
+  const form = useServerValidatedForm<ScopeFormValues, Field>({
+    initial: { scope: '', description: '', resource_types: '', self_service: false },
+    fields: ['scope', 'description', 'resource_types'],
   });
-  const [errors, setErrors] = useState<ScopeFormErrors>({});
+  const { values, errors } = form;
   const [typesEdited, setTypesEdited] = useState(false);
-  const inputs = useRef<Partial<Record<Field, HTMLInputElement | HTMLTextAreaElement | null>>>({});
 
   useEffect(() => {
     if (!opened) return;
-    setValues({
+    form.setValues({
       scope: entry?.scope ?? '',
       description: entry?.description ?? '',
       resource_types: entry?.resource_types.join(', ') ?? '',
       self_service: entry?.self_service ?? false,
     });
-    setErrors({});
+    form.setErrors({});
     setTypesEdited(false);
     save.reset();
   }, [opened, entry]);
 
   const set = <K extends Field>(field: K, value: ScopeFormValues[K]) => {
-    setValues((v) => {
-      const next = { ...v, [field]: value };
-      if (field === 'scope' && !typesEdited) next.resource_types = resourceTypeOf(String(value));
-      return next;
-    });
+    form.set(field, value);
+    if (field === 'scope' && !typesEdited)
+      form.setValues((v) => ({ ...v, resource_types: resourceTypeOf(String(value)) }));
     if (field === 'resource_types') setTypesEdited(true);
-    setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found = validateScopeForm(values, adding);
-    setErrors(found);
-    const first = (['scope', 'description', 'resource_types'] as Field[]).find((f) => found[f]);
-    if (first) return inputs.current[first]?.focus();
+    if (!form.show(validateScopeForm(values, adding))) return;
     save.mutate(
       {
         scope: values.scope.trim(),
@@ -105,33 +97,22 @@ export function EditScopeModal({ entry, adding = false, onClose, onSaved }: Edit
           onSaved(saved);
           onClose();
         },
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          const fromServer: ScopeFormErrors = {};
-          for (const [path, message] of Object.entries(error.fieldErrors)) {
-            const field = path.split('.')[0] as Field;
-            if (field in values) fromServer[field] = message;
-          }
-          setErrors(fromServer);
-        },
+        onError: form.showServerErrors,
       },
     );
   };
-
-  const placed =
-    save.error instanceof ApiError && Object.keys(save.error.fieldErrors).some((f) => f.split('.')[0] in values);
 
   return (
     <Modal opened={opened} onClose={onClose} title={adding ? 'Add scope' : 'Edit scope'} centered size="lg">
       <form onSubmit={submit} noValidate aria-label={adding ? 'Add scope' : 'Edit scope'}>
         <Stack gap="md">
-          {save.isError && !placed && (
+          {save.isError && !form.placed(save.error) && (
             <Alert color="red" variant="light" role="alert" title="Could not save the scope">
               {errorMessage(save.error)}
             </Alert>
           )}
           <TextInput
-            ref={(el) => void (inputs.current.scope = el)}
+            ref={form.ref('scope')}
             label="Scope"
             description={adding ? 'A SMART scope, e.g. patient/Observation.rs' : undefined}
             withAsterisk={adding}
@@ -146,7 +127,7 @@ export function EditScopeModal({ entry, adding = false, onClose, onSaved }: Edit
             error={errors.scope}
           />
           <Textarea
-            ref={(el) => void (inputs.current.description = el)}
+            ref={form.ref('description')}
             label="Description"
             description="What an integrator or administrator reads when choosing it."
             data-autofocus={!adding || undefined}
@@ -157,7 +138,7 @@ export function EditScopeModal({ entry, adding = false, onClose, onSaved }: Edit
             error={errors.description}
           />
           <TextInput
-            ref={(el) => void (inputs.current.resource_types = el)}
+            ref={form.ref('resource_types')}
             label="Resource types"
             description="Separated by commas; * for every type; empty for scopes about no resource."
             autoComplete="off"

@@ -1,6 +1,7 @@
+import type { UpdateScopeEntryRequest } from '@ccri/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../auth/session-context';
-import { listScopes, putScope, type ScopeEntryChange } from './scopes-api';
+import { listScopes, putScope } from './scopes-api';
 
 export const scopeKeys = { all: ['scopes'] as const };
 
@@ -13,7 +14,7 @@ export function usePutScope() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ scope, change }: { scope: string; change: ScopeEntryChange }) => putScope(api, scope, change),
+    mutationFn: ({ scope, change }: { scope: string; change: UpdateScopeEntryRequest }) => putScope(api, scope, change),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: scopeKeys.all }),
   });
 }

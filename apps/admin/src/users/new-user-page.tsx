@@ -6,10 +6,11 @@ import {
   type EndUserRole,
 } from '@ccri/contracts';
 import { Alert, Button, Group, Paper, PasswordInput, Radio, Stack, TextInput } from '@mantine/core';
-import { useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, errorMessage } from '../api/api-error';
+import { errorMessage } from '../api/api-error';
 import { PageHeader } from '../app/page-header';
+import { useServerValidatedForm, type FormErrors } from '../app/use-server-validated-form';
 import { DirectoryPicker } from '../directory/directory-picker';
 import { ROLE_LABELS } from './users-page';
 import { useCreateUser } from './users-queries';
@@ -25,7 +26,7 @@ interface NewUserValues {
 }
 
 type Field = keyof NewUserValues;
-type Errors = Partial<Record<Field, string>>;
+type Errors = FormErrors<Field>;
 const FIELD_ORDER: Field[] = ['username', 'display_name', 'email', 'role', 'fhir_user', 'password'];
 
 function validate(values: NewUserValues): Errors {
@@ -52,60 +53,24 @@ function toRequest(values: NewUserValues): CreateEndUserRequest {
   return request;
 }
 
-/** Server field paths under the form field they belong to. */
-function serverFieldErrors(error: ApiError): Errors {
-  const found: Errors = {};
-  for (const [path, message] of Object.entries(error.fieldErrors)) {
-    const field = path.split('.')[0] as Field;
-    if (FIELD_ORDER.includes(field)) found[field] = message;
-  }
-  return found;
-}
-
 /** A new patient or practitioner account, linked to the FHIR resource the person is (SMART `fhirUser`). */
 export function NewUserPage() {
   const navigate = useNavigate();
   const creation = useCreateUser();
-  const [values, setValues] = useState<NewUserValues>({
-    username: '',
-    display_name: '',
-    email: '',
-    role: 'patient',
-    fhir_user: null,
-    password: '',
+  const form = useServerValidatedForm<NewUserValues, Field>({
+    initial: { username: '', display_name: '', email: '', role: 'patient', fhir_user: null, password: '' },
+    fields: FIELD_ORDER,
   });
-  const [errors, setErrors] = useState<Errors>({});
-  const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
-  const ref = (field: Field) => (el: HTMLInputElement | null) => {
-    inputs.current[field] = el;
-  };
-
-  const set = <K extends Field>(field: K, value: NewUserValues[K]) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setErrors((e) => ({ ...e, [field]: undefined }));
-  };
-  const focusFirst = (found: Errors) => {
-    const field = FIELD_ORDER.find((f) => found[f]);
-    if (field) inputs.current[field]?.focus();
-  };
+  const { values, errors, set, ref } = form;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found = validate(values);
-    setErrors(found);
-    if (Object.keys(found).length > 0) return focusFirst(found);
+    if (!form.show(validate(values))) return;
     creation.mutate(toRequest(values), {
       onSuccess: (user) => navigate(`/users/${encodeURIComponent(user.id)}`, { state: { created: true } }),
-      onError: (error) => {
-        if (!(error instanceof ApiError)) return;
-        const fromServer = serverFieldErrors(error);
-        setErrors(fromServer);
-        focusFirst(fromServer);
-      },
+      onError: form.showServerErrors,
     });
   };
-
-  const placed = creation.error instanceof ApiError && Object.keys(serverFieldErrors(creation.error)).length > 0;
 
   return (
     <>
@@ -113,7 +78,7 @@ export function NewUserPage() {
       <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
         <form onSubmit={submit} noValidate aria-label="New user">
           <Stack gap="md">
-            {creation.isError && !placed && (
+            {creation.isError && !form.placed(creation.error) && (
               <Alert color="red" variant="light" role="alert" title="Could not create the user">
                 {errorMessage(creation.error)}
               </Alert>

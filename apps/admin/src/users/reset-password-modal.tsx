@@ -1,7 +1,8 @@
 import { END_USER_PASSWORD_MIN_LENGTH, type EndUser } from '@ccri/contracts';
 import { Alert, Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
-import { ApiError, errorMessage } from '../api/api-error';
+import type { FormEvent } from 'react';
+import { errorMessage } from '../api/api-error';
+import { useServerValidatedForm } from '../app/use-server-validated-form';
 import { useUpdateUser } from './users-queries';
 import { validatePassword } from './user-validation';
 
@@ -14,35 +15,27 @@ interface ResetPasswordModalProps {
 /** Sets a new password; the server ends the person's sessions with it. */
 export function ResetPasswordModal({ user, onClose, onReset }: ResetPasswordModalProps) {
   const update = useUpdateUser();
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | undefined>();
+  const form = useServerValidatedForm({ initial: { password: '' }, fields: ['password'] });
   const close = () => {
     update.reset();
-    setPassword('');
-    setError(undefined);
+    form.reset();
     onClose();
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!user) return;
-    const problem = validatePassword(password);
-    setError(problem);
-    if (problem) return;
+    if (!user || !form.show({ password: validatePassword(form.values.password) })) return;
     update.mutate(
-      { id: user.id, change: { password } },
+      { id: user.id, change: { password: form.values.password } },
       {
         onSuccess: (saved) => {
           onReset(saved);
           close();
         },
-        onError: (e) => {
-          if (e instanceof ApiError && e.fieldErrors.password) setError(e.fieldErrors.password);
-        },
+        onError: form.showServerErrors,
       },
     );
   };
-  const placed = update.error instanceof ApiError && Boolean(update.error.fieldErrors.password);
 
   return (
     <Modal opened={user !== null} onClose={close} title="Reset password" centered>
@@ -59,14 +52,11 @@ export function ResetPasswordModal({ user, onClose, onReset }: ResetPasswordModa
               withAsterisk
               autoComplete="new-password"
               data-autofocus
-              value={password}
-              onChange={(e) => {
-                setPassword(e.currentTarget.value);
-                setError(undefined);
-              }}
-              error={error}
+              value={form.values.password}
+              onChange={(e) => form.set('password', e.currentTarget.value)}
+              error={form.errors.password}
             />
-            {update.isError && !placed && (
+            {update.isError && !form.placed(update.error) && (
               <Alert color="red" variant="light" role="alert" title="Could not reset the password">
                 {errorMessage(update.error)}
               </Alert>

@@ -1,11 +1,13 @@
 import type { EndUser } from '@ccri/contracts';
 import { Alert, Anchor, Button, Code, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../api/api-error';
 import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime } from '../app/format';
+import { Detail } from '../app/detail';
 import { PageHeader } from '../app/page-header';
+import { useServerValidatedForm } from '../app/use-server-validated-form';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
 import { LinkedIdentities } from '../federation/linked-identities';
 import { GrantsList } from '../grants/grants-list';
@@ -14,60 +16,32 @@ import { EnabledBadge, ROLE_LABELS } from './users-page';
 import { useDeleteUser, useSignOutUser, useUpdateUser, useUser } from './users-queries';
 import { validateDisplayName, validateEmail } from './user-validation';
 
-function Detail({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text component="dt" size="xs" c="dimmed" fw={500}>
-        {term}
-      </Text>
-      <Text component="dd" size="sm" m={0} style={{ wordBreak: 'break-word' }}>
-        {children}
-      </Text>
-    </div>
-  );
-}
-
 type EditField = 'display_name' | 'email';
 
 /** The name and email address, editable; only what changed is sent. */
 function EditUserForm({ user, onSaved }: { user: EndUser; onSaved: (message: string) => void }) {
   const update = useUpdateUser();
-  const [values, setValues] = useState({ display_name: user.display_name, email: user.email ?? '' });
-  const [errors, setErrors] = useState<Partial<Record<EditField, string>>>({});
-
-  const set = (field: EditField, value: string) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setErrors((e) => ({ ...e, [field]: undefined }));
-  };
+  const form = useServerValidatedForm<Record<EditField, string>, EditField>({
+    initial: { display_name: user.display_name, email: user.email ?? '' },
+    fields: ['display_name', 'email'],
+  });
+  const { values, errors, set } = form;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found = { display_name: validateDisplayName(values.display_name), email: validateEmail(values.email) };
-    setErrors(found);
-    if (found.display_name || found.email) return;
+    if (!form.show({ display_name: validateDisplayName(values.display_name), email: validateEmail(values.email) }))
+      return;
     const change: { display_name?: string; email?: string | null } = {};
     if (values.display_name.trim() !== user.display_name) change.display_name = values.display_name.trim();
     if ((values.email.trim() || null) !== (user.email ?? null)) change.email = values.email.trim() || null;
     if (Object.keys(change).length === 0) return onSaved('Nothing changed.');
-    update.mutate(
-      { id: user.id, change },
-      {
-        onSuccess: () => onSaved('Saved.'),
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          setErrors({ display_name: error.fieldErrors.display_name, email: error.fieldErrors.email });
-        },
-      },
-    );
+    update.mutate({ id: user.id, change }, { onSuccess: () => onSaved('Saved.'), onError: form.showServerErrors });
   };
-  const placed =
-    update.error instanceof ApiError &&
-    Boolean(update.error.fieldErrors.display_name || update.error.fieldErrors.email);
 
   return (
     <form onSubmit={submit} noValidate aria-label="Edit user">
       <Stack gap="md">
-        {update.isError && !placed && (
+        {update.isError && !form.placed(update.error) && (
           <Alert color="red" variant="light" role="alert" title="Could not save the user">
             {errorMessage(update.error)}
           </Alert>

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../../api/test/support/free-port';
 
 export const repoRoot = path.resolve(__dirname, '../../../..');
 export const apiMain = path.join(repoRoot, 'apps/api/dist/main.js');
@@ -16,21 +16,6 @@ export interface StartedApi {
   stop(): Promise<void>;
   /** Resolves true once the process has exited, false if it is still running after `ms`. */
   exited(ms: number): Promise<boolean>;
-}
-
-/** A TCP port that was free a moment ago: the OS picks it, we release it for the API to bind. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {

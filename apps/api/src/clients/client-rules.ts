@@ -1,6 +1,7 @@
 import {
   GRANT_TYPES,
   type GrantType,
+  type JwkSet,
   TOKEN_ENDPOINT_AUTH_SIGNING_ALGS,
   type TokenEndpointAuthMethod,
 } from '@ccri/contracts';
@@ -13,8 +14,6 @@ import { DomainError } from '../common/errors/domain-error';
  * DomainError that each surface renders in its own way: `invalid_client_metadata` / `invalid_redirect_uri`
  * (RFC 7591 §3.2.2) on /auth, problem details with field-level messages on /api.
  */
-export type JwkSet = { keys: Record<string, unknown>[] };
-
 export interface ClientRulesInput {
   grant_types: readonly string[];
   token_endpoint_auth_method: TokenEndpointAuthMethod;

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
 import type {
   Client,
+  ClientListQuery,
   ClientStatus,
   CreateClientRequest,
   GrantType,
@@ -26,13 +27,9 @@ const ORIGINS_CACHE_MS = 10_000;
 /** Methods whose client holds a secret (RFC 6749 §2.3.1). */
 const SECRET_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post'];
 
-export interface ClientListQuery {
-  search?: string;
-  status?: ClientStatus;
+export interface OwnedClientListQuery extends ClientListQuery {
   /** Only the clients of this developer-portal account. */
   owner?: string;
-  page?: number;
-  limit?: number;
 }
 
 export interface CreateOptions {
@@ -104,7 +101,7 @@ export class ClientsService {
     };
   }
 
-  async list(query: ClientListQuery): Promise<Page<Client>> {
+  async list(query: OwnedClientListQuery): Promise<Page<Client>> {
     const page = query.page ?? 1;
     const limit = query.limit ?? 20;
     const qb = this.repo.createQueryBuilder('c');

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_PUBLIC_RESOURCE_TYPES } from '@ccri/contracts';
 
 /** Everything the server reads from its environment, validated once at start-up (DESIGN.md §Configuration). */
 export interface AppConfig {
@@ -185,9 +185,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } else {
     secretPepper = Buffer.from(DEMO_PEPPER, 'utf8');
   }
-  const publicTypes = (
-    env.PUBLIC_RESOURCE_TYPES ?? 'Organization,Location,Practitioner,PractitionerRole,HealthcareService'
-  )
+  const publicTypes = (env.PUBLIC_RESOURCE_TYPES ?? DEFAULT_PUBLIC_RESOURCE_TYPES.join(','))
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -244,11 +242,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     oidcProviders: oidcProviders(env.OIDC_PROVIDERS),
   };
-}
-
-/** A random value for tests that need distinct secrets. */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
 }
 
 /** Fetch standard §3.2: an origin is scheme://host[:port], nothing more; `*` is refused (credentials never flow, but the allow-list is the point). */

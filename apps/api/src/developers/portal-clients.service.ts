@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   Client,
+  ClientListQuery,
   CreatedClient,
   Page,
   PortalClientRequest,
@@ -11,7 +12,7 @@ import type {
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError, notFound } from '../common/errors/domain-error';
-import { ClientsService, type ClientListQuery } from '../clients/clients.service';
+import { ClientsService } from '../clients/clients.service';
 import { ScopesService } from '../scopes/scopes.service';
 import { RegistrationSettingsService } from '../registration/registration-settings.service';
 
@@ -39,7 +40,7 @@ export class PortalClientsService {
     return { policy, scopes };
   }
 
-  list(owner: string, query: Omit<ClientListQuery, 'owner'>): Promise<Page<Client>> {
+  list(owner: string, query: ClientListQuery): Promise<Page<Client>> {
     return this.clients.list({ ...query, owner });
   }
 

@@ -1,13 +1,12 @@
 import {
   GRANT_TYPES,
   type GrantType,
+  type JwkSet,
   TOKEN_ENDPOINT_AUTH_METHODS,
   type TokenEndpointAuthMethod,
 } from '@ccri/contracts';
-import { checkClientRules, type JwkSet, type SelfServicePolicy } from '../clients/client-rules';
+import { checkClientRules, type SelfServicePolicy } from '../clients/client-rules';
 import { invalidClientMetadata, invalidRedirectUri } from './registration.errors';
-
-export type { JwkSet };
 
 /** The metadata a self-registering client may set (RFC 7591 §2), normalised and with defaults applied. */
 export interface ClientMetadata {

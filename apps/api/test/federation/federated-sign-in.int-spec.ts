@@ -10,6 +10,7 @@ import { AuditEventEntity } from '../../src/audit/audit-event.entity';
 import { ExternalIdentityEntity } from '../../src/federation/external-identity.entity';
 import { FederationLoginEntity } from '../../src/federation/federation-login.entity';
 import { BrowserSession, type Page } from '../support/browser-session';
+import { freePort } from '../support/free-port';
 import { decodeEntities, formWithButton } from '../support/html-forms';
 import { basic, createTestApp, databases, tokenFor, type TestApp } from '../support/test-app';
 
@@ -27,14 +28,6 @@ const ACCOUNTS = {
   'test-admin': { email: 'root@hospital.test', email_verified: true, name: 'Admin' },
   intruder: { email: 'intruder@hospital.test', email_verified: true, name: 'Intruder' },
 };
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** panva's oidc-provider in its own process (test/support/test-oidc-provider.mjs). */
 async function startRealProvider(redirectUris: string[]): Promise<{ child: ChildProcess; issuer: string }> {

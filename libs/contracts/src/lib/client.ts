@@ -24,6 +24,11 @@ export const TOKEN_ENDPOINT_AUTH_SIGNING_ALGS = [
 ] as const;
 export type TokenEndpointAuthSigningAlg = (typeof TOKEN_ENDPOINT_AUTH_SIGNING_ALGS)[number];
 
+/** A JSON Web Key Set (RFC 7517 §5): a client's public keys for its signed assertions. */
+export interface JwkSet {
+  keys: Record<string, unknown>[];
+}
+
 export const CLIENT_STATUSES = ['active', 'pending', 'rejected'] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
@@ -35,7 +40,7 @@ export interface Client {
   token_endpoint_auth_method: TokenEndpointAuthMethod;
   /** Space-separated allowed scopes. */
   scope: string;
-  jwks?: { keys: Record<string, unknown>[] } | null;
+  jwks?: JwkSet | null;
   jwks_uri?: string | null;
   /** OpenID Connect Dynamic Client Registration §2: the `alg` this client's private_key_jwt assertions must use. */
   token_endpoint_auth_signing_alg?: string | null;
@@ -61,6 +66,15 @@ export interface Client {
   updated_at: string;
 }
 
+/** `GET /api/clients` and `GET /api/portal/clients` parameters; `page` counts from 1. */
+export interface ClientListQuery {
+  /** Matches client id, name or description. */
+  search?: string;
+  status?: ClientStatus;
+  page?: number;
+  limit?: number;
+}
+
 /** The body of `POST /api/clients`. */
 export interface CreateClientRequest {
   client_name: string;
@@ -68,7 +82,7 @@ export interface CreateClientRequest {
   grant_types?: GrantType[];
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
   scope: string;
-  jwks?: { keys: Record<string, unknown>[] } | null;
+  jwks?: JwkSet | null;
   jwks_uri?: string | null;
   token_endpoint_auth_signing_alg?: string | null;
   redirect_uris?: string[];

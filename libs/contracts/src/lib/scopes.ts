@@ -8,6 +8,11 @@ export interface ScopeCatalogEntry {
   self_service: boolean;
 }
 
+/** The body of `PUT /api/scopes/{scope}`: what an administrator says about a scope (creating its entry if need be). */
+export type UpdateScopeEntryRequest = Partial<
+  Pick<ScopeCatalogEntry, 'description' | 'resource_types' | 'self_service'>
+>;
+
 /** Resource types any valid token may read (the CCRI's "publicly available information"). */
 export const DEFAULT_PUBLIC_RESOURCE_TYPES = [
   'Organization',

@@ -23,6 +23,7 @@ import {
 } from 'class-validator';
 import {
   CLIENT_STATUSES,
+  type ClientListQuery,
   type ClientStatus,
   type CreateClientRequest,
   GRANT_TYPES,
@@ -148,7 +149,7 @@ export class CreateClientDto implements CreateClientRequest {
 
 export class UpdateClientDto extends PartialType(CreateClientDto) {}
 
-export class ListClientsQueryDto {
+export class ListClientsQueryDto implements ClientListQuery {
   @ApiPropertyOptional({ description: 'Matches client id, name or description' })
   @IsOptional()
   @IsString()

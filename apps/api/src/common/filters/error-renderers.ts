@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { FHIR_JSON } from '@ccri/contracts';
+import { FHIR_JSON, type ProblemDetails } from '@ccri/contracts';
 import { DomainError } from '../errors/domain-error';
 import { Surface } from '../http/request-context';
 
@@ -82,7 +82,7 @@ export function renderOperationOutcome(error: DomainError): RenderedError {
 
 /** RFC 9457 problem details with field-level messages. */
 export function renderProblem(error: DomainError, instance: string): RenderedError {
-  const body: Record<string, unknown> = {
+  const body: ProblemDetails = {
     type: error.status >= 500 ? 'about:blank' : `urn:ccri:problem:${error.code}`,
     title: STATUS_CODES[error.status] ?? 'Error',
     status: error.status,

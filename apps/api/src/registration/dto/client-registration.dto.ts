@@ -1,5 +1,4 @@
-import type { ClientStatus, GrantType, TokenEndpointAuthMethod } from '@ccri/contracts';
-import type { JwkSet } from '../client-metadata.validator';
+import type { ClientStatus, GrantType, JwkSet, TokenEndpointAuthMethod } from '@ccri/contracts';
 
 /** RFC 7591 §3.2.1 client information response; RFC 7592 §3 reads and updates answer the same, without secrets. */
 export interface ClientRegistration {

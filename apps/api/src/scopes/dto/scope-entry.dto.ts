@@ -1,7 +1,8 @@
+import type { UpdateScopeEntryRequest } from '@ccri/contracts';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-export class UpdateScopeEntryDto {
+export class UpdateScopeEntryDto implements UpdateScopeEntryRequest {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
