@@ -11,8 +11,9 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, errorMessage } from '../api/api-error';
+import { useEffect, type FormEvent } from 'react';
+import { errorMessage } from '../api/api-error';
+import { useServerValidatedForm, type FormErrors } from '../app/use-server-validated-form';
 import {
   AUDIENCE_LABELS,
   FEDERATION_AUDIENCES,
@@ -37,7 +38,19 @@ interface FormValues {
 }
 
 type Field = keyof FormValues;
-type FormErrors = Partial<Record<Field, string>>;
+
+/** The fields in the order they stand in the form (the first in error takes the focus). */
+const FIELDS: readonly Field[] = [
+  'id',
+  'name',
+  'issuer',
+  'client_id',
+  'client_secret',
+  'scopes',
+  'audiences',
+  'allowed_domains',
+  'admin_allow_list',
+];
 
 const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -62,8 +75,8 @@ export function splitList(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
 }
 
-export function validateProvider(values: FormValues, adding: boolean): FormErrors {
-  const errors: FormErrors = {};
+export function validateProvider(values: FormValues, adding: boolean): FormErrors<Field> {
+  const errors: FormErrors<Field> = {};
   if (adding && !PROVIDER_ID.test(values.id.trim()))
     errors.id = 'Use 1 to 63 lower-case letters, digits or -, starting with a letter or digit';
   if (!values.name.trim()) errors.name = 'Enter the name shown on the button';
@@ -88,30 +101,19 @@ interface IdentityProviderModalProps {
 export function IdentityProviderModal({ provider, adding = false, onClose, onSaved }: IdentityProviderModalProps) {
   const opened = adding || provider !== null;
   const save = useSaveIdentityProvider();
-  const [values, setValues] = useState<FormValues>(() => initialValues(provider));
-  const [errors, setErrors] = useState<FormErrors>({});
+  const form = useServerValidatedForm<FormValues, Field>({ initial: initialValues(provider), fields: FIELDS });
+  const { values, errors, set } = form;
 
   useEffect(() => {
     if (!opened) return;
-    setValues(initialValues(provider));
-    setErrors({});
+    form.setValues(initialValues(provider));
+    form.setErrors({});
     save.reset();
   }, [opened, provider]);
 
-  const set = <K extends Field>(field: K, value: FormValues[K]) => {
-    setValues((v) => ({ ...v, [field]: value }));
-    setErrors((e) => ({ ...e, [field]: undefined }));
-  };
-
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found = validateProvider(values, adding);
-    setErrors(found);
-    const first = Object.keys(found)[0];
-    if (first) {
-      document.querySelector<HTMLElement>(`[data-field="${first}"]`)?.focus();
-      return;
-    }
+    if (!form.show(validateProvider(values, adding))) return;
     const request: IdentityProviderRequest = {
       id: values.id.trim(),
       name: values.name.trim(),
@@ -132,15 +134,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
           onSaved(saved);
           onClose();
         },
-        onError: (error) => {
-          if (!(error instanceof ApiError)) return;
-          const fromServer: FormErrors = {};
-          for (const [path, message] of Object.entries(error.fieldErrors)) {
-            const field = path.split('.')[0] as Field;
-            if (field in values) fromServer[field] = message;
-          }
-          setErrors(fromServer);
-        },
+        onError: form.showServerErrors,
       },
     );
   };
@@ -161,7 +155,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
               description="Part of the callback URL"
               withAsterisk={adding}
               readOnly={!adding}
-              data-field="id"
+              ref={form.ref('id')}
               data-autofocus={adding || undefined}
               spellCheck={false}
               autoCapitalize="none"
@@ -173,7 +167,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
               label="Name"
               description='Shown as "Sign in with {name}"'
               withAsterisk
-              data-field="name"
+              ref={form.ref('name')}
               value={values.name}
               onChange={(e) => set('name', e.currentTarget.value)}
               error={errors.name}
@@ -183,7 +177,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
             label="Issuer"
             description="Its settings are read from {issuer}/.well-known/openid-configuration"
             withAsterisk
-            data-field="issuer"
+            ref={form.ref('issuer')}
             spellCheck={false}
             autoCapitalize="none"
             value={values.issuer}
@@ -194,7 +188,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
             <TextInput
               label="Client ID"
               withAsterisk
-              data-field="client_id"
+              ref={form.ref('client_id')}
               spellCheck={false}
               autoCapitalize="none"
               value={values.client_id}
@@ -205,7 +199,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
               label="Client secret"
               description={adding ? 'Stored encrypted; never shown again' : 'Leave empty to keep the stored secret'}
               withAsterisk={adding}
-              data-field="client_secret"
+              ref={form.ref('client_secret')}
               autoComplete="new-password"
               value={values.client_secret}
               onChange={(e) => set('client_secret', e.currentTarget.value)}
@@ -214,7 +208,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
           </SimpleGrid>
           <TextInput
             label="Scopes"
-            data-field="scopes"
+            ref={form.ref('scopes')}
             spellCheck={false}
             value={values.scopes}
             onChange={(e) => set('scopes', e.currentTarget.value)}
@@ -233,7 +227,7 @@ export function IdentityProviderModal({ provider, adding = false, onClose, onSav
                   key={a}
                   value={a}
                   label={AUDIENCE_LABELS[a]}
-                  data-field={a === 'users' ? 'audiences' : undefined}
+                  ref={a === 'users' ? form.ref('audiences') : undefined}
                 />
               ))}
             </Group>
