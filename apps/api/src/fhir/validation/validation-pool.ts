@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error';
+import { WorkerCrashError, WorkerPool } from '../../common/runtime/worker-pool';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { validateResource } from './index';
+import type { ValidationIssue } from './validation-issue';
+
+/** A resource a request is about to write, and the type it must be. */
+export interface ToValidate {
+  type: string;
+  resource: unknown;
+}
+
+/**
+ * The JSON values (objects, arrays, primitives) a request's resources hold, in all, below which they are validated on
+ * the event loop: a Patient of the bench holds about 20 and takes ~0.15 ms to validate, while a trip to a worker and
+ * back costs ~0.1–0.2 ms of latency whatever the size. Measured (tools/bench/validation-threshold.mjs), a single
+ * resource gains from a worker from about 400 values (a few KB of JSON); a Bundle of 20 small resources does too.
+ */
+export const INLINE_BELOW_VALUES = 400;
+
+/** Resources one message to a worker carries at most: a transaction of 500 goes to every worker, in parts. */
+const MAX_CHUNK = 100;
+
+/** Tests only (NODE_ENV=test): a resource with this id makes the validation worker exit, as a crash would. */
+export const CRASH_TEST_ID = 'crash-the-validation-worker';
+
+/** Issues found ahead, on a worker, for the very object about to be checked (and the type it was checked as). */
+const validatedAhead = new WeakMap<object, { type: string; issues: ValidationIssue[] }>();
+
+/**
+ * The issues of `resource` as `type`: those validateAhead found for this object, once, or validateResource's now.
+ * The object must not have changed since it was validated ahead (callers validate it just before they check it).
+ */
+export function issuesOf(resource: unknown, type: string): ValidationIssue[] {
+  if (typeof resource === 'object' && resource !== null) {
+    const ahead = validatedAhead.get(resource);
+    if (ahead) {
+      validatedAhead.delete(resource);
+      if (ahead.type === type) return ahead.issues;
+    }
+  }
+  return validateResource(resource, type);
+}
+
+/** How many JSON values `value` holds, counting no further than `limit`. */
+function weight(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count < limit) {
+    const v = stack.pop();
+    count++;
+    if (typeof v !== 'object' || v === null) continue;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+      if (count + stack.length >= limit) break;
+      stack.push(x);
+    }
+  }
+  return count;
+}
+
+/**
+ * Structural validation (validateResource) on worker threads, off the event loop, for transaction and batch Bundles
+ * and large writes: validateAhead validates a request's resources on the pool (VALIDATION_WORKERS, one per core by
+ * default; 0: always on the event loop) and leaves the issues for issuesOf, so the checks that follow give the same
+ * answers, in the same order, as on the event loop. The workers start on the first request that needs them.
+ */
+@Injectable()
+export class ValidationPool implements OnModuleDestroy {
+  private pool: WorkerPool<ToValidate[], ValidationIssue[][]> | null = null;
+  private readonly size: number;
+  private readonly crashOn: string | undefined;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.size = config.validationWorkers;
+    this.crashOn = config.nodeEnv === 'test' ? CRASH_TEST_ID : undefined;
+  }
+
+  /**
+   * Validates the resources on the workers when they are worth it (INLINE_BELOW_VALUES), for issuesOf to find. A
+   * worker that dies fails the request (500, nothing written).
+   */
+  async validateAhead(items: readonly ToValidate[]): Promise<void> {
+    if (this.size === 0) return;
+    const todo = items.filter(
+      (i) => typeof i.resource === 'object' && i.resource !== null && !validatedAhead.has(i.resource),
+    );
+    let total = 0;
+    for (const i of todo) {
+      total += weight(i.resource, INLINE_BELOW_VALUES - total);
+      if (total >= INLINE_BELOW_VALUES) break;
+    }
+    if (total < INLINE_BELOW_VALUES) return;
+    const issues = await this.validate(todo);
+    todo.forEach((item, n) => validatedAhead.set(item.resource as object, { type: item.type, issues: issues[n] }));
+  }
+
+  /**
+   * Each resource's issues, as validateResource gives them, found on the workers, in parts shared between them. A
+   * part that cannot cross to a worker (a body nested too deeply to copy) is validated here; a worker that dies fails
+   * the whole call with a 500 in the documented shape.
+   */
+  async validate(items: readonly ToValidate[]): Promise<ValidationIssue[][]> {
+    const pool = (this.pool ??= this.startPool());
+    const per = Math.min(MAX_CHUNK, Math.ceil(items.length / pool.size));
+    const chunks: ToValidate[][] = [];
+    for (let i = 0; i < items.length; i += per) chunks.push(items.slice(i, i + per));
+    const settled = await Promise.allSettled(chunks.map((chunk) => pool.run(chunk)));
+    return settled.flatMap((s, n) => {
+      if (s.status === 'fulfilled') return s.value;
+      if (s.reason instanceof WorkerCrashError) throw validatorStopped();
+      return chunks[n].map((i) => validateResource(i.resource, i.type));
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private startPool(): WorkerPool<ToValidate[], ValidationIssue[][]> {
+    return new WorkerPool<ToValidate[], ValidationIssue[][]>({
+      name: 'validation',
+      file: join(__dirname, 'validation.worker.js'),
+      size: this.size,
+      // One request's part per message: a worker that dies fails that request only.
+      maxBatch: 1,
+      encode: ([chunk]) => chunk,
+      decode: (answer) => {
+        const m = answer as { results?: ValidationIssue[][]; error?: string };
+        return m.results ? [m.results] : new Error(m.error ?? 'validation failed');
+      },
+      workerData: { crashOn: this.crashOn },
+    });
+  }
+}
+
+function validatorStopped(): DomainError {
+  return new DomainError(
+    500,
+    'fhir_validator_stopped',
+    'The validator stopped while checking this request, and nothing was written; send it again',
+    { fhirIssue: 'exception' },
+  );
+}
