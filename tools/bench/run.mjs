@@ -13,6 +13,9 @@
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
 //   BENCH_PATIENTS=2000 BENCH_DURATION=2 node tools/bench/run.mjs sqlite    a quick run of the built API
 //   BENCH_LOG=1 npm run bench        with the API's own output
+//   BENCH_ROWS='FHIR read,search' npm run bench -- mariadb    only the rows whose names start so (ingest always runs:
+//                                    it loads the data the other rows read)
+//   BENCH_CPU_PROF=/tmp/prof npm run bench    the API runs under `node --cpu-prof`; its .cpuprofile goes there
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,10 +60,10 @@ function freePort() {
  * environment: the API is started this way with its DATABASE_URL (a SQLite file or MariaDB) and raised
  * rate limits. Resolves to `{ url, stop }`; `stop()` ends the process by its PID.
  */
-async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs = 30_000 }) {
+async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs = 30_000, nodeArgs = [] }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url },
     stdio: ['ignore', process.env.BENCH_LOG ? 'inherit' : 'ignore', 'pipe'],
@@ -316,6 +319,7 @@ function startApi(database) {
     script: path.join(root, 'apps/api/dist/main.js'),
     readyPath: '/health/ready',
     readyTimeoutMs: 60_000,
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
     env: {
       DATABASE_URL: database,
       DEMO_MODE: 'true',
@@ -604,7 +608,9 @@ async function apiScenarios(label, database) {
         },
       },
     ];
-    for (const { name, request, fresh, bodies: makeBodies, signatures } of http) {
+    const rowNames = process.env.BENCH_ROWS?.split(',').map((n) => n.trim());
+    const wantedRows = http.filter(({ name }) => !rowNames || rowNames.some((n) => name.startsWith(n)));
+    for (const { name, request, fresh, bodies: makeBodies, signatures } of wantedRows) {
       await settle();
       // This machine's speed drifts over minutes (a shared host), so each token row gets the one-core signing rate
       // measured just before it, not only the one at the start of the run.
