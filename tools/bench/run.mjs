@@ -646,7 +646,11 @@ async function apiScenarios(label, database) {
   return rows;
 }
 
-async function mysqlDatabase() {
+/** One database per bench process, so two runs at once on one MariaDB server do not drop each other's data. */
+const BENCH_DATABASE = `ccri_bench_${process.pid}`;
+
+/** Runs `sql` on the BENCH_MYSQL_URL (or TEST_MYSQL_URL) server; resolves to its URL, or null if unreachable. */
+async function onMysqlServer(sql) {
   const base = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
   const { createConnection } = await import('mysql2/promise');
   const u = new URL(base);
@@ -657,14 +661,13 @@ async function mysqlDatabase() {
       user: decodeURIComponent(u.username),
       password: decodeURIComponent(u.password),
     });
-    await conn.query('DROP DATABASE IF EXISTS ccri_bench');
-    await conn.query('CREATE DATABASE ccri_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+    for (const statement of sql) await conn.query(statement);
     await conn.end();
   } catch (e) {
     console.log(`MariaDB/MySQL not reachable at ${u.host} (${e.message}); its scenarios are left out`);
     return null;
   }
-  u.pathname = '/ccri_bench';
+  u.pathname = `/${BENCH_DATABASE}`;
   return u.toString();
 }
 
@@ -683,8 +686,16 @@ const scenarios = [
   {
     name: 'mariadb',
     run: async () => {
-      const url = await mysqlDatabase();
-      return url ? apiScenarios('MariaDB', url) : [];
+      const url = await onMysqlServer([
+        `DROP DATABASE IF EXISTS ${BENCH_DATABASE}`,
+        `CREATE DATABASE ${BENCH_DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      ]);
+      if (!url) return [];
+      try {
+        return await apiScenarios('MariaDB', url);
+      } finally {
+        await onMysqlServer([`DROP DATABASE IF EXISTS ${BENCH_DATABASE}`]);
+      }
     },
   },
 ];

@@ -94,7 +94,9 @@ describe.each(databases())('FHIR validation on worker threads on %s', (db) => {
   });
 
   it('fails only the request whose worker dies, in the documented shape, and the pool recovers', async () => {
-    const doomed = Array.from({ length: 60 }, (_, i) => patient(i, { name: [{ family: 'Doomed' }] }));
+    const doomed: Record<string, unknown>[] = Array.from({ length: 60 }, (_, i) =>
+      patient(i, { name: [{ family: 'Doomed' }] }),
+    );
     doomed[30] = { ...doomed[30], id: CRASH_TEST_ID };
     const fine = Array.from({ length: 60 }, (_, i) => patient(i, { name: [{ family: 'Alongside' }] }));
     const [crashed, alongside] = await Promise.all([

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { WorkerCrashError, WorkerPool } from '../../common/runtime/worker-pool';
 import type { AppConfig } from '../../config/app-config';
@@ -15,9 +15,12 @@ export interface ToValidate {
 
 /**
  * The JSON values (objects, arrays, primitives) a request's resources hold, in all, below which they are validated on
- * the event loop: a Patient of the bench holds about 20 and takes ~0.15 ms to validate, while a trip to a worker and
- * back costs ~0.1–0.2 ms of latency whatever the size. Measured (tools/bench/validation-threshold.mjs), a single
- * resource gains from a worker from about 400 values (a few KB of JSON); a Bundle of 20 small resources does too.
+ * the event loop. Measured with tools/bench/validation-threshold.mjs (fastest of many calls, idle worker): a trip to
+ * a worker and back adds ~0.05–0.1 ms to a request whatever its size, while validation costs ~4 µs per value (a bench
+ * Patient, 13 values: 0.05 ms on the event loop, 0.1 ms by a worker). So a small write stays inline, where the trip
+ * would double its validation latency to spare the event loop 0.05 ms; from ~400 values (~1.5 ms of validation: a
+ * Bundle of ~30 small resources, or one resource of a few KB) the event loop is spared more than a millisecond per
+ * request for a latency cost under a tenth, and a Bundle is validated by all the workers at once.
  */
 export const INLINE_BELOW_VALUES = 400;
 
@@ -65,17 +68,29 @@ function weight(value: unknown, limit: number): number {
  * Structural validation (validateResource) on worker threads, off the event loop, for transaction and batch Bundles
  * and large writes: validateAhead validates a request's resources on the pool (VALIDATION_WORKERS, one per core by
  * default; 0: always on the event loop) and leaves the issues for issuesOf, so the checks that follow give the same
- * answers, in the same order, as on the event loop. The workers start on the first request that needs them.
+ * answers, in the same order, as on the event loop.
  */
 @Injectable()
-export class ValidationPool implements OnModuleDestroy {
+export class ValidationPool implements OnApplicationBootstrap, OnModuleDestroy {
   private pool: WorkerPool<ToValidate[], ValidationIssue[][]> | null = null;
   private readonly size: number;
   private readonly crashOn: string | undefined;
+  private readonly eager: boolean;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.size = config.validationWorkers;
     this.crashOn = config.nodeEnv === 'test' ? CRASH_TEST_ID : undefined;
+    this.eager = config.nodeEnv !== 'test';
+  }
+
+  /**
+   * The workers start with the server: each loads the R4 definitions (about a second of CPU), which would otherwise
+   * delay the first Bundles (measured: 10,000 patients ingested with the workers started by the first Bundle spent
+   * three times as long loading definitions as validating). Test apps, most of which write no Bundle, start them
+   * on first use.
+   */
+  onApplicationBootstrap(): void {
+    if (this.eager && this.size > 0) this.pool ??= this.startPool();
   }
 
   /**
