@@ -13,6 +13,9 @@
 //   BENCH_DURATION=10 BENCH_CONNECTIONS=100 BENCH_PATIENTS=20000 npm run bench
 //   BENCH_PATIENTS=2000 BENCH_DURATION=2 node tools/bench/run.mjs sqlite    a quick run of the built API
 //   BENCH_LOG=1 npm run bench        with the API's own output
+//   BENCH_ROWS='FHIR read,search' npm run bench -- mariadb    only the rows whose names start so (ingest always runs:
+//                                    it loads the data the other rows read)
+//   BENCH_CPU_PROF=/tmp/prof npm run bench    the API runs under `node --cpu-prof`; its .cpuprofile goes there
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,10 +62,10 @@ function freePort() {
  * environment: the API is started this way with its DATABASE_URL (a SQLite file or MariaDB) and raised
  * rate limits. Resolves to `{ url, stop }`; `stop()` ends the process by its PID.
  */
-async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs = 30_000 }) {
+async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs = 30_000, nodeArgs = [] }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url },
     stdio: ['ignore', process.env.BENCH_LOG ? 'inherit' : 'ignore', 'pipe'],
@@ -319,6 +322,7 @@ function startApi(database, extraEnv = {}) {
     readyPath: '/health/ready',
     // A demo-mode start hashes passwords and seeds; on a crowded machine that took over two minutes.
     readyTimeoutMs: positiveNumber('BENCH_READY_SECONDS', 60) * 1000,
+    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
     env: {
       DATABASE_URL: database,
       DEMO_MODE: 'true',
@@ -608,7 +612,9 @@ async function apiScenarios(label, database) {
         },
       },
     ];
-    for (const { name, request, fresh, bodies: makeBodies, signatures } of http) {
+    const rowNames = process.env.BENCH_ROWS?.split(',').map((n) => n.trim());
+    const wantedRows = http.filter(({ name }) => !rowNames || rowNames.some((n) => name.startsWith(n)));
+    for (const { name, request, fresh, bodies: makeBodies, signatures } of wantedRows) {
       await settle();
       // This machine's speed drifts over minutes (a shared host), so each token row gets the one-core signing rate
       // measured just before it, not only the one at the start of the run.
@@ -644,7 +650,11 @@ async function apiScenarios(label, database) {
   return rows;
 }
 
-async function mysqlDatabase() {
+/** One database per bench process, so two runs at once on one MariaDB server do not drop each other's data. */
+const BENCH_DATABASE = `ccri_bench_${process.pid}`;
+
+/** Runs `sql` on the BENCH_MYSQL_URL (or TEST_MYSQL_URL) server; resolves to its URL, or null if unreachable. */
+async function onMysqlServer(sql) {
   const base = process.env.BENCH_MYSQL_URL ?? process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
   const { createConnection } = await import('mysql2/promise');
   const u = new URL(base);
@@ -655,14 +665,13 @@ async function mysqlDatabase() {
       user: decodeURIComponent(u.username),
       password: decodeURIComponent(u.password),
     });
-    await conn.query('DROP DATABASE IF EXISTS ccri_bench');
-    await conn.query('CREATE DATABASE ccri_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+    for (const statement of sql) await conn.query(statement);
     await conn.end();
   } catch (e) {
     console.log(`MariaDB/MySQL not reachable at ${u.host} (${e.message}); its scenarios are left out`);
     return null;
   }
-  u.pathname = '/ccri_bench';
+  u.pathname = `/${BENCH_DATABASE}`;
   return u.toString();
 }
 
@@ -681,8 +690,16 @@ const scenarios = [
   {
     name: 'mariadb',
     run: async () => {
-      const url = await mysqlDatabase();
-      return url ? apiScenarios('MariaDB', url) : [];
+      const url = await onMysqlServer([
+        `DROP DATABASE IF EXISTS ${BENCH_DATABASE}`,
+        `CREATE DATABASE ${BENCH_DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      ]);
+      if (!url) return [];
+      try {
+        return await apiScenarios('MariaDB', url);
+      } finally {
+        await onMysqlServer([`DROP DATABASE IF EXISTS ${BENCH_DATABASE}`]);
+      }
     },
   },
   {

@@ -23,6 +23,8 @@ export interface AppConfig {
   signingWorkers: number;
   /** ACCESS_TOKEN_SIGNING_ALG: the JWS algorithm of access tokens and the server's other JWTs (id_tokens: RS256). */
   accessTokenSigningAlg: SigningAlg;
+  /** Worker threads that validate Bundles and large writes (0: validate on the event loop). */
+  validationWorkers: number;
   /** Seconds a stop waits for busy connections before cutting them. */
   shutdownGraceSeconds: number;
   /** Rotate the signing key when the active one is older than this (0: only on request). */
@@ -215,6 +217,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     keyRotationDays: int(env, 'KEY_ROTATION_DAYS', 90, 0, 3650),
     signingWorkers: int(env, 'SIGNING_WORKERS', availableParallelism(), 0, 64),
     accessTokenSigningAlg: signingAlg(env),
+    validationWorkers: int(env, 'VALIDATION_WORKERS', availableParallelism(), 0, 64),
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
     adminSessionTtlSeconds: int(env, 'ADMIN_SESSION_TTL_SECONDS', 3600, 60, 86400),
     strictPatientScopes: bool(env, 'STRICT_PATIENT_SCOPES', false),

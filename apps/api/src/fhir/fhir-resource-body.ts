@@ -1,6 +1,6 @@
 import { fhirErrors, FhirOutcomeError } from './fhir-errors';
 import { FHIR_ID, FhirResource } from './fhir-resource-types';
-import { validateResource } from './validation';
+import { issuesOf } from './validation/validation-pool';
 
 /** Media types a resource body may come in (R4 http.html#mime-type; `application/json+fhir` is the DSTU2 name). */
 const JSON_MEDIA_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir']);
@@ -52,10 +52,11 @@ export function parseResourceBody(type: string, body: unknown): FhirResource {
 
 /**
  * Validates a resource against the R4 StructureDefinitions and the NHS number check (see validation/): 422 with one
- * OperationOutcome issue per problem, each with its expression (R4 http.html#2.21.0.12), when any is an error.
+ * OperationOutcome issue per problem, each with its expression (R4 http.html#2.21.0.12), when any is an error. The
+ * issues are those ValidationPool.validateAhead found on a worker for this object, if it did.
  */
 export function assertValidResource(type: string, resource: FhirResource): void {
-  const issues = validateResource(resource, type);
+  const issues = issuesOf(resource, type);
   if (!issues.some((i) => i.severity === 'error')) return;
   throw new FhirOutcomeError(
     422,

@@ -35,6 +35,7 @@ import { StringIndexEntity } from './store/string-index.entity';
 import { TokenIndexEntity } from './store/token-index.entity';
 import { UriIndexEntity } from './store/uri-index.entity';
 import { warmUpValidation } from './validation';
+import { ValidationPool } from './validation/validation-pool';
 
 export const FHIR_ENTITIES = [
   FhirResourceEntity,
@@ -84,6 +85,7 @@ function createResourceStore(dataSource: DataSource): ResourceStore {
     { provide: READ_ONLY_TYPES, useFactory: () => [auditEventCapability()] },
     FhirAccessPolicy,
     ResourcePreparer,
+    ValidationPool,
     FhirService,
     FhirSearchService,
     FhirHistoryService,

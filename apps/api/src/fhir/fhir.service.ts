@@ -12,6 +12,7 @@ import { FhirResult } from './fhir-result';
 import { fhirBaseUrl, parseQueryString } from './fhir-urls';
 import { applyPatch, JsonPatchError, parsePatch } from './patch/json-patch';
 import { ResourcePreparer } from './resource-preparer';
+import { ValidationPool } from './validation/validation-pool';
 import { SearchParameterRegistry } from './search/search-parameter-registry';
 import { parseSearchRequest, QueryValues } from './search/search-request-parser';
 import { ResourceStore, StoredVersion, WriteConflict } from './store/resource-store';
@@ -47,6 +48,7 @@ export class FhirService {
     private readonly registry: SearchParameterRegistry,
     private readonly policy: FhirAccessPolicy,
     private readonly preparer: ResourcePreparer,
+    private readonly validation: ValidationPool,
   ) {
     this.base = fhirBaseUrl(config.publicUrl);
   }
@@ -114,6 +116,7 @@ export class FhirService {
   ): Promise<FhirResult> {
     this.assertServed(type);
     const grant = access.require(type, 'c', 'create');
+    await this.validation.validateAhead([{ type, resource: body }]);
     const resource = checkResourceBody(type, body);
     this.policy.assertWritable(type, resource, grant);
     if (ifNoneExist !== undefined && ifNoneExist.trim() !== '') {
@@ -182,6 +185,7 @@ export class FhirService {
     this.assertServed(type);
     const grant = access.require(type, 'u', 'update');
     const ifMatch = parseIfMatch(ifMatchHeader);
+    await this.validation.validateAhead([{ type, resource: body }]);
     const resource = this.checkUpdateBody(type, id, body);
     this.policy.assertWritable(type, resource, grant);
     await this.assertReplaceable(type, id, grant);

@@ -20,6 +20,7 @@ import { fhirBaseUrl, parseQueryString } from '../fhir-urls';
 import { applyPatch, JsonPatchError, parsePatch, PatchOperation } from '../patch/json-patch';
 import { ResourcePreparer } from '../resource-preparer';
 import { ResourceStore, StoredVersion, WriteOutcome, WriteRequest } from '../store/resource-store';
+import { ValidationPool } from '../validation/validation-pool';
 import { BundleEntry, parseBundleEntries, patchOfEntry, rewriteReferences } from './bundle-entry';
 
 /** Entries one Bundle may hold (bodies are bounded by BODY_LIMIT_BYTES too). */
@@ -79,6 +80,7 @@ export class FhirBundleService {
     private readonly fhir: FhirService,
     private readonly searches: FhirSearchService,
     private readonly histories: FhirHistoryService,
+    private readonly validation: ValidationPool,
   ) {
     this.base = fhirBaseUrl(config.publicUrl);
   }
@@ -107,6 +109,11 @@ export class FhirBundleService {
   /** R4 http.html#brules: each entry on its own; a failure is that entry's response. */
   private async batch(entries: BundleEntry[], access: TokenAccess, prefer: FhirPreferences): Promise<ResponseEntry[]> {
     const out: ResponseEntry[] = [];
+    await this.validation.validateAhead(
+      entries
+        .filter((e) => e.method === 'POST' || e.method === 'PUT')
+        .map((e) => ({ type: e.type, resource: e.resource })),
+    );
     for (const entry of entries) {
       try {
         out.push(this.fromResult(entry, await this.single(entry, access, prefer), access));
@@ -192,12 +199,27 @@ export class FhirBundleService {
       if (entry.method === 'PUT' && entry.fullUrl?.startsWith('urn:'))
         ids.set(entry.fullUrl, `${entry.type}/${entry.id}`);
     }
+    // The bodies to write, with their references rewritten, are validated together (on the validation workers when
+    // large); the checks below then give each entry's answer in order.
+    const bodies = new Map<BundleEntry, unknown>();
+    for (const entry of entries) {
+      if ((entry.method === 'POST' && newIds.has(entry)) || entry.method === 'PUT') {
+        try {
+          bodies.set(entry, rewriteReferences(entry.resource, ids));
+        } catch {
+          // rewritten again below, where the error is this entry's answer
+        }
+      }
+    }
+    await this.validation.validateAhead([...bodies].map(([entry, resource]) => ({ type: entry.type, resource })));
+    const bodyOf = (entry: BundleEntry) =>
+      bodies.has(entry) ? bodies.get(entry) : rewriteReferences(entry.resource, ids);
     for (const entry of entries) {
       const grant = grants.get(entry)!;
       if (entry.method === 'POST' && newIds.has(entry)) {
         const id = newIds.get(entry)!;
         const resource = this.atEntry(entry, () => {
-          const r = checkResourceBody(entry.type, rewriteReferences(entry.resource, ids));
+          const r = checkResourceBody(entry.type, bodyOf(entry));
           this.policy.assertWritable(entry.type, r, grant);
           return r;
         });
@@ -214,7 +236,7 @@ export class FhirBundleService {
       } else if (entry.method === 'PUT') {
         const id = entry.id!;
         const resource = this.atEntry(entry, () => {
-          const r = this.fhir.checkUpdateBody(entry.type, id, rewriteReferences(entry.resource, ids));
+          const r = this.fhir.checkUpdateBody(entry.type, id, bodyOf(entry));
           this.policy.assertWritable(entry.type, r, grant);
           return r;
         });

@@ -1,5 +1,7 @@
+import type { AppConfig } from '../../config/app-config';
 import { validateResource, validationOutcome } from './index';
 import type { ValidationIssue } from './index';
+import { ValidationPool } from './validation-pool';
 
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -24,7 +26,16 @@ const patient = (extra: Record<string, unknown> = {}) => ({
 const only = (issues: ValidationIssue[]) =>
   issues.map((i) => ({ severity: i.severity, code: i.code, expression: i.expression }));
 
-describe('validateResource', () => {
+/** The validation worker, sent each case alone: it must answer as validateResource does on the event loop. */
+const workers = new ValidationPool({ validationWorkers: 1, nodeEnv: 'test' } as AppConfig);
+afterAll(() => workers.onModuleDestroy());
+
+const paths: [string, (resource: unknown, type: string) => Promise<ValidationIssue[]>][] = [
+  ['on the event loop', async (resource, type) => validateResource(resource, type)],
+  ['on a validation worker', async (resource, type) => (await workers.validate([{ type, resource }]))[0]],
+];
+
+describe.each(paths)('validateResource %s', (_path, validate) => {
   it.each<[string, Record<string, unknown>]>([
     ['a UK Core Patient', patient()],
     [
@@ -121,8 +132,8 @@ describe('validateResource', () => {
         managingOrganization: { reference: '#org' },
       }),
     ],
-  ])('accepts %s', (_name, resource) => {
-    expect(validateResource(resource, resource.resourceType as string).filter((i) => i.severity === 'error')).toEqual(
+  ])('accepts %s', async (_name, resource) => {
+    expect((await validate(resource, resource.resourceType as string)).filter((i) => i.severity === 'error')).toEqual(
       [],
     );
   });
@@ -237,15 +248,15 @@ describe('validateResource', () => {
       { code: 'value', expression: ['Bundle.entry[0].resource.birthDate'] },
     ],
     ['a null', patient({ birthDate: null }), { code: 'structure', expression: ['Patient.birthDate'] }],
-  ])('reports %s', (_name, resource, expected) => {
-    expect(only(validateResource(resource, resource.resourceType as string))).toEqual([
+  ])('reports %s', async (_name, resource, expected) => {
+    expect(only(await validate(resource, resource.resourceType as string))).toEqual([
       { severity: 'error', ...expected },
     ]);
   });
 
   describe('resourceType', () => {
-    it('must be the type expected', () => {
-      expect(validateResource(patient(), 'Observation')).toEqual([
+    it('must be the type expected', async () => {
+      expect(await validate(patient(), 'Observation')).toEqual([
         {
           severity: 'error',
           code: 'invalid',
@@ -262,28 +273,28 @@ describe('validateResource', () => {
       ['a JSON array', [patient()], 'structure'],
       ['a string', 'Patient', 'structure'],
       ['null', null, 'structure'],
-    ])('is refused for %s', (_name, body, code) => {
-      expect(only(validateResource(body, 'Patient'))).toEqual([
+    ])('is refused for %s', async (_name, body, code) => {
+      expect(only(await validate(body, 'Patient'))).toEqual([
         { severity: 'error', code, expression: [expect.any(String)] },
       ]);
     });
 
-    it('refuses a type R4 does not define, even when it matches', () => {
-      expect(only(validateResource({ resourceType: 'Spaceship' }, 'Spaceship'))).toEqual([
+    it('refuses a type R4 does not define, even when it matches', async () => {
+      expect(only(await validate({ resourceType: 'Spaceship' }, 'Spaceship'))).toEqual([
         { severity: 'error', code: 'not-supported', expression: ['resourceType'] },
       ]);
-      expect(only(validateResource({ resourceType: 'DomainResource' }, 'DomainResource'))).toEqual([
+      expect(only(await validate({ resourceType: 'DomainResource' }, 'DomainResource'))).toEqual([
         { severity: 'error', code: 'not-supported', expression: ['resourceType'] },
       ]);
-      expect(only(validateResource({ resourceType: 'constructor' }, 'constructor'))).toEqual([
+      expect(only(await validate({ resourceType: 'constructor' }, 'constructor'))).toEqual([
         { severity: 'error', code: 'not-supported', expression: ['resourceType'] },
       ]);
     });
   });
 
   describe('NHS number (NHS Data Dictionary, Modulus 11)', () => {
-    it.each(['9434765919', '9000000009', '4010232137', '9990000050'])('accepts %s', (value) => {
-      expect(validateResource(patient({ identifier: [{ system: NHS, value }] }), 'Patient')).toEqual([]);
+    it.each(['9434765919', '9000000009', '4010232137', '9990000050'])('accepts %s', async (value) => {
+      expect(await validate(patient({ identifier: [{ system: NHS, value }] }), 'Patient')).toEqual([]);
     });
 
     it.each<[string, string, RegExp]>([
@@ -293,8 +304,8 @@ describe('validateResource', () => {
       ['spaces', '943 476 5919', /exactly 10 digits/],
       ['a wrong check digit', '9434765918', /wrong check digit: Modulus 11 gives 9, not 8/],
       ['nine digits whose check digit would be 10', '9990000000', /check digit 10/],
-    ])('refuses %s (%s)', (_name, value, message) => {
-      const issues = validateResource(
+    ])('refuses %s (%s)', async (_name, value, message) => {
+      const issues = await validate(
         patient({
           identifier: [
             { system: 'https://example.org/mrn', value: 'A1' },
@@ -313,15 +324,15 @@ describe('validateResource', () => {
       ]);
     });
 
-    it('requires a value', () => {
-      expect(only(validateResource(patient({ identifier: [{ system: NHS }] }), 'Patient'))).toEqual([
+    it('requires a value', async () => {
+      expect(only(await validate(patient({ identifier: [{ system: NHS }] }), 'Patient'))).toEqual([
         { severity: 'error', code: 'required', expression: ['Patient.identifier[0].value'] },
       ]);
     });
 
-    it('leaves other identifier systems alone', () => {
+    it('leaves other identifier systems alone', async () => {
       expect(
-        validateResource(patient({ identifier: [{ system: 'https://example.org/mrn', value: '123' }] }), 'Patient'),
+        await validate(patient({ identifier: [{ system: 'https://example.org/mrn', value: '123' }] }), 'Patient'),
       ).toEqual([]);
     });
 
@@ -383,15 +394,15 @@ describe('validateResource', () => {
         },
         'Bundle.entry[0].resource.identifier[0].value',
       ],
-    ])('is checked on %s', (_name, resource, expression) => {
-      expect(only(validateResource(resource, resource.resourceType as string))).toEqual([
+    ])('is checked on %s', async (_name, resource, expression) => {
+      expect(only(await validate(resource, resource.resourceType as string))).toEqual([
         { severity: 'error', code: 'value', expression: [expression] },
       ]);
     });
   });
 
-  it('reports every problem once, with its location', () => {
-    const issues = validateResource(
+  it('reports every problem once, with its location', async () => {
+    const issues = await validate(
       patient({ birthDate: 'yesterday', gender: 'x', colour: 'blue', identifier: [{ system: NHS, value: '123' }] }),
       'Patient',
     );
@@ -403,23 +414,23 @@ describe('validateResource', () => {
     ]);
   });
 
-  it('keeps warnings apart from errors', () => {
-    const issues = validateResource(
+  it('keeps warnings apart from errors', async () => {
+    const issues = await validate(
       { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Medication/1' } },
       'Observation',
     );
     expect(only(issues)).toEqual([{ severity: 'warning', code: 'structure', expression: ['Observation.subject'] }]);
   });
 
-  it('answers a deeply nested body with an issue, not an exception', () => {
+  it('answers a deeply nested body with an issue, not an exception', async () => {
     let ext: Record<string, unknown> = { url: 'https://example.org/leaf', valueString: 'x' };
     for (let i = 0; i < 20_000; i++) ext = { url: 'https://example.org/n', extension: [ext] };
-    const issues = validateResource(patient({ extension: [ext] }), 'Patient');
+    const issues = await validate(patient({ extension: [ext] }), 'Patient');
     expect(issues.some((i) => i.severity === 'error')).toBe(true);
   });
 
-  it('renders issues as an OperationOutcome', () => {
-    expect(validationOutcome(validateResource(patient({ birthDate: 'yesterday' }), 'Patient'))).toEqual({
+  it('renders issues as an OperationOutcome', async () => {
+    expect(validationOutcome(await validate(patient({ birthDate: 'yesterday' }), 'Patient'))).toEqual({
       resourceType: 'OperationOutcome',
       issue: [
         { severity: 'error', code: 'value', diagnostics: 'Invalid date format', expression: ['Patient.birthDate'] },
