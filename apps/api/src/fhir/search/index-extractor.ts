@@ -1,6 +1,7 @@
 import { FHIR_ID } from '../fhir-resource-types';
 import { MAX_INSTANT, MIN_INSTANT, parseDateRange } from './fhir-date';
-import { CompositeDefinition, FhirValue, IndexedParamType, SearchParameterRegistry } from './search-parameter-registry';
+import type { FhirValue } from './fhirpath-expression';
+import { CompositeDefinition, IndexedParamType, SearchParameterRegistry } from './search-parameter-registry';
 import { normalizeSearchString, truncateForIndex } from './string-normalize';
 
 export interface TokenRow {
