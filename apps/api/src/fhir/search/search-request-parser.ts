@@ -1,14 +1,14 @@
 import { FHIR_ID } from '../fhir-resource-types';
 import { fhirErrors } from '../fhir-errors';
 import { parseDateSearchValue, SearchPrefix } from './fhir-date';
+import type { IndexTableKey } from './index-extractor';
 import {
   componentParam,
-  IndexTableKey,
   ofTypeCode,
   referenceIdentifierParam,
   tokenOfTypeParam,
   tokenTextParam,
-} from './index-extractor';
+} from './index-param-names';
 import {
   ComponentCondition,
   NumberSearchValue,
