@@ -19,7 +19,7 @@ import {
   UriModifier,
 } from './search-condition';
 import { IndexedParamType, SearchParam, SearchParameterRegistry } from './search-parameter-registry';
-import type { PageCursor, SortSpec } from './search-sql';
+import type { PageCursor, SortSpec } from './search-sql-order';
 import { normalizeSearchString } from './string-normalize';
 
 export const DEFAULT_PAGE_SIZE = 20;
