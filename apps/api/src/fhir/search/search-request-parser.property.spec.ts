@@ -2,14 +2,8 @@ import fc from 'fast-check';
 import { DomainError } from '../../common/errors/domain-error';
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
 import { parseDateSearchValue, SEARCH_PREFIXES } from './fhir-date';
-import {
-  parseNumberValue,
-  parseSearchRequest,
-  parseTokenValue,
-  QueryValues,
-  splitUnescaped,
-  unescapeSearchValue,
-} from './search-request-parser';
+import { parseSearchRequest, QueryValues } from './search-request-parser';
+import { parseNumberValue, parseTokenValue, splitUnescaped, unescapeSearchValue } from './search-values';
 import { SearchParameterRegistry } from './search-parameter-registry';
 
 // Property runs are bounded so the suite takes a few seconds on a loaded two-core machine.
