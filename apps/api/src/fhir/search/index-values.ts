@@ -1,4 +1,4 @@
-import { MAX_INSTANT, MIN_INSTANT, parseDateRange } from './fhir-date';
+import { MAX_INSTANT, MIN_INSTANT, parseDateRange } from '../../common/fhir-search/fhir-date';
 import type { FhirValue } from './fhirpath-expression';
 
 /**

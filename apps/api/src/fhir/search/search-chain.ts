@@ -2,7 +2,7 @@ import { fhirErrors } from '../fhir-errors';
 import type { SearchCondition } from './search-condition';
 import type { SearchParseOptions } from './search-parse-options';
 import type { SearchParameterRegistry } from './search-parameter-registry';
-import { TYPE_NAME } from './search-values';
+import { TYPE_NAME } from '../../common/fhir-search/search-syntax';
 
 /** What chains and `_has` need of the parameter parser: the parameters, the options, and itself for what they wrap. */
 export interface ChainContext {

@@ -1,5 +1,5 @@
 import { fhirErrors } from '../fhir-errors';
-import { parseDateSearchValue } from './fhir-date';
+import { parseDateSearchValue } from '../../common/fhir-search/fhir-date';
 import type { IndexTableKey } from './index-extractor';
 import { componentParam, referenceIdentifierParam, tokenOfTypeParam, tokenTextParam } from './index-param-names';
 import { ChainContext, parseChain, parseHas } from './search-chain';
@@ -7,16 +7,18 @@ import type { SearchParseOptions } from './search-parse-options';
 import { ComponentCondition, ReferenceValue, SearchCondition, StringModifier, UriModifier } from './search-condition';
 import { IndexedParamType, SearchParam, SearchParameterRegistry } from './search-parameter-registry';
 import {
-  parseNumberValue,
-  parseOfType,
-  parseQuantityValue,
-  parseReferenceValue,
-  parseTokenValue,
   searchValues,
   splitModifier,
   splitUnescaped,
   TYPE_NAME,
   unescapeSearchValue,
+} from '../../common/fhir-search/search-syntax';
+import {
+  parseNumberValue,
+  parseOfType,
+  parseQuantityValue,
+  parseReferenceValue,
+  parseTokenValue,
 } from './search-values';
 import { normalizeSearchString } from './string-normalize';
 

@@ -14,7 +14,7 @@ import {
   TotalMode,
 } from './search-result-parameters';
 import type { PageCursor, SortSpec } from './search-sql-order';
-import { searchValues, splitModifier } from './search-values';
+import { searchValues, splitModifier } from '../../common/fhir-search/search-syntax';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;

@@ -2,7 +2,7 @@ import { fhirErrors } from '../fhir-errors';
 import { TABLE_OF_TYPE } from './search-parameter-parser';
 import type { SearchParameterRegistry } from './search-parameter-registry';
 import type { PageCursor, SortSpec } from './search-sql-order';
-import { searchValues } from './search-values';
+import { searchValues } from '../../common/fhir-search/search-syntax';
 
 /** The result parameters of a search (R4 search.html#return): `_count`, `_sort`, `_cursor`, `_summary`, `_total`. */
 

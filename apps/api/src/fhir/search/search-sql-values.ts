@@ -1,5 +1,5 @@
 import { FHIR_TABLES } from '../store/fhir-tables';
-import { approximateRange, DateSearchValue } from './fhir-date';
+import { approximateRange, DateSearchValue } from '../../common/fhir-search/fhir-date';
 import type { IndexTableKey } from './index-extractor';
 import { ComponentCondition, NumberSearchValue, TokenValue } from './search-condition';
 import { exactEquals, join, likeEscape, SqlDialect, SqlFragment, startsWith } from './sql-fragment';

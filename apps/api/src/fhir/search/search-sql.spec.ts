@@ -1,4 +1,4 @@
-import { parseDateSearchValue } from './fhir-date';
+import { parseDateSearchValue } from '../../common/fhir-search/fhir-date';
 import { SearchCondition } from './search-condition';
 import { conditionSql, searchSql } from './search-sql';
 import { uriAncestors } from './search-sql-values';

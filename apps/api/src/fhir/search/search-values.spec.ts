@@ -1,24 +1,6 @@
-import {
-  parseNumberValue,
-  parseQuantityValue,
-  parseReferenceValue,
-  parseTokenValue,
-  splitUnescaped,
-} from './search-values';
+import { parseNumberValue, parseQuantityValue, parseReferenceValue, parseTokenValue } from './search-values';
 
 const BASE = 'https://fhir.example.org/fhir';
-
-describe('splitUnescaped', () => {
-  it.each([
-    ['a,b', ['a', 'b']],
-    ['a\\,b,c', ['a\\,b', 'c']],
-    ['a', ['a']],
-    ['', ['']],
-    ['a,', ['a', '']],
-  ])('%j → %j', (input, expected) => {
-    expect(splitUnescaped(input, ',')).toEqual(expected);
-  });
-});
 
 describe('parseTokenValue (search.html#token)', () => {
   it.each([

@@ -1,53 +1,15 @@
 import { FHIR_ID } from '../fhir-resource-types';
 import { fhirErrors } from '../fhir-errors';
-import type { SearchPrefix } from './fhir-date';
+import type { SearchPrefix } from '../../common/fhir-search/fhir-date';
 import { ofTypeCode } from './index-param-names';
 import { NumberSearchValue, ReferenceValue, TokenValue } from './search-condition';
+import { parseToken, splitUnescaped, unescapeSearchValue } from '../../common/fhir-search/search-syntax';
 
-/** Reading search parameter names and values (R4 search.html): escaping, alternatives and each type's value syntax. */
+/** The value syntax of each search parameter type (R4 search.html); the escaping and alternatives are common/fhir-search's. */
 
-/** A resource type name, as a chain's or a reference's type modifier names one. */
-export const TYPE_NAME = /^[A-Z][A-Za-z]{1,63}$/;
-
-/** `code:modifier` → [code, modifier]; the modifier undefined where the name has none (R4 search.html#modifiers). */
-export function splitModifier(name: string): [string, string | undefined] {
-  const colon = name.indexOf(':');
-  return colon < 0 ? [name, undefined] : [name.slice(0, colon), name.slice(colon + 1)];
-}
-
-/** Splits on `sep` where it is not escaped with a backslash (R4 search.html#escaping). Escapes are kept. */
-export function splitUnescaped(value: string, sep: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '\\' && i + 1 < value.length) {
-      current += c + value[i + 1];
-      i++;
-    } else if (c === sep) {
-      out.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
-  }
-  out.push(current);
-  return out;
-}
-
-export function unescapeSearchValue(value: string): string {
-  return value.replace(/\\([\\,|$])/g, '$1');
-}
-
-/** `system|code`, `code`, `|code`, `system|` (R4 search.html#token). */
+/** `system|code`, `code`, `|code`, `system|` (R4 search.html#token); a malformed value is a FHIR invalid-search error. */
 export function parseTokenValue(raw: string): TokenValue {
-  const bar = splitUnescaped(raw, '|');
-  if (bar.length === 1) return { code: unescapeSearchValue(raw) };
-  if (bar.length > 2) throw fhirErrors.invalidSearch(`Token value "${raw}" has more than one unescaped "|"`);
-  const system = unescapeSearchValue(bar[0]);
-  const code = unescapeSearchValue(bar[1]);
-  if (!system && !code) throw fhirErrors.invalidSearch('Token value "|" names neither a system nor a code');
-  return { system, code: code || undefined };
+  return parseToken(raw, fhirErrors.invalidSearch);
 }
 
 /** `Patient/123`, `123`, or an absolute URL on this server (R4 search.html#reference). `null`: matches nothing here. */
@@ -114,9 +76,4 @@ export function parseQuantityValue(raw: string): NumberSearchValue | null {
   const system = unescapeSearchValue(parts[1]);
   const code = unescapeSearchValue(parts[2]);
   return { ...n, ...(system ? { system } : {}), ...(code ? { code } : {}) };
-}
-
-/** The alternatives of one occurrence (`a,b`: a or b; R4 search.html#combining), escapes kept; empty ones dropped. */
-export function searchValues(raw: string): string[] {
-  return splitUnescaped(raw, ',').filter((v) => v !== '');
 }
