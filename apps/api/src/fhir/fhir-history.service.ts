@@ -8,7 +8,7 @@ import { fhirErrors } from './fhir-errors';
 import { FHIR_ID, FhirResource, isServedType, SERVED_RESOURCE_TYPES } from './fhir-resource-types';
 import { etag, FhirResult } from './fhir-result';
 import { fhirBaseUrl, queryString } from './fhir-urls';
-import { parseDateRange } from './search/fhir-date';
+import { parseDateRange } from '../common/fhir-search/fhir-date';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, QueryValues } from './search/search-request-parser';
 import { HistoryKey, HistoryQuery, HistoryVersion, ResourceStore } from './store/resource-store';
 

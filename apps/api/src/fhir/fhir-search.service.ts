@@ -12,13 +12,9 @@ import { fhirBaseUrl, queryString } from './fhir-urls';
 import { subsetResource } from './search/resource-subset';
 import { SearchCondition } from './search/search-condition';
 import { SearchParameterRegistry } from './search/search-parameter-registry';
-import {
-  encodeCursor,
-  IncludeDirective,
-  parseSearchRequest,
-  QueryValues,
-  SearchRequest,
-} from './search/search-request-parser';
+import type { IncludeDirective } from './search/search-include';
+import { parseSearchRequest, QueryValues, SearchRequest } from './search/search-request-parser';
+import { encodeCursor } from './search/search-result-parameters';
 import type { PageCursor } from './search/search-sql';
 import { ResourceStore, SearchPage } from './store/resource-store';
 

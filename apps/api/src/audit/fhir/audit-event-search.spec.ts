@@ -1,32 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error';
-import { instantRange, parseAuditEventSearch } from './audit-event-search';
+import { parseAuditEventSearch } from './audit-event-search';
 
 const BASE = 'http://ccri.test/fhir';
-const iso = (ms: number) => new Date(ms).toISOString();
-
-describe('instantRange (R4 search.html#date)', () => {
-  it.each<[string, string, string]>([
-    ['2024', '2024-01-01T00:00:00.000Z', '2024-12-31T23:59:59.999Z'],
-    ['2024-02', '2024-02-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z'],
-    ['2024-05-01', '2024-05-01T00:00:00.000Z', '2024-05-01T23:59:59.999Z'],
-    ['2024-05-01T10:00', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:59.999Z'],
-    ['2024-05-01T10:00:05Z', '2024-05-01T10:00:05.000Z', '2024-05-01T10:00:05.999Z'],
-    ['2024-05-01T10:00:05.1Z', '2024-05-01T10:00:05.100Z', '2024-05-01T10:00:05.199Z'],
-    ['2024-05-01T10:00:05.123Z', '2024-05-01T10:00:05.123Z', '2024-05-01T10:00:05.123Z'],
-    ['2024-05-01T11:00:05+01:00', '2024-05-01T10:00:05.000Z', '2024-05-01T10:00:05.999Z'],
-    ['2024-12-31', '2024-12-31T00:00:00.000Z', '2024-12-31T23:59:59.999Z'],
-  ])('%s covers %s to %s', (value, low, high) => {
-    const r = instantRange(value)!;
-    expect([iso(r.low), iso(r.high)]).toEqual([low, high]);
-  });
-
-  it.each(['yesterday', '2024-13', '2024-02-30', '2024-05-01T25:00', '24-05-01', "2024' OR 1=1 --"])(
-    'refuses %s',
-    (value) => {
-      expect(instantRange(value)).toBeNull();
-    },
-  );
-});
 
 describe('parseAuditEventSearch', () => {
   it('binds every value as a parameter', () => {
@@ -99,5 +74,54 @@ describe('parseAuditEventSearch', () => {
   it('escapes LIKE wildcards in agent-name', () => {
     const { conditions } = parseAuditEventSearch({ 'agent-name': '50%_off!' }, BASE);
     expect(Object.values(conditions[0].params)).toEqual(['50!%!_off!!%']);
+  });
+});
+
+describe('parseAuditEventSearch reads values as the FHIR search does (common/fhir-search)', () => {
+  it.each(['2024-00', '2024-05-01T10:00+25:00', '0000'])('refuses the date %s, as the FHIR search does', (date) => {
+    expect(() => parseAuditEventSearch({ date }, BASE)).toThrow(
+      expect.objectContaining({ status: 400, code: 'audit_invalid_search' }),
+    );
+  });
+
+  it('takes a leap second, as the FHIR search does', () => {
+    const { conditions } = parseAuditEventSearch({ date: '2016-12-31T23:59:60Z' }, BASE);
+    expect(Object.values(conditions[0].params)).toEqual([
+      new Date('2016-12-31T23:59:59.000Z'),
+      new Date('2016-12-31T23:59:59.999Z'),
+    ]);
+  });
+
+  it('keeps an escaped comma or bar inside a value (R4 search.html#escaping)', () => {
+    const { conditions } = parseAuditEventSearch({ _id: 'a\\,b', subtype: 'x\\|y' }, BASE);
+    expect(conditions).toHaveLength(2);
+    expect(Object.values(conditions[0].params)).toEqual(['a,b']);
+    expect(Object.values(conditions[1].params)).toContain('x|y');
+  });
+
+  it('ignores empty values', () => {
+    expect(parseAuditEventSearch({ date: '', agent: ',' }, BASE)).toEqual({ conditions: [] });
+  });
+
+  it('reads system| as any code of the system', () => {
+    const rest = parseAuditEventSearch({ subtype: 'http://hl7.org/fhir/restful-interaction|' }, BASE).conditions[0];
+    expect(Object.values(rest.params)).toEqual(expect.arrayContaining(['read', 'search-type', 'history-system']));
+    const types = parseAuditEventSearch({ 'entity-type': 'http://hl7.org/fhir/resource-types|' }, BASE).conditions;
+    expect(types).toEqual([{ sql: 'a.resource_type IS NOT NULL', params: {} }]);
+  });
+
+  it.each(['|', 'a|b|c'])('refuses the token %j with a 400', (type) => {
+    expect(() => parseAuditEventSearch({ type }, BASE)).toThrow(
+      expect.objectContaining({ status: 400, code: 'audit_invalid_search' }),
+    );
+  });
+
+  it('matches a client by its identifier, which has no system', () => {
+    expect(parseAuditEventSearch({ 'agent:identifier': 'http://example.org|app' }, BASE).conditions).toEqual([
+      { sql: '1 = 0', params: {} },
+    ]);
+    expect(Object.values(parseAuditEventSearch({ 'agent:identifier': '|app' }, BASE).conditions[0].params)).toEqual([
+      'app',
+    ]);
   });
 });

@@ -1,4 +1,12 @@
 import { DomainError } from '../../common/errors/domain-error';
+import { DateSearchValue, parseDateSearchValue } from '../../common/fhir-search/fhir-date';
+import {
+  parseToken,
+  searchValues,
+  splitModifier,
+  TYPE_NAME,
+  unescapeSearchValue,
+} from '../../common/fhir-search/search-syntax';
 import {
   DCM_SUBTYPE,
   EVENT_TYPE,
@@ -46,9 +54,11 @@ export const auditSearchError = (message: string) =>
 const NOTHING: AuditCondition = { sql: '1 = 0', params: {} };
 
 /**
- * Turns FHIR search parameters into conditions on the audit table, every value bound as a parameter. Repeated
- * parameters must all match, comma-separated values are alternatives (R4 search.html#combining); a value that no
- * AuditEvent can carry matches nothing. Invalid values and unsupported modifiers are a 400 (search.html#errors).
+ * Turns FHIR search parameters into conditions on the audit table, every value bound as a parameter. The syntax is the
+ * FHIR search's (common/fhir-search): repeated parameters must all match, comma-separated values are alternatives
+ * (R4 search.html#combining), `\,` `\|` `\$` `\\` are escapes and an empty value is ignored; dates are read by
+ * fhir-date.ts and tokens by the shared token syntax. A value that no AuditEvent can carry matches nothing. Invalid
+ * values and unsupported modifiers are a 400 (search.html#errors).
  */
 export function parseAuditEventSearch(params: Record<string, string | string[]>, baseUrl: string): AuditEventSearch {
   const names = new ParamNames();
@@ -64,8 +74,8 @@ export function parseAuditEventSearch(params: Record<string, string | string[]>,
       continue;
     }
     for (const value of values) {
-      const alternatives = splitAlternatives(value).map((v) => condition(name, modifier, v, names, baseUrl));
-      conditions.push(anyOf(alternatives));
+      const alternatives = searchValues(value).map((v) => condition(name, modifier, v, names, baseUrl));
+      if (alternatives.length) conditions.push(anyOf(alternatives));
     }
   }
   return { conditions, ...(count !== undefined ? { count } : {}) };
@@ -81,16 +91,21 @@ function condition(
   switch (name) {
     case '_id':
       noModifier(name, modifier);
-      return names.where('a.id = :?', value);
+      return names.where('a.id = :?', unescapeSearchValue(value));
     case 'date':
       noModifier(name, modifier);
       return dateCondition(value, names);
-    case 'agent':
-      // A reference to the agent, or (`:identifier`) its identifier; clients are known by their client_id.
-      if (modifier !== undefined && modifier !== 'identifier') throw unsupportedModifier(name, modifier);
-      return names.where('a.client_id = :?', modifier === 'identifier' ? token(value).code : value);
+    case 'agent': {
+      // A reference to the agent, or (`:identifier`) its identifier; clients are known by their client_id, an
+      // identifier without a system.
+      if (modifier === undefined) return names.where('a.client_id = :?', unescapeSearchValue(value));
+      if (modifier !== 'identifier') throw unsupportedModifier(name, modifier);
+      const t = tokenOf(value);
+      if (t.system || t.code === undefined) return NOTHING;
+      return names.where('a.client_id = :?', t.code);
+    }
     case 'agent-name':
-      return agentNameCondition(modifier, value, names);
+      return agentNameCondition(modifier, unescapeSearchValue(value), names);
     case 'outcome':
       noModifier(name, modifier);
       return outcomeCondition(value, names);
@@ -101,11 +116,12 @@ function condition(
       noModifier(name, modifier);
       return subtypeCondition(value, names, baseUrl);
     case 'entity':
-      return entityCondition(modifier, value, names, baseUrl);
+      return entityCondition(modifier, unescapeSearchValue(value), names, baseUrl);
     case 'entity-type': {
       noModifier(name, modifier);
-      const t = token(value);
+      const t = tokenOf(value);
       if (t.system !== undefined && t.system !== RESOURCE_TYPES) return NOTHING;
+      if (t.code === undefined) return names.sql('a.resource_type IS NOT NULL');
       return names.where('a.resource_type = :?', t.code);
     }
     default:
@@ -113,15 +129,16 @@ function condition(
   }
 }
 
-/** R4 search.html#date: the prefix compares the instant `recorded` with the range the value's precision covers. */
+/**
+ * R4 search.html#date, read by fhir-date.ts as the FHIR search reads it: the prefix compares the instant `recorded`
+ * with the range the value's precision covers (for an instant, what `dateMatches` gives on a one-point range).
+ */
 function dateCondition(value: string, names: ParamNames): AuditCondition {
-  const match = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.+)$/.exec(value);
-  const prefix = match?.[1] ?? 'eq';
-  const range = match ? instantRange(match[2]) : null;
-  if (!range) throw auditSearchError(`date: "${value.slice(0, 40)}" is not a FHIR date`);
-  const low = () => names.bind(new Date(range.low));
-  const high = () => names.bind(new Date(range.high));
-  switch (prefix) {
+  const d: DateSearchValue | null = parseDateSearchValue(unescapeSearchValue(value));
+  if (!d) throw auditSearchError(`date: "${value.slice(0, 40)}" is not a FHIR date`);
+  const low = () => names.bind(new Date(d.range.low));
+  const high = () => names.bind(new Date(d.range.high));
+  switch (d.prefix) {
     case 'eq':
       return names.sql(`(a.recorded_at >= ${low()} AND a.recorded_at <= ${high()})`);
     case 'ne':
@@ -141,48 +158,6 @@ function dateCondition(value: string, names: ParamNames): AuditCondition {
   }
 }
 
-// R4 datatypes.html#dateTime; search values may stop at any component and omit the zone (taken as UTC).
-const DATE_TIME =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
-
-/** The first and last millisecond a FHIR date, dateTime or instant covers at its precision; null if invalid. */
-export function instantRange(value: string): { low: number; high: number } | null {
-  const m = DATE_TIME.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac, tz] = m;
-  const parts = [
-    Number(y),
-    mo ? Number(mo) - 1 : 0,
-    d ? Number(d) : 1,
-    h ? Number(h) : 0,
-    mi ? Number(mi) : 0,
-    s ? Number(s) : 0,
-  ];
-  if (parts[1] > 11 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return null;
-  const at = (p: number[], ms: number) => {
-    const date = new Date(0);
-    date.setUTCFullYear(p[0], p[1], p[2]);
-    date.setUTCHours(p[3], p[4], p[5], ms);
-    return date.getTime();
-  };
-  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
-  const low = at(parts, ms);
-  if (new Date(low).getUTCDate() !== parts[2]) return null; // 2024-02-30
-  const next = [...parts];
-  const precision = s ? 5 : mi ? 4 : d ? 2 : mo ? 1 : 0;
-  let high: number;
-  if (frac && frac.length < 3) high = low + 10 ** (3 - frac.length) - 1;
-  else if (frac) high = low;
-  else {
-    next[precision] += 1;
-    high = at(next, 0) - 1;
-  }
-  let offset = 0;
-  if (tz && tz !== 'Z')
-    offset = (tz[0] === '-' ? -1 : 1) * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(4, 6))) * 60_000;
-  return { low: low - offset, high: high - offset };
-}
-
 function agentNameCondition(modifier: string | undefined, value: string, names: ParamNames): AuditCondition {
   // R4 search.html#string: by default a case-insensitive match on the start; `:exact` the whole value, case and all.
   if (modifier === 'exact') return names.where('a.client_id = :?', value);
@@ -191,10 +166,11 @@ function agentNameCondition(modifier: string | undefined, value: string, names: 
   return names.where("a.client_id LIKE :? ESCAPE '!'", modifier === 'contains' ? `%${escaped}%` : `${escaped}%`);
 }
 
-/** R4 valueset-audit-event-outcome, as `outcomeCode` assigns it. */
+/** R4 valueset-audit-event-outcome, as `outcomeCode` assigns it; `system|` is any of its codes. */
 function outcomeCondition(value: string, names: ParamNames): AuditCondition {
-  const t = token(value);
+  const t = tokenOf(value);
   if (t.system !== undefined && t.system !== 'http://hl7.org/fhir/audit-event-outcome') return NOTHING;
+  if (t.code === undefined) return anyOf(['0', '4', '8'].map((code) => outcomeCondition(code, names)));
   switch (t.code) {
     case '0':
       return names.where('a.outcome = :?', 'success');
@@ -210,7 +186,7 @@ function outcomeCondition(value: string, names: ParamNames): AuditCondition {
 }
 
 function typeCondition(value: string, names: ParamNames): AuditCondition {
-  const t = token(value);
+  const t = tokenOf(value);
   const kinds: AuditEventKind[] = [];
   if (matches(t, EVENT_TYPE.rest)) kinds.push('rest');
   if (matches(t, EVENT_TYPE.userAuthentication)) kinds.push('login', 'logout', 'authentication');
@@ -219,10 +195,10 @@ function typeCondition(value: string, names: ParamNames): AuditCondition {
 }
 
 function subtypeCondition(value: string, names: ParamNames, baseUrl: string): AuditCondition {
-  const t = token(value);
+  const t = tokenOf(value);
   const out: AuditCondition[] = [];
   if (t.system === undefined || t.system === RESTFUL_INTERACTION) {
-    const actions = RESTFUL_ACTIONS.filter((a) => restfulInteractionCodes(a).includes(t.code));
+    const actions = RESTFUL_ACTIONS.filter((a) => t.code === undefined || restfulInteractionCodes(a).includes(t.code));
     if (actions.length)
       out.push(names.sql(`(a.category = ${names.bind('fhir')} AND a.action IN (${names.bindList(actions)}))`));
   }
@@ -230,7 +206,11 @@ function subtypeCondition(value: string, names: ParamNames, baseUrl: string): Au
   if (matches(t, DCM_SUBTYPE.logout)) out.push(kindCondition('logout', names));
   if (matches(t, DCM_SUBTYPE.securityConfiguration)) out.push(kindCondition('security-configuration', names));
   if (t.system === undefined || t.system === auditActionSystem(baseUrl)) {
-    out.push(names.sql(`(a.category <> ${names.bind('fhir')} AND a.action = ${names.bind(t.code)})`));
+    out.push(
+      t.code === undefined
+        ? names.where('a.category <> :?', 'fhir')
+        : names.sql(`(a.category <> ${names.bind('fhir')} AND a.action = ${names.bind(t.code)})`),
+    );
   }
   return anyOf(out);
 }
@@ -287,7 +267,7 @@ function entityCondition(
   names: ParamNames,
   baseUrl: string,
 ): AuditCondition {
-  if (modifier !== undefined && !/^[A-Z][A-Za-z]{1,63}$/.test(modifier)) throw unsupportedModifier('entity', modifier);
+  if (modifier !== undefined && !TYPE_NAME.test(modifier)) throw unsupportedModifier('entity', modifier);
   const base = baseUrl.replace(/\/+$/, '');
   const local = value.startsWith(`${base}/`) ? value.slice(base.length + 1) : value;
   const typed = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(local);
@@ -306,24 +286,14 @@ function parseCount(value: string): number {
   return Math.min(Number(value), MAX_AUDIT_EVENT_COUNT);
 }
 
-/** R4 search.html#token: `code`, `system|code`, or `|code` (no system). */
-function token(value: string): { system?: string; code: string } {
-  const bar = value.indexOf('|');
-  return bar === -1 ? { code: value } : { system: value.slice(0, bar), code: value.slice(bar + 1) };
+/** R4 search.html#token: `code`, `system|code`, `|code` (no system) or `system|` (any code of the system). */
+function tokenOf(value: string): { system?: string; code?: string } {
+  return parseToken(value, auditSearchError);
 }
 
-function matches(t: { system?: string; code: string }, coding: { system: string; code: string }): boolean {
-  return t.code === coding.code && (t.system === undefined || t.system === coding.system);
-}
-
-function splitModifier(key: string): [string, string | undefined] {
-  const colon = key.indexOf(':');
-  return colon === -1 ? [key, undefined] : [key.slice(0, colon), key.slice(colon + 1)];
-}
-
-/** R4 search.html#escaping: commas separate alternatives unless escaped as `\,`. */
-function splitAlternatives(value: string): string[] {
-  return value.split(/(?<!\\),/).map((v) => v.replace(/\\([,|$\\])/g, '$1'));
+/** Whether a token search value names this coding: its code (or any, for `system|`) in its system (or any). */
+function matches(t: { system?: string; code?: string }, coding: { system: string; code: string }): boolean {
+  return (t.code === undefined || t.code === coding.code) && (t.system === undefined || t.system === coding.system);
 }
 
 function anyOf(conditions: AuditCondition[]): AuditCondition {

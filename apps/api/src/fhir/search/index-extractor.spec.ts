@@ -1,5 +1,5 @@
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
-import { MAX_INSTANT } from './fhir-date';
+import { MAX_INSTANT } from '../../common/fhir-search/fhir-date';
 import { IndexExtractor, parseReference } from './index-extractor';
 import { SearchParameterRegistry } from './search-parameter-registry';
 

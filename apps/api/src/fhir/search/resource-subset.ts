@@ -1,6 +1,6 @@
 import { tryGetDataType } from '@medplum/core';
 import { warmUpValidation } from '../validation';
-import type { SummaryMode } from './search-request-parser';
+import type { SummaryMode } from './search-result-parameters';
 
 /** The tag a server puts on a resource it returns incompletely (R4 search.html#summary, v3-ObservationValue). */
 export const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };

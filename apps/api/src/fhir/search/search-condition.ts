@@ -1,4 +1,4 @@
-import type { DateSearchValue, SearchPrefix } from './fhir-date';
+import type { DateSearchValue, SearchPrefix } from '../../common/fhir-search/fhir-date';
 import type { IndexTableKey } from './index-extractor';
 
 /** A token search value (R4 search.html#token): `system` undefined = any system, '' = no system; `code` undefined = any code. */

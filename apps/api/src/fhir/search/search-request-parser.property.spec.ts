@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { DomainError } from '../../common/errors/domain-error';
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
-import { parseDateSearchValue, SEARCH_PREFIXES } from './fhir-date';
-import {
-  parseNumberValue,
-  parseSearchRequest,
-  parseTokenValue,
-  QueryValues,
-  splitUnescaped,
-  unescapeSearchValue,
-} from './search-request-parser';
+import { parseDateSearchValue, SEARCH_PREFIXES } from '../../common/fhir-search/fhir-date';
+import { parseSearchRequest, QueryValues } from './search-request-parser';
+import { splitUnescaped, unescapeSearchValue } from '../../common/fhir-search/search-syntax';
+import { parseNumberValue, parseTokenValue } from './search-values';
 import { SearchParameterRegistry } from './search-parameter-registry';
 
 // Property runs are bounded so the suite takes a few seconds on a loaded two-core machine.

@@ -1,16 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error';
 import { SERVED_RESOURCE_TYPES } from '../fhir-resource-types';
-import {
-  decodeCursor,
-  encodeCursor,
-  parseNumberValue,
-  parseQuantityValue,
-  parseReferenceValue,
-  parseSearchRequest,
-  parseTokenValue,
-  QueryValues,
-  splitUnescaped,
-} from './search-request-parser';
+import { parseSearchRequest, QueryValues } from './search-request-parser';
+import { decodeCursor, encodeCursor } from './search-result-parameters';
 import { SearchParameterRegistry } from './search-parameter-registry';
 
 const BASE = 'https://fhir.example.org/fhir';
@@ -26,52 +17,6 @@ function errorOf(fn: () => unknown): DomainError {
   }
   throw new Error('expected an error');
 }
-
-describe('splitUnescaped', () => {
-  it.each([
-    ['a,b', ['a', 'b']],
-    ['a\\,b,c', ['a\\,b', 'c']],
-    ['a', ['a']],
-    ['', ['']],
-    ['a,', ['a', '']],
-  ])('%j → %j', (input, expected) => {
-    expect(splitUnescaped(input, ',')).toEqual(expected);
-  });
-});
-
-describe('parseTokenValue (search.html#token)', () => {
-  it.each([
-    ['9434765919', { code: '9434765919' }],
-    [
-      'https://fhir.nhs.uk/Id/nhs-number|9434765919',
-      { system: 'https://fhir.nhs.uk/Id/nhs-number', code: '9434765919' },
-    ],
-    ['|male', { system: '', code: 'male' }],
-    ['https://fhir.nhs.uk/Id/nhs-number|', { system: 'https://fhir.nhs.uk/Id/nhs-number', code: undefined }],
-    ['a\\|b', { code: 'a|b' }],
-  ])('%j → %j', (raw, expected) => {
-    expect(parseTokenValue(raw)).toEqual(expected);
-  });
-
-  it.each(['|', 'a|b|c'])('rejects %j', (raw) => {
-    expect(errorOf(() => parseTokenValue(raw)).status).toBe(400);
-  });
-});
-
-describe('parseReferenceValue (search.html#reference)', () => {
-  it.each([
-    ['Patient/123', undefined, { type: 'Patient', id: '123' }],
-    ['123', undefined, { type: undefined, id: '123' }],
-    ['123', 'Patient', { type: 'Patient', id: '123' }],
-    [`${BASE}/Patient/123`, undefined, { type: 'Patient', id: '123' }],
-    ['Patient/123/_history/4', undefined, { type: 'Patient', id: '123' }],
-    ['https://elsewhere.example/fhir/Patient/123', undefined, null],
-    ['Group/1', 'Patient', null],
-    ['Patient/bad id', undefined, null],
-  ])('%j (modifier %j) → %j', (raw, modifier, expected) => {
-    expect(parseReferenceValue(raw, modifier, BASE)).toEqual(expected);
-  });
-});
 
 describe('parseSearchRequest', () => {
   it('defaults to 20 per page from the start', () => {
@@ -189,42 +134,6 @@ describe('parseSearchRequest', () => {
     const e = errorOf(() => parse('Patient', query as QueryValues));
     expect(e.status).toBe(400);
     expect(e.code).toBe(code);
-  });
-});
-
-describe('parseNumberValue and parseQuantityValue (search.html#number, #quantity)', () => {
-  it.each<[string, { prefix: string; value: number; low?: number; high?: number }]>([
-    ['100', { prefix: 'eq', value: 100, low: 99.5, high: 100.5 }],
-    ['100.00', { prefix: 'eq', value: 100, low: 99.995, high: 100.005 }],
-    ['1e2', { prefix: 'eq', value: 100, low: 50, high: 150 }],
-    ['gt0.8', { prefix: 'gt', value: 0.8 }],
-    ['-3', { prefix: 'eq', value: -3, low: -3.5, high: -2.5 }],
-    ['ap1.5', { prefix: 'ap', value: 1.5 }],
-  ])('%s → %j', (raw, expected) => {
-    const n = parseNumberValue(raw)!;
-    expect(n).toMatchObject({ prefix: expected.prefix, value: expected.value });
-    if (expected.low !== undefined) {
-      expect(n.low).toBeCloseTo(expected.low, 10);
-      expect(n.high).toBeCloseTo(expected.high!, 10);
-    }
-  });
-
-  it.each(['', 'abc', 'gt', '1,5', '0x10', 'Infinity', '1e999', '--1'])('refuses %j', (raw) => {
-    expect(parseNumberValue(raw)).toBeNull();
-  });
-
-  it.each([
-    ['5.4|http://unitsofmeasure.org|mg', { value: 5.4, system: 'http://unitsofmeasure.org', code: 'mg' }],
-    ['le5.4||mg', { prefix: 'le', value: 5.4, code: 'mg' }],
-    ['5.4', { value: 5.4 }],
-  ])('quantity %s → %j', (raw, expected) => {
-    const q = parseQuantityValue(raw)!;
-    expect(q).toMatchObject(expected);
-    if (!('system' in expected)) expect(q.system).toBeUndefined();
-  });
-
-  it.each(['5.4|mg', 'x|y|z', ''])('refuses quantity %j', (raw) => {
-    expect(parseQuantityValue(raw)).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
-import { parseDateSearchValue } from './fhir-date';
+import { parseDateSearchValue } from '../../common/fhir-search/fhir-date';
 import { SearchCondition } from './search-condition';
-import { conditionSql, searchSql, uriAncestors } from './search-sql';
+import { conditionSql, searchSql } from './search-sql';
+import { uriAncestors } from './search-sql-values';
 
 describe('search SQL', () => {
   it('prefix-matches strings by an index range on SQLite and LIKE on MySQL, escaping wildcards', () => {

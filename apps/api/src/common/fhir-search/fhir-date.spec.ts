@@ -99,3 +99,28 @@ describe('dateMatches (search.html#prefix)', () => {
     expect(dateMatches(day('1960-01-01'), search('ap1970-05'), now)).toBe(false);
   });
 });
+
+// Moved from the AuditEvent search's spec with its own date parser, which this one replaced.
+describe('parseDateRange: the instants the AuditEvent date search compares (R4 search.html#date)', () => {
+  it.each<[string, string, string]>([
+    ['2024', '2024-01-01T00:00:00.000Z', '2024-12-31T23:59:59.999Z'],
+    ['2024-02', '2024-02-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z'],
+    ['2024-05-01', '2024-05-01T00:00:00.000Z', '2024-05-01T23:59:59.999Z'],
+    ['2024-05-01T10:00', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:59.999Z'],
+    ['2024-05-01T10:00:05Z', '2024-05-01T10:00:05.000Z', '2024-05-01T10:00:05.999Z'],
+    ['2024-05-01T10:00:05.1Z', '2024-05-01T10:00:05.100Z', '2024-05-01T10:00:05.199Z'],
+    ['2024-05-01T10:00:05.123Z', '2024-05-01T10:00:05.123Z', '2024-05-01T10:00:05.123Z'],
+    ['2024-05-01T11:00:05+01:00', '2024-05-01T10:00:05.000Z', '2024-05-01T10:00:05.999Z'],
+    ['2024-12-31', '2024-12-31T00:00:00.000Z', '2024-12-31T23:59:59.999Z'],
+  ])('%s covers %s to %s', (value, low, high) => {
+    const r = parseDateRange(value)!;
+    expect([iso(r.low), iso(r.high)]).toEqual([low, high]);
+  });
+
+  it.each(['yesterday', '2024-13', '2024-02-30', '2024-05-01T25:00', '24-05-01', "2024' OR 1=1 --"])(
+    'refuses %s',
+    (value) => {
+      expect(parseDateRange(value)).toBeNull();
+    },
+  );
+});

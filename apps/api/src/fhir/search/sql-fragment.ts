@@ -1,0 +1,44 @@
+/** SQL pieces both engines read alike: a fragment with its bound values, and the comparisons every builder needs. */
+
+export type SqlDialect = 'sqlite' | 'mysql';
+
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+/** `LIKE … ESCAPE '!'`: '!' because SQLite and MySQL disagree on what a backslash in a string literal means. */
+export function likeEscape(value: string): string {
+  return value.replace(/[!%_]/g, (c) => '!' + c);
+}
+
+/**
+ * Equality that is exact on both engines: SQLite compares bytes already; MySQL's `_ci` collations would fold case and
+ * accents, so the indexed comparison is followed by a byte comparison.
+ */
+export function exactEquals(column: string, value: string, dialect: SqlDialect): SqlFragment {
+  return dialect === 'mysql'
+    ? { sql: `(${column} = ? AND CAST(${column} AS BINARY) = CAST(? AS BINARY))`, params: [value, value] }
+    : { sql: `${column} = ?`, params: [value] };
+}
+
+/** `column` starts with `prefix`, as an index range scan on both engines (case-folding on MySQL unless `exact`). */
+export function startsWith(column: string, prefix: string, dialect: SqlDialect, exact = false): SqlFragment {
+  if (dialect === 'mysql') {
+    const like = likeEscape(prefix) + '%';
+    return exact
+      ? {
+          sql: `(${column} LIKE ? ESCAPE '!' AND CAST(${column} AS BINARY) LIKE CAST(? AS BINARY) ESCAPE '!')`,
+          params: [like, like],
+        }
+      : { sql: `${column} LIKE ? ESCAPE '!'`, params: [like] };
+  }
+  // SQLite only turns LIKE into a range with a NOCASE column; an explicit range works on its BINARY index.
+  return { sql: `(${column} >= ? AND ${column} < ?)`, params: [prefix, prefix + '\u{10FFFF}'] };
+}
+
+export function join(op: 'AND' | 'OR', parts: SqlFragment[]): SqlFragment {
+  if (parts.length === 0) return { sql: op === 'AND' ? '1 = 1' : '1 = 0', params: [] };
+  if (parts.length === 1) return parts[0];
+  return { sql: '(' + parts.map((p) => p.sql).join(` ${op} `) + ')', params: parts.flatMap((p) => p.params) };
+}
