@@ -6,9 +6,9 @@ import { createApp } from '../../api/src/app.factory';
 import demo from '../../api/src/demo/ccri-demo-clients.json';
 import { DEMO_PATIENTS } from '../../api/src/fhir/demo/demo-data';
 import { launchChromium } from './support/browser';
-import { freePort } from './support/free-port';
+import { freePort } from '../../api/test/support/free-port';
 import { ADMIN_PASSWORD, ADMIN_USERNAME } from './support/in-process-api';
-import { clientCredentialsToken } from './support/journey';
+import { adminApiToken, clientCredentialsToken } from './support/journey';
 import { adminDist, assertAdminBuilt, repoRoot, screenshotPath } from './support/paths';
 
 const demoAppDist = path.join(repoRoot, 'apps/demo-app/dist');
@@ -139,12 +139,7 @@ describe('sign in with an existing identity, in Chromium against the real API an
     close = () => app.close();
     browser = await launchChromium();
 
-    const login = await fetch(url('/api/auth/login'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD }),
-    });
-    admin = ((await login.json()) as { access_token: string }).access_token;
+    admin = await adminApiToken(base);
   }, 120_000);
 
   afterAll(async () => {
