@@ -75,18 +75,19 @@ export class SqliteRunner implements SqlRunner {
     return stmt;
   }
 
+  // An array binds as its elements (anonymous parameters), without spreading it into arguments.
   all<T>(sql: string, params: readonly unknown[]): T[] {
-    return this.statement(sql).all(...params) as T[];
+    return this.statement(sql).all(params) as T[];
   }
 
   get<T>(sql: string, params: readonly unknown[]): T | undefined {
-    return this.statement(sql).get(...params) as T | undefined;
+    return this.statement(sql).get(params) as T | undefined;
   }
 
   run(batches: readonly SqlBatch[]): void {
     for (const { sql, rows } of batches) {
       const stmt = this.statement(sql);
-      for (const row of rows) stmt.run(...row);
+      for (const row of rows) stmt.run(row);
     }
   }
 
