@@ -43,7 +43,7 @@ export const ALLOWED = {
   demo: ['clients', 'cluster', 'config', 'fhir', 'users'],
   developers: ['admin-users', 'auth', 'clients', 'common', 'config', 'registration', 'scopes', 'sessions'],
   federation: ['admin-users', 'auth', 'common', 'config', 'developers', 'sessions', 'users'],
-  fhir: ['audit', 'auth', 'common', 'config', 'scopes'],
+  fhir: ['audit', 'auth', 'common', 'config', 'database', 'scopes'],
   health: ['common'],
   metrics: ['common'],
   registration: ['admin-users', 'auth', 'clients', 'common', 'config', 'scopes'],

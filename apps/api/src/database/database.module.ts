@@ -6,6 +6,7 @@ import { DataSource, DataSourceOptions, Logger as TypeOrmLogger, QueryRunner } f
 import { createConnection } from 'mysql2/promise';
 import type { AppConfig } from '../config/app-config';
 import { MIGRATIONS } from './migrations';
+import { mysqlPool } from './driver-adapter';
 import { FastInsertService } from './fast-insert.service';
 import {
   ACQUIRE_TIMEOUT_MS,
@@ -179,7 +180,7 @@ export function boundMysqlCalls(dataSource: DataSource): void {
     logQuerySlow: (time: number, query: string) => slowQueries.warn(`Query took ${time} ms: ${query.slice(0, 200)}`),
   });
   Object.defineProperty(dataSource, 'logger', { value: bounded, configurable: true, writable: true });
-  const pool = (dataSource.driver as unknown as { pool?: CallbackPool }).pool;
+  const pool: CallbackPool | undefined = mysqlPool(dataSource);
   if (!pool) return;
   const getConnection = pool.getConnection.bind(pool);
   pool.getConnection = (cb) => {

@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { insertSql, mysqlPool, MysqlQuery, SqlBatch, SqliteRunner } from './driver-adapter';
 import { GroupCommitQueue } from './group-commit';
 import { QUERY_TIMEOUT_MS, SQLITE_BUSY_TIMEOUT_MS } from './database-unavailable';
 
@@ -19,27 +20,7 @@ function bounded(sql: string): Sql {
 
 type Callback = (err: Error | null) => void;
 /** A statement with mysql2's per-query timeout. */
-type Sql = string | { sql: string; timeout?: number };
-/** The parts of mysql2's callback pool used here. */
-interface MysqlPool {
-  query(sql: Sql, values: unknown[], cb: Callback): void;
-  getConnection(
-    cb: (
-      err: Error | null,
-      conn: {
-        query(sql: Sql, values: unknown[], cb: Callback): void;
-        release(): void;
-        destroy(): void;
-      },
-    ) => void,
-  ): void;
-}
-
-/** One INSERT statement's rows, as the database driver takes them. */
-interface TableWrite {
-  sql: string;
-  rows: unknown[][];
-}
+type Sql = string | MysqlQuery;
 
 /** A row converted for its table, not yet written: hand it to `FastInsertService.commit` (or `InsertTable.push`). */
 export interface PendingRow {
@@ -73,7 +54,8 @@ export class FastInsertService implements OnApplicationShutdown {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly queue: GroupCommitQueue<PendingRow[]>;
   private readonly sqlite: boolean;
-  private readonly statements = new Map<string, { run(...v: unknown[]): void }>();
+  /** An in-memory SQLite database lives in this thread's connection only: its rows are written here. */
+  private readonly inMemory: SqliteRunner;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -82,6 +64,7 @@ export class FastInsertService implements OnApplicationShutdown {
     this.sqlite = config.database.type === 'sqlite';
     // SQLite has one writer; a MySQL server commits a few batches at once (and groups their log flushes).
     this.queue = new GroupCommitQueue<PendingRow[]>((units) => this.write(units), 1000, this.sqlite ? 1 : 4);
+    this.inMemory = new SqliteRunner(dataSource);
   }
 
   /** The group-committed insert of `entity` rows (objects keyed by entity property names). */
@@ -90,16 +73,17 @@ export class FastInsertService implements OnApplicationShutdown {
     const columns = metadata.columns.filter((c) => !c.isVirtual && !c.isGenerated);
     const driver = this.dataSource.driver;
     const escape = (name: string) => driver.escape(name);
-    const head = `INSERT INTO ${escape(metadata.tableName)} (${columns.map((c) => escape(c.databaseName)).join(', ')}) VALUES `;
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    const single = head + tuple;
+    const sqlFor = insertSql(
+      escape(metadata.tableName),
+      columns.map((c) => escape(c.databaseName)),
+    );
     const table: InsertTable<T> = {
       row: (row) => ({
         table: table as unknown as InsertTable<ObjectLiteral>,
         values: columns.map((c) => driver.preparePersistentValue(row[c.propertyName as keyof T], c)),
       }),
       push: (row) => this.commit([table.row(row)]),
-      sqlFor: (count) => (count === 1 ? single : head + new Array<string>(count).fill(tuple).join(', ')),
+      sqlFor,
     };
     return table;
   }
@@ -131,7 +115,7 @@ export class FastInsertService implements OnApplicationShutdown {
         else byTable.set(table, [values]);
       }
     }
-    const writes: TableWrite[] = [];
+    const writes: SqlBatch[] = [];
     for (const [table, rows] of byTable) {
       writes.push(
         this.sqlite ? { sql: table.sqlFor(1), rows } : { sql: table.sqlFor(rows.length), rows: [rows.flat()] },
@@ -145,8 +129,8 @@ export class FastInsertService implements OnApplicationShutdown {
    * wrapper capturing a stack per query, which cost more than the INSERT on the event loop. Rows of several tables
    * share one transaction on one connection.
    */
-  private writeMysql(writes: TableWrite[]): Promise<void> {
-    const pool = (this.dataSource.driver as unknown as { pool: MysqlPool }).pool;
+  private writeMysql(writes: SqlBatch[]): Promise<void> {
+    const pool = mysqlPool(this.dataSource)!;
     if (writes.length === 1) {
       return new Promise((resolve, reject) =>
         pool.query(bounded(writes[0].sql), writes[0].rows[0], (err) => (err ? reject(err) : resolve())),
@@ -183,29 +167,14 @@ export class FastInsertService implements OnApplicationShutdown {
     });
   }
 
-  private writeSqlite(writes: TableWrite[]): Promise<void> {
+  private writeSqlite(writes: SqlBatch[]): Promise<void> {
     const db = this.config.database;
     if (db.type === 'sqlite' && db.database !== ':memory:') return this.viaWorker(db.database, writes);
-    // An in-memory database lives in this thread's connection only.
-    const connection = (
-      this.dataSource.driver as unknown as {
-        databaseConnection: {
-          prepare(sql: string): { run(...v: unknown[]): void };
-          transaction(fn: () => void): () => void;
-        };
-      }
-    ).databaseConnection;
-    connection.transaction(() => {
-      for (const w of writes) {
-        let statement = this.statements.get(w.sql);
-        if (!statement) this.statements.set(w.sql, (statement = connection.prepare(w.sql)));
-        for (const row of w.rows) statement.run(...row);
-      }
-    })();
+    this.inMemory.runAtomically(writes);
     return Promise.resolve();
   }
 
-  private viaWorker(file: string, writes: TableWrite[]): Promise<void> {
+  private viaWorker(file: string, writes: SqlBatch[]): Promise<void> {
     if (!this.worker) {
       this.worker = new Worker(join(__dirname, 'sqlite-writer.worker.js'), {
         workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS },

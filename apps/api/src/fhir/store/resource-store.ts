@@ -1,6 +1,7 @@
+import { after, each, insertSql, Maybe, SqlBatch, SqlReader, SqlRunner } from '../../database/driver-adapter';
 import { INDEX_TABLE_KEYS, IndexRows, IndexTableKey } from '../search/index-extractor';
 import type { SearchCondition } from '../search/search-condition';
-import type { PageRequest, SqlDialect } from '../search/search-sql';
+import { conditionSql, indexSql, PageRequest, searchSql, SqlDialect, SqlFragment } from '../search/search-sql';
 import { FHIR_TABLES } from './fhir-tables';
 
 /** One version of a resource as stored. `content` is the JSON text served for it (null for a deletion). */
@@ -126,7 +127,7 @@ export const SELECT_VERSION = `SELECT ${CURRENT_COLUMNS} FROM ${FHIR_TABLES.hist
 
 /** The current rows of some ids of one type. */
 export function selectCurrentMany(count: number): string {
-  return `SELECT ${CURRENT_COLUMNS} FROM ${FHIR_TABLES.resource} WHERE resource_type = ? AND id IN (${Array(count).fill('?').join(', ')})`;
+  return `SELECT ${CURRENT_COLUMNS} FROM ${FHIR_TABLES.resource} WHERE resource_type = ? AND id IN (${placeholders(count)})`;
 }
 
 const KEY_NAMES: string[][] = [];
@@ -300,23 +301,91 @@ export function historySql(q: HistoryQuery, countOnly = false): { sql: string; p
 }
 
 /**
+ * How an engine wants the store's SQL: ids and rows per statement, row locks, the upsert clause, and the join hints
+ * of a search.
+ */
+export interface DialectRules {
+  /** Ids per `IN (…)` when a write reads the current rows. */
+  readonly readChunk: number;
+  /**
+   * Appended to those reads to lock the rows (` FOR UPDATE`); they are then read in id order, whatever order the
+   * request lists them in, so two transactions cannot deadlock there. '' where the engine serialises writes.
+   */
+  readonly lock: string;
+  /** Ids per DELETE of replaced index rows. */
+  readonly clearChunk: number;
+  /** Rows per INSERT of a table with `columns` columns (1: one single-row statement run per row). */
+  insertRows(columns: number): number;
+  /** The clause by which an INSERT of a resource row replaces the current one, setting `columns`. */
+  upsert(columns: readonly string[]): string;
+  /**
+   * Join hints of a search: the index condition selecting the fewest rows (each counted up to `probe`), if it selects
+   * at most `limit` (undefined: whatever it selects), drives the count, and the page too when `page` is set; the other
+   * conditions are then tested per resource. An undriven query walks the type in page order testing them with IN.
+   */
+  readonly drive: { page: boolean; probe: number; limit?: number };
+}
+
+function placeholders(count: number): string {
+  return Array(count).fill('?').join(', ');
+}
+
+/** Appends a statement to `out`, as another parameter list of the last one when it has the same SQL. */
+function addStatement(out: SqlBatch[], sql: string, params: unknown[]): void {
+  const last = out[out.length - 1];
+  if (last?.sql === sql) last.rows.push(params);
+  else out.push({ sql, rows: [params] });
+}
+
+type CurrentRow = RawVersionRow & { id: string };
+type HistoryRow = RawVersionRow & { id: string; resource_type: string };
+
+/**
  * The FHIR store: current resources, their history and their search indexes, on SQLite or MySQL/MariaDB.
  * Every write (resource rows, history rows, index rows) is one transaction.
+ *
+ * The algorithm is written once, here, over a SQL runner whose calls answer at once (better-sqlite3) or later
+ * (mysql2), composed with `after`/`each`: on SQLite a request runs start to end without a promise per statement.
+ * A store says how its engine wants the SQL (`rules`) and how it runs a transaction.
  */
 export abstract class ResourceStore {
   abstract readonly dialect: SqlDialect;
+  protected abstract readonly rules: DialectRules;
+  /** Reads outside a write. */
+  protected abstract readonly sql: SqlReader;
+
+  /** Runs `body` in one transaction, all or nothing (retried, where the engine may ask for it). */
+  protected abstract transaction<T>(body: (tx: SqlRunner) => Maybe<T>): Promise<T>;
 
   /** The current version, by primary key (one query). */
-  abstract read(type: string, id: string): Promise<StoredVersion | null>;
+  async read(type: string, id: string): Promise<StoredVersion | null> {
+    return after(this.sql.get<RawVersionRow>(SELECT_CURRENT, [type, id]), (row) =>
+      row ? toStoredVersion(id, row) : null,
+    );
+  }
 
-  abstract vread(type: string, id: string, versionId: number): Promise<StoredVersion | null>;
+  async vread(type: string, id: string, versionId: number): Promise<StoredVersion | null> {
+    return after(this.sql.get<RawVersionRow>(SELECT_VERSION, [type, id, versionId]), (row) =>
+      row ? toStoredVersion(id, row) : null,
+    );
+  }
 
   /**
    * Writes resources all or nothing, in one transaction: the current rows are read (and locked, on MySQL), each request
    * is planned against its current version, and the rows go in as batches. Throws WriteConflict (or whatever a builder
    * throws) and writes nothing when any request fails.
    */
-  abstract write(requests: WriteRequest[]): Promise<WriteOutcome[]>;
+  async write(requests: WriteRequest[]): Promise<WriteOutcome[]> {
+    assertDistinct(requests);
+    return this.transaction((tx) =>
+      after(this.currentRows(tx, requests), (current) => {
+        const batch = new WriteBatch();
+        const lastUpdated = nowInstant();
+        const outcomes = requests.map((r) => batch.plan(r, current.get(`${r.type}/${r.id}`) ?? null, lastUpdated));
+        return after(tx.run(this.statements(batch)), () => outcomes);
+      }),
+    );
+  }
 
   /** Creates or replaces a resource; `created` tells which. */
   async put(
@@ -335,23 +404,175 @@ export abstract class ResourceStore {
     return outcome.version;
   }
 
-  /** One page of live resources meeting every condition, in the requested order, and (when asked) their total. */
-  abstract search(type: string, conditions: SearchCondition[], query: SearchQuery): Promise<SearchPage>;
+  /**
+   * One page of live resources meeting every condition, in the requested order, and (when asked) their total: from
+   * the page itself when the whole result fits on a first page, else counted.
+   */
+  async search(type: string, conditions: SearchCondition[], query: SearchQuery): Promise<SearchPage> {
+    const drive = this.rules.drive;
+    return after(drive.page ? this.mostSelective(type, conditions) : undefined, (pageDriver) => {
+      const q = searchSql(type, conditions, this.dialect, query, pageDriver);
+      const count = (): Maybe<number> =>
+        drive.page
+          ? this.total(q.count)
+          : after(this.mostSelective(type, conditions), (driver) =>
+              this.total(searchSql(type, conditions, this.dialect, query, driver).count),
+            );
+      if (query.count === 0) {
+        return after(query.total ? count() : undefined, (total) => ({ total, entries: [], more: false }));
+      }
+      return after(this.pageRows(type, conditions, query, q.page), (rows) => this.page(rows, q.keys, query, count));
+    });
+  }
+
+  /** The rows of a page (`count + 1` at most): `page` as it is, unless the engine knows a cheaper way. */
+  protected pageRows(
+    _type: string,
+    _conditions: SearchCondition[],
+    _query: SearchQuery,
+    page: SqlFragment,
+  ): Maybe<Record<string, unknown>[]> {
+    return this.sql.all<Record<string, unknown>>(page.sql, page.params);
+  }
 
   /** Whether a live resource meets a condition (compartment membership of a stored resource). */
-  abstract matches(type: string, id: string, condition: SearchCondition): Promise<boolean>;
+  async matches(type: string, id: string, condition: SearchCondition): Promise<boolean> {
+    const c = conditionSql(type, condition, this.dialect, 'exists');
+    const sql = `SELECT 1 AS hit FROM ${FHIR_TABLES.resource} r WHERE r.resource_type = ? AND r.id = ? AND r.deleted = 0 AND ${c.sql} LIMIT 1`;
+    return after(this.sql.get(sql, [type, id, ...c.params]), (row) => row !== undefined);
+  }
 
   /** The targets the reference parameters of some resources point to (`_include`). */
-  abstract referencesFrom(
+  async referencesFrom(
     type: string,
     ids: readonly string[],
     params: readonly string[] | null,
-  ): Promise<{ targetType: string; targetId: string }[]>;
+  ): Promise<{ targetType: string; targetId: string }[]> {
+    if (ids.length === 0) return [];
+    const q = referencesFromSql(type, ids, params);
+    return after(this.sql.all<{ target_type: string; target_id: string }>(q.sql, q.params), (rows) =>
+      rows.map((r) => ({ targetType: r.target_type, targetId: r.target_id })),
+    );
+  }
 
   /** Versions newest first, `count + 1` at most (the extra one tells that another page follows). */
-  abstract history(query: HistoryQuery): Promise<HistoryVersion[]>;
+  async history(query: HistoryQuery): Promise<HistoryVersion[]> {
+    const q = historySql(query);
+    return after(this.sql.all<HistoryRow>(q.sql, q.params), (rows) =>
+      rows.map((row) => ({ ...toStoredVersion(row.id, row), type: row.resource_type })),
+    );
+  }
 
-  abstract historyCount(query: HistoryQuery): Promise<number>;
+  async historyCount(query: HistoryQuery): Promise<number> {
+    return this.total(historySql(query, true));
+  }
+
+  private total(q: SqlFragment): Maybe<number> {
+    return after(this.sql.get<{ total: number | string }>(q.sql, q.params), (row) => Number(row!.total));
+  }
+
+  /** The entries of a page from its rows, and the total when asked (`count` only when the rows do not tell it). */
+  private page(
+    rows: Record<string, unknown>[],
+    keys: number,
+    query: SearchQuery,
+    count: () => Maybe<number>,
+  ): Maybe<SearchPage> {
+    const more = rows.length > query.count;
+    const entries = rows.slice(0, query.count).map((r) => ({
+      id: r.id as string,
+      content: contentText(r.content) ?? 'null',
+      key: keyNames(keys).map((k) => r[k] ?? null),
+    }));
+    if (query.cursor?.direction === 'before') entries.reverse();
+    if (!query.total) return { total: undefined, entries, more };
+    const whole = !query.cursor && !more && (rows.length > 0 || query.offset === 0);
+    if (whole) return { total: query.offset + rows.length, entries, more };
+    return after(count(), (total) => ({ total, entries, more }));
+  }
+
+  /** The index condition that drives a search (see DialectRules.drive); counted, not guessed. */
+  private mostSelective(type: string, conditions: SearchCondition[]): Maybe<SearchCondition | undefined> {
+    const { probe, limit } = this.rules.drive;
+    const candidates: { condition: SearchCondition; index: SqlFragment }[] = [];
+    for (const condition of conditions) {
+      const index = indexSql(type, condition, this.dialect);
+      if (index) candidates.push({ condition, index });
+    }
+    if (limit === undefined && candidates.length <= 1) return candidates[0]?.condition;
+    let best: { condition: SearchCondition; rows: number } | undefined;
+    const counted = each(candidates, ({ condition, index }) =>
+      after(
+        this.sql.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM (${index.sql} LIMIT ${probe}) p`, index.params),
+        (row) => {
+          const rows = Number(row!.n);
+          if ((limit === undefined || rows <= limit) && (!best || rows < best.rows)) best = { condition, rows };
+          return rows === 0;
+        },
+      ),
+    );
+    return after(counted, () => best?.condition);
+  }
+
+  /** The current rows a write replaces (locked, where the engine wants it), keyed `type/id`. */
+  private currentRows(tx: SqlReader, requests: readonly WriteRequest[]): Maybe<Map<string, StoredVersion>> {
+    const byType = new Map<string, string[]>();
+    for (const r of requests) {
+      if (r.fresh) continue;
+      const ids = byType.get(r.type);
+      if (ids) ids.push(r.id);
+      else byType.set(r.type, [r.id]);
+    }
+    const { readChunk, lock } = this.rules;
+    const reads: { type: string; ids: string[] }[] = [];
+    for (const [type, ids] of byType) {
+      if (lock) ids.sort();
+      for (let i = 0; i < ids.length; i += readChunk) reads.push({ type, ids: ids.slice(i, i + readChunk) });
+    }
+    const current = new Map<string, StoredVersion>();
+    const read = each(reads, ({ type, ids }) => {
+      const sql = (ids.length === 1 ? SELECT_CURRENT : selectCurrentMany(ids.length)) + lock;
+      return after(tx.all<CurrentRow>(sql, [type, ...ids]), (rows) => {
+        for (const row of rows) current.set(`${type}/${row.id}`, toStoredVersion(row.id, row));
+      });
+    });
+    return after(read, () => current);
+  }
+
+  /** The statements of a planned write: replaced index rows out, then resource, history and index rows in. */
+  private statements(batch: WriteBatch): SqlBatch[] {
+    const out: SqlBatch[] = [];
+    const { clearChunk } = this.rules;
+    for (const [type, ids] of batch.clear) {
+      for (const table of INDEX_TABLE_KEYS) {
+        const del = `DELETE FROM ${FHIR_TABLES[table]} WHERE resource_type = ? AND resource_id`;
+        const one = `${del} = ?`;
+        for (let i = 0; i < ids.length; i += clearChunk) {
+          const chunk = ids.slice(i, i + clearChunk);
+          addStatement(out, chunk.length === 1 ? one : `${del} IN (${placeholders(chunk.length)})`, [type, ...chunk]);
+        }
+      }
+    }
+    const upsert = this.rules.upsert(RESOURCE_COLUMNS.filter((c) => c !== 'resource_type' && c !== 'id'));
+    this.inserts(out, FHIR_TABLES.resource, RESOURCE_COLUMNS, batch.resources, upsert);
+    this.inserts(out, FHIR_TABLES.history, HISTORY_COLUMNS, batch.history);
+    for (const [table, rows] of batch.index) this.inserts(out, FHIR_TABLES[table], INDEX_COLUMNS[table], rows);
+    return out;
+  }
+
+  private inserts(out: SqlBatch[], table: string, columns: readonly string[], rows: unknown[][], suffix = ''): void {
+    if (rows.length === 0) return;
+    const sqlFor = insertSql(table, columns);
+    const perStatement = this.rules.insertRows(columns.length);
+    if (perStatement === 1) {
+      out.push({ sql: sqlFor(1) + suffix, rows });
+      return;
+    }
+    for (let i = 0; i < rows.length; i += perStatement) {
+      const chunk = rows.slice(i, i + perStatement);
+      out.push({ sql: sqlFor(chunk.length) + suffix, rows: [chunk.flat()] });
+    }
+  }
 }
 
 /** SQL of `referencesFrom`. */
