@@ -1,4 +1,4 @@
-import type { AuditContext } from '../common/http/request-context';
+import type { AuditContext } from '../common/http/audit-stage';
 
 /**
  * Which requests the audit trail records, and under what action: every token, revocation, introspection and

@@ -4,6 +4,7 @@ import { ACCESS_KEY, AccessKind } from '../decorators/access.decorator';
 import { AUDIT_ACTION_KEY } from '../decorators/audit-action.decorator';
 import { DomainError } from '../errors/domain-error';
 import { MemoReflector } from '../reflection/memo-reflector';
+import { stageAudit } from '../http/audit-stage';
 
 /** Deny by default: a route that declares no access policy (`@Public`, `@FhirInteraction`, `@AdminOnly`, `@DeveloperOnly`, `@ClientAuthenticated`) is refused. */
 @Injectable()
@@ -23,7 +24,7 @@ export class RouteDeclarationGuard implements CanActivate {
     }
     const action = this.reflector.get(AUDIT_ACTION_KEY, context.getHandler()) as string | undefined;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (action && request.audit) request.audit.action = action;
+    if (action) stageAudit(request, { action });
     return true;
   }
 }
