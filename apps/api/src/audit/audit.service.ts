@@ -8,7 +8,7 @@ import { FastInsertService, InsertTable, PendingRow } from '../database/fast-ins
 import { openAudit, StagedAudit, takeAudit } from '../common/http/audit-stage';
 import { surfaceOf } from '../common/http/request-context';
 import { DomainError } from '../common/errors/domain-error';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../database/database-unavailable';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
 import { renderForSurface } from '../common/filters/error-renderers';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuditEventEntity } from './audit-event.entity';
