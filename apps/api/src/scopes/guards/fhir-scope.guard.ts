@@ -6,7 +6,6 @@ import { MemoReflector } from '../../common/reflection/memo-reflector';
 import { ScopeCheck } from '../scope-check';
 import { FHIR_INTERACTION_KEY, FHIR_RESOURCE_TYPE_KEY } from '../scope-metadata';
 import { TokenAccess } from '../token-access';
-import { stageAudit } from '../../common/http/audit-stage';
 
 /**
  * SMART scope check for one FHIR interaction on one resource type (SMART App Launch 2.x §Scopes).
@@ -27,11 +26,6 @@ export class FhirScopeGuard implements CanActivate {
     const interaction = this.reflector.get<string>(FHIR_INTERACTION_KEY, context.getHandler());
     const resourceType =
       this.reflector.get<string | undefined>(FHIR_RESOURCE_TYPE_KEY, context.getHandler()) ?? request.params?.type;
-    stageAudit(request, {
-      action: interaction,
-      resource_type: resourceType ?? null,
-      resource_id: request.params?.id ?? null,
-    });
     const access = TokenAccess.forToken(principal, this.scopes);
     const permission = INTERACTION_PERMISSION[interaction];
     // Cross-type interactions: the FHIR services check each entry against the same access.
