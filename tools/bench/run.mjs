@@ -52,15 +52,15 @@ function freePort() {
 }
 
 /**
- * Starts `node <script>` from the repository root with PORT set to a free port, and resolves once
+ * Starts `node [nodeArgs] <script>` from the repository root with PORT set to a free port, and resolves once
  * `GET <readyPath>` answers 200 (bounded by readyTimeoutMs). `env` adds to the benchmark's own
  * environment: the API is started this way with its DATABASE_URL (a SQLite file or MariaDB) and raised
  * rate limits. Resolves to `{ url, stop }`; `stop()` ends the process by its PID.
  */
-async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs = 30_000 }) {
+async function startTarget({ script, nodeArgs = [], env = {}, readyPath = '/', readyTimeoutMs = 30_000 }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), PUBLIC_URL: url },
     stdio: ['ignore', process.env.BENCH_LOG ? 'inherit' : 'ignore', 'pipe'],
@@ -314,6 +314,8 @@ async function sample(request) {
 function startApi(database) {
   return startTarget({
     script: path.join(root, 'apps/api/dist/main.js'),
+    // The API's V8 flags, as `npm start` gives them (docs/architecture.md, "Young objects stay young").
+    nodeArgs: ['--no-allocation-site-pretenuring'],
     readyPath: '/health/ready',
     readyTimeoutMs: 60_000,
     env: {
