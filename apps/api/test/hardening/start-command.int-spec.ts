@@ -28,11 +28,14 @@ describe('the commands that start the API', () => {
     expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...flags, 'apps/api/dist/main.js']);
   });
 
-  it.each(['tools/smoke.mjs', 'tools/bench/run.mjs', 'apps/api-e2e/src/support/built-api.ts', 'README.md'])(
-    '%s starts the built API with them',
-    (file) => {
-      const source = read(file);
-      for (const flag of flags) expect(source).toContain(flag);
-    },
-  );
+  it.each([
+    'tools/smoke.mjs',
+    'tools/bench/run.mjs',
+    'apps/api-e2e/src/support/built-api.ts',
+    'apps/api-e2e/src/durability.e2e-spec.ts',
+    'README.md',
+  ])('%s starts the built API with them', (file) => {
+    const source = read(file);
+    for (const flag of flags) expect(source).toContain(flag);
+  });
 });
