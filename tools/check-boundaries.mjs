@@ -18,7 +18,7 @@ import ts from 'typescript';
 
 /** Module → the modules it may import. Derived from the code; a new edge is a design decision, made here. */
 export const ALLOWED = {
-  'admin-users': ['auth', 'common', 'config', 'database', 'sessions'],
+  'admin-users': ['auth', 'common', 'config', 'sessions'],
   app: '*',
   audit: ['admin-users', 'common', 'database', 'metrics'],
   auth: [
@@ -37,7 +37,7 @@ export const ALLOWED = {
   ],
   clients: ['admin-users', 'common', 'config', 'demo'],
   cluster: [],
-  common: ['database'],
+  common: [],
   config: [],
   database: ['app', 'common', 'config'],
   demo: ['clients', 'cluster', 'config', 'fhir', 'users'],
@@ -65,7 +65,6 @@ export const KNOWN_CYCLE_EDGES = [
   'auth>scopes', // auth.module and authorize read the scope catalog; scopes' FHIR guards use auth's verifier
   'auth>users', // authorize and the grants act for end users; users.service signs with auth/keys
   'auth>fhir', // authorize's patient picker searches FHIR; FHIR's capability statement names the OAuth endpoints
-  'common>database', // the error normaliser knows database outages; request-context's audit insert
   'database>app', // migration-generate.ts builds the whole app to diff its schema
   'auth>federation', // the sign-in page shows a button per provider; the federated sign-in resumes its interaction
   'users>federation', // administrators list and remove a person's external identities on /api/users

@@ -28,7 +28,8 @@ async function expectOk(step, response) {
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const api = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], {
+// The API's V8 flags, as `npm start` gives them (docs/architecture.md, "Young objects stay young").
+const api = spawn(process.execPath, ['--no-allocation-site-pretenuring', path.join(root, 'apps/api/dist/main.js')], {
   cwd: root,
   env: {
     ...process.env,

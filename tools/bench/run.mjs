@@ -57,7 +57,7 @@ function freePort() {
 }
 
 /**
- * Starts `node <script>` from the repository root with PORT set to a free port, and resolves once
+ * Starts `node [nodeArgs] <script>` from the repository root with PORT set to a free port, and resolves once
  * `GET <readyPath>` answers 200 (bounded by readyTimeoutMs). `env` adds to the benchmark's own
  * environment: the API is started this way with its DATABASE_URL (a SQLite file or MariaDB) and raised
  * rate limits. Resolves to `{ url, stop }`; `stop()` ends the process by its PID.
@@ -319,10 +319,14 @@ async function sample(request) {
 function startApi(database, extraEnv = {}) {
   return startTarget({
     script: path.join(root, 'apps/api/dist/main.js'),
+    // The API's V8 flags, as `npm start` gives them (docs/architecture.md, "Young objects stay young").
+    nodeArgs: [
+      '--no-allocation-site-pretenuring',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     readyPath: '/health/ready',
     // A demo-mode start hashes passwords and seeds; on a crowded machine that took over two minutes.
     readyTimeoutMs: positiveNumber('BENCH_READY_SECONDS', 60) * 1000,
-    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
     env: {
       DATABASE_URL: database,
       DEMO_MODE: 'true',

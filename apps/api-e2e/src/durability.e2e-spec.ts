@@ -20,7 +20,7 @@ interface Running {
 async function start(databaseUrl: string, home: string): Promise<Running> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [apiMain], {
+  const child = spawn(process.execPath, ['--no-allocation-site-pretenuring', apiMain], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH,

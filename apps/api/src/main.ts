@@ -1,5 +1,3 @@
-// First: V8 settings apply to what is allocated after them.
-import './common/runtime/v8-tuning';
 import { createApp } from './app.factory';
 import { ConfigError } from './config/app-config';
 

@@ -30,7 +30,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * Starts `node apps/api/dist/main.js` from the repository root, as `npm start` does, on a fresh SQLite
+ * Starts `node --no-allocation-site-pretenuring apps/api/dist/main.js` from the repository root, as `npm start` does, on a fresh SQLite
  * file in a temporary directory. NODE_ENV and every other setting are left unset, so the API runs in its
  * demo mode with its defaults (the dashboard from apps/admin/dist); only PORT and DATABASE_URL are given.
  * Resolves once `GET /health/ready` answers 200.
@@ -51,7 +51,11 @@ export async function startBuiltApi(
     DATABASE_URL: `sqlite:${path.join(dataDir, 'e2e.sqlite')}`,
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [apiMain], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--no-allocation-site-pretenuring', apiMain], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const chunks: Buffer[] = [];
   child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -9,6 +9,7 @@ import { AdminOnly } from './decorators/admin-only.decorator';
 import { CurrentAdmin } from './decorators/admin-action.decorator';
 import type { AdminPrincipal } from '../common/http/request-context';
 import { LoginDto } from './dto/login.dto';
+import { stageAudit } from '../common/http/audit-stage';
 
 @ApiTags('admin')
 @Controller('api/auth')
@@ -21,7 +22,7 @@ export class AdminAuthController {
   @Post('login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<LoginResponse> {
-    if (request.audit) request.audit.actor = body.username;
+    stageAudit(request, { actor: body.username });
     return this.admins.login(body.username, body.password);
   }
 

@@ -14,7 +14,7 @@ import { adminSessionKind } from '../sessions/session-kinds';
 import { SessionKind, SessionService } from '../sessions/session.service';
 import { AdminUserEntity } from './admin-user.entity';
 import { hashPassword, verifyPassword } from './password-hash';
-import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
 
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 /** Sign-in failures per account before a pause. */

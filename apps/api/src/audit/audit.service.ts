@@ -4,11 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Repository } from 'typeorm';
 import type { AuditOutcome, AuditQuery, AuditRecord, Page } from '@ccri/contracts';
 import { AUDIT_CATEGORIES } from '@ccri/contracts';
-import { FastInsertService, InsertTable } from '../database/fast-insert.service';
-import type { AuditContext } from '../common/http/request-context';
+import { FastInsertService, InsertTable, PendingRow } from '../database/fast-insert.service';
+import { openAudit, StagedAudit, takeAudit } from '../common/http/audit-stage';
 import { surfaceOf } from '../common/http/request-context';
 import { DomainError } from '../common/errors/domain-error';
-import { DATABASE_RETRY_AFTER_SECONDS } from '../database/database-unavailable';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/database-unavailable';
 import { renderForSurface } from '../common/filters/error-renderers';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuditEventEntity } from './audit-event.entity';
@@ -35,15 +35,17 @@ export class AuditService {
     this.table = inserts.table(AuditEventEntity);
   }
 
-  /** Hooks the audit trail into the HTTP server: classify on arrival, commit before the response leaves. */
+  /**
+   * Hooks the audit trail into the HTTP server: open the request's record on arrival (see `classifyRequest`), let
+   * every layer stage into it (`common/http/audit-stage.ts`), and write it once before the response leaves.
+   */
   install(fastify: FastifyInstance): void {
     fastify.addHook('onRequest', async (request) => {
-      request.audit = classifyRequest(request.method, request.url) ?? undefined;
+      openAudit(request, classifyRequest(request.method, request.url));
     });
     fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      const context = request.audit;
+      const context = takeAudit(request);
       if (!context) return payload;
-      request.audit = undefined;
       try {
         await this.record(context, request, reply.statusCode);
         return payload;
@@ -64,7 +66,7 @@ export class AuditService {
     });
   }
 
-  private record(context: AuditContext, request: FastifyRequest, status: number): Promise<void> {
+  private record(context: StagedAudit, request: FastifyRequest, status: number): Promise<void> {
     const outcome: AuditOutcome =
       context.outcome ??
       (status < 400 ? 'success' : status === 401 || status === 403 || status === 429 ? 'denied' : 'error');
@@ -88,7 +90,7 @@ export class AuditService {
       requestId: String(request.id).slice(0, 64),
     };
     // Rows the request wants committed with its record (an issued token's) share its transaction.
-    const staged = context.commitWith;
+    const staged = context.commitWith as PendingRow[] | undefined;
     return this.inserts.commit(staged ? [this.table.row(row), ...staged] : [this.table.row(row)]);
   }
 

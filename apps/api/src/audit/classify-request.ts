@@ -1,10 +1,13 @@
-import type { AuditContext } from '../common/http/request-context';
+import type { AuditContext } from '../common/http/audit-stage';
 
 /**
  * Which requests the audit trail records, and under what action: every token, revocation, introspection and
  * registration request, every FHIR interaction, and every management change (reads of /api are not actions).
- * Guards and `@AuditAction` refine the action; this gives each request one from its method and path alone, so a
- * request refused before any guard ran is still recorded.
+ * This opens each request's record from its method and path alone, so a request refused before any guard ran is
+ * still recorded. Once a route is matched, its own declaration names the action and resource (`@AuditAction`,
+ * `@AuditResource`, and `@FhirInteraction` for every FHIR route: staged by RouteDeclarationGuard, the first guard);
+ * the FHIR interaction read from the URL here only stands for the requests no route handler sees (no such route,
+ * a body the parser refuses, a wrong content type).
  */
 export function classifyRequest(method: string, url: string): AuditContext | null {
   const q = url.indexOf('?');
@@ -22,7 +25,7 @@ export function classifyRequest(method: string, url: string): AuditContext | nul
   return null;
 }
 
-/** The FHIR RESTful interaction a request asks for (FHIR R4 http.html §3.1.0). */
+/** The FHIR RESTful interaction a request's URL asks for (FHIR R4 http.html §3.1.0), for requests no route matched. */
 function fhirInteraction(method: string, path: string): Pick<AuditContext, 'action' | 'resource_type' | 'resource_id'> {
   const parts = path.split('/').filter(Boolean).slice(1);
   const [type, id, op, version] = parts;

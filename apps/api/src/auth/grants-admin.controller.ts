@@ -6,6 +6,7 @@ import type { AuthorizationGrant, Page } from '@ccri/contracts';
 import { AuditAction } from '../common/decorators/audit-action.decorator';
 import { AdminOnly } from '../admin-users/decorators/admin-only.decorator';
 import { AuthorizationGrantsService } from './grants/authorization-grants.service';
+import { stageAudit } from '../common/http/audit-stage';
 
 class GrantsQueryDto {
   @IsOptional()
@@ -39,6 +40,6 @@ export class GrantsAdminController {
   @HttpCode(204)
   async revoke(@Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
     const grant = await this.grants.revokeById(id);
-    if (request.audit) request.audit.client_id = grant.clientId;
+    stageAudit(request, { client_id: grant.clientId });
   }
 }

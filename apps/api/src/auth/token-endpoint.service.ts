@@ -5,7 +5,7 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant, TokenRequestParams } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenResponse } from './tokens/access-token.service';
-import type { PendingRow } from '../database/fast-insert.service';
+import type { AuditedRequest } from '../common/http/audit-stage';
 
 /** RFC 6749 §3.2 token endpoint: one handler per `grant_type`. */
 @Injectable()
@@ -16,22 +16,18 @@ export class TokenEndpointService {
     private readonly refreshToken: RefreshTokenGrant,
   ) {}
 
-  /** `commitWith` takes the issued token's record for the caller to commit before answering (see AccessTokenService). */
-  async handle(
-    client: ClientEntity,
-    body: Record<string, unknown>,
-    commitWith?: (row: PendingRow) => void,
-  ): Promise<TokenResponse> {
+  /** With the `audited` request, the issued token's record is staged with its audit record (see AccessTokenService). */
+  async handle(client: ClientEntity, body: Record<string, unknown>, audited?: AuditedRequest): Promise<TokenResponse> {
     const params = formParams(body);
     const grantType = params.grant_type;
     if (!grantType) throw oauthError('invalid_request', 'grant_type is required');
     switch (grantType) {
       case this.clientCredentials.grantType:
-        return this.clientCredentials.handle(client, params, commitWith);
+        return this.clientCredentials.handle(client, params, audited);
       case this.authorizationCode.grantType:
-        return this.authorizationCode.handle(client, params, commitWith);
+        return this.authorizationCode.handle(client, params, audited);
       case this.refreshToken.grantType:
-        return this.refreshToken.handle(client, params, commitWith);
+        return this.refreshToken.handle(client, params, audited);
       default:
         throw oauthError('unsupported_grant_type', `grant_type ${grantType.slice(0, 60)} is not supported`);
     }

@@ -8,6 +8,7 @@ import { KeysService } from './keys/keys.service';
 import { TokenEndpointService } from './token-endpoint.service';
 import { tokenActor } from './grants/token-actor';
 import type { TokenResponse } from './tokens/access-token.service';
+import { stageAudit } from '../common/http/audit-stage';
 
 @ApiTags('oauth')
 @Controller('auth')
@@ -45,17 +46,12 @@ export class TokenController {
     @Body() body: Record<string, unknown>,
     @Req() request: FastifyRequest,
   ): Promise<TokenResponse> {
-    // The issued token's record is committed with the request's audit record, in one transaction, before the
-    // response leaves (AuditService); a request without an audit context writes it on its own.
-    const audit = request.audit;
-    const response = await this.endpoint.handle(
-      client,
-      body ?? {},
-      audit ? (row) => (audit.commitWith ??= []).push(row) : undefined,
-    );
+    // The issued token's record is staged with the request's audit record, committed in one transaction before
+    // the response leaves (AccessTokenService, AuditService).
+    const response = await this.endpoint.handle(client, body ?? {}, request);
     // A token acting for a person names that person in the audit record (the client is there already).
     const actor = tokenActor(response);
-    if (audit && actor) audit.actor = actor;
+    if (actor) stageAudit(request, { actor });
     return response;
   }
 

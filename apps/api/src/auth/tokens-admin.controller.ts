@@ -9,6 +9,7 @@ import { AdminOnly } from '../admin-users/decorators/admin-only.decorator';
 import { ClientsService } from '../clients/clients.service';
 import { KeysService } from './keys/keys.service';
 import { TokenStoreService } from './tokens/token-store.service';
+import { stageAudit } from '../common/http/audit-stage';
 
 class LiveTokensQueryDto {
   @IsOptional()
@@ -42,7 +43,7 @@ export class TokensAdminController {
   async revoke(@Param('jti') jti: string, @Req() request: FastifyRequest): Promise<void> {
     const revoked = await this.store.revoke(jti);
     if (!revoked) throw notFound('token_not_found', `No token ${jti}`);
-    if (request.audit) request.audit.client_id = revoked.clientId;
+    stageAudit(request, { client_id: revoked.clientId });
   }
 
   @ApiOperation({ summary: 'Revoke every live token of a client' })
@@ -54,7 +55,7 @@ export class TokensAdminController {
     @Req() request: FastifyRequest,
   ): Promise<{ revoked: number }> {
     await this.clients.get(clientId);
-    if (request.audit) request.audit.client_id = clientId;
+    stageAudit(request, { client_id: clientId });
     return { revoked: await this.store.revokeClient(clientId) };
   }
 

@@ -1,7 +1,8 @@
 import { QueryFailedError } from 'typeorm';
 import { normalizeError } from '../common/filters/normalize-error';
 import { renderForSurface } from '../common/filters/error-renderers';
-import { isDatabaseUnavailable, PoolAcquireTimeoutError } from './database-unavailable';
+import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
+import { PoolAcquireTimeoutError } from './database-unavailable';
 
 function driverError(code: string, message = `${code} happened`, fatal = true): Error {
   return Object.assign(new Error(message), { code, fatal });

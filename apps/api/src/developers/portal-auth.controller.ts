@@ -9,6 +9,7 @@ import { DeveloperOnly } from './decorators/developer-only.decorator';
 import { auditActor, type DeveloperPrincipal } from './developer-principal';
 import { DevelopersService, normaliseEmail } from './developers.service';
 import { DeveloperLoginDto, DeveloperSignupDto } from './dto/developer-auth.dto';
+import { stageAudit } from '../common/http/audit-stage';
 
 /** Developer-portal accounts: integrators sign up and in here, apart from administrators. */
 @ApiTags('developer portal')
@@ -21,7 +22,7 @@ export class PortalAuthController {
   @AuditAction('portal.signup')
   @Post('signup')
   signup(@Body() body: DeveloperSignupDto, @Req() request: FastifyRequest): Promise<DeveloperSession> {
-    if (request.audit) request.audit.actor = auditActor(normaliseEmail(body.email));
+    stageAudit(request, { actor: auditActor(normaliseEmail(body.email)) });
     return this.developers.signup(body, request.ip);
   }
 
@@ -33,7 +34,7 @@ export class PortalAuthController {
   @Post('login')
   @HttpCode(200)
   login(@Body() body: DeveloperLoginDto, @Req() request: FastifyRequest): Promise<DeveloperSession> {
-    if (request.audit) request.audit.actor = auditActor(normaliseEmail(body.email));
+    stageAudit(request, { actor: auditActor(normaliseEmail(body.email)) });
     return this.developers.login(body.email, body.password, request.ip);
   }
 

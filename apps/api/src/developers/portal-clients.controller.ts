@@ -8,6 +8,7 @@ import { DeveloperOnly } from './decorators/developer-only.decorator';
 import type { DeveloperPrincipal } from './developer-principal';
 import { PortalClientDto, PortalClientsQueryDto } from './dto/portal-client.dto';
 import { PortalClientsService } from './portal-clients.service';
+import { stageAudit } from '../common/http/audit-stage';
 
 /** "+ New Client": an integrator's self-registered clients, and only theirs. */
 @ApiTags('developer portal')
@@ -42,7 +43,7 @@ export class PortalClientsController {
     @Req() request: FastifyRequest,
   ): Promise<CreatedClient> {
     const created = await this.portal.create(developer.id, body);
-    if (request.audit) request.audit.client_id = created.client_id;
+    stageAudit(request, { client_id: created.client_id });
     return created;
   }
 

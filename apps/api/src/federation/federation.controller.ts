@@ -14,6 +14,7 @@ import { DevelopersService } from '../developers/developers.service';
 import { AdminUsersService } from '../admin-users/admin-users.service';
 import { FederatedSessionDto } from './dto/federated-session.dto';
 import { type FederationAudit, type FederationResult, FederationService } from './federation.service';
+import { openAudit, stageAudit } from '../common/http/audit-stage';
 
 /** Federated sign-in through an external OpenID provider (DESIGN.md `/auth/federation/{provider}/…`). */
 @ApiTags('federation')
@@ -83,7 +84,7 @@ export class FederationController {
     const username = await this.federation.redeemHandoff('admin', body.code);
     const session = username && (await this.admins.federatedSession(username));
     if (!session) throw handoffRefused();
-    if (request.audit) request.audit.actor = username;
+    stageAudit(request, { actor: username });
     // The dashboard shows whom it is signed in as; with a password it knew, here only the server does.
     return { ...session, username };
   }
@@ -111,7 +112,7 @@ function send(reply: FastifyReply, result: FederationResult): FastifyReply {
 /** Each federated step is one audit record (category `token`), with the provider as the resource. */
 function auditInto(request: FastifyRequest): (a: FederationAudit) => void {
   return (a) => {
-    request.audit = {
+    openAudit(request, {
       category: 'token',
       action: a.action,
       outcome: a.outcome,
@@ -120,6 +121,6 @@ function auditInto(request: FastifyRequest): (a: FederationAudit) => void {
       reason: a.reason ?? null,
       resource_type: 'identity_provider',
       resource_id: a.provider,
-    };
+    });
   };
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FhirOutcomeError } from './fhir-errors';
 import { FHIR_CONTENT_TYPE } from './fhir-response';
+import { stageAuditDefaults } from '../common/http/audit-stage';
 
 /**
  * Renders a FhirOutcomeError with every issue it carries (the global filter gives each issue the error's one code),
@@ -12,10 +13,7 @@ export class FhirOutcomeFilter implements ExceptionFilter {
   catch(error: FhirOutcomeError, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    if (request.audit) {
-      request.audit.reason ??= error.options.auditReason ?? error.code;
-      request.audit.outcome ??= 'error';
-    }
+    stageAuditDefaults(request, { reason: error.options.auditReason ?? error.code, outcome: 'error' });
     void http
       .getResponse<FastifyReply>()
       .code(error.status)

@@ -26,6 +26,7 @@ import { sendFhir } from './fhir-response';
 import { FhirSearchService } from './fhir-search.service';
 import { FhirService } from './fhir.service';
 import type { QueryValues } from './search/search-request-parser';
+import { stageAudit } from '../common/http/audit-stage';
 
 const RESOURCE_BODY = {
   schema: { type: 'object', example: { resourceType: 'Patient', name: [{ family: 'Smith', given: ['Jo'] }] } },
@@ -93,7 +94,7 @@ export class FhirController {
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const result = await this.fhir.create(type, body, access, parsePrefer(prefer), ifNoneExist);
-    if (request.audit) request.audit.resource_id = result.resourceId ?? null;
+    stageAudit(request, { resource_id: result.resourceId ?? null });
     return sendFhir(reply, result);
   }
 
@@ -115,7 +116,7 @@ export class FhirController {
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const result = await this.fhir.conditionalUpdate(type, query, body, access, parsePrefer(prefer), ifMatch);
-    if (request.audit) request.audit.resource_id = result.resourceId ?? null;
+    stageAudit(request, { resource_id: result.resourceId ?? null });
     return sendFhir(reply, result);
   }
 
@@ -133,7 +134,7 @@ export class FhirController {
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const result = await this.fhir.conditionalDelete(type, query, access);
-    if (request.audit) request.audit.resource_id = result.resourceId ?? null;
+    stageAudit(request, { resource_id: result.resourceId ?? null });
     return sendFhir(reply, result);
   }
 

@@ -14,6 +14,7 @@ import { RegisteredClient, RegistrationAccess } from './decorators/registration-
 import type { ClientRegistration } from './dto/client-registration.dto';
 import { RegistrationRateLimitGuard } from './guards/registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
+import { stageAudit } from '../common/http/audit-stage';
 
 const METADATA_SCHEMA = {
   schema: {
@@ -56,7 +57,7 @@ export class RegistrationController {
     @Req() request: FastifyRequest,
   ): Promise<ClientRegistration> {
     const registered = await this.registration.register(body, initialAccessToken);
-    if (request.audit) request.audit.client_id = registered.client_id;
+    stageAudit(request, { client_id: registered.client_id });
     return registered;
   }
 

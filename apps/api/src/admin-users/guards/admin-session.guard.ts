@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
 import { bearerToken } from '../../common/http/bearer';
 import { AdminUsersService } from '../admin-users.service';
+import { stageAudit } from '../../common/http/audit-stage';
 
 /** A signed-in administrator's session token in `Authorization: Bearer`. */
 @Injectable()
@@ -21,7 +22,7 @@ export class AdminSessionGuard implements CanActivate {
     const principal = await this.admins.verifySession(token);
     request.admin = principal;
     (request as FastifyRequest & { adminJti?: string }).adminJti = principal.jti;
-    if (request.audit) request.audit.actor = principal.username;
+    stageAudit(request, { actor: principal.username });
     return true;
   }
 }

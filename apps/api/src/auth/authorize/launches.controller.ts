@@ -6,6 +6,7 @@ import type { LaunchRequest, LaunchResponse } from '@ccri/contracts';
 import { AdminOnly } from '../../admin-users/decorators/admin-only.decorator';
 import { AuditAction } from '../../common/decorators/audit-action.decorator';
 import { LaunchesService } from './launches.service';
+import { stageAudit } from '../../common/http/audit-stage';
 
 export class LaunchRequestDto implements LaunchRequest {
   @ApiProperty({ description: 'The app to launch' })
@@ -41,11 +42,11 @@ export class LaunchesController {
   @Post()
   @HttpCode(201)
   async create(@Body() body: LaunchRequestDto, @Req() request: FastifyRequest): Promise<LaunchResponse> {
-    if (request.audit) {
-      request.audit.client_id = body.client_id;
-      request.audit.resource_type = 'Patient';
-      request.audit.resource_id = body.patient.replace(/^Patient\//, '');
-    }
+    stageAudit(request, {
+      client_id: body.client_id,
+      resource_type: 'Patient',
+      resource_id: body.patient.replace(/^Patient\//, ''),
+    });
     return this.launches.create(body, request.admin?.username ?? 'admin');
   }
 }

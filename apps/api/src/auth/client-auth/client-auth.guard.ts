@@ -12,6 +12,7 @@ import { basicCredentialsOf } from './basic-client.strategy';
 import { claimedClientId } from './claimed-client';
 import { AuthFailureDelay } from '../rate-limit/auth-failure-delay';
 import { attachAuthenticator } from './client-strategies';
+import { stageAudit } from '../../common/http/audit-stage';
 
 type FormRequest = FastifyRequest<{ Body: Record<string, unknown> | undefined }>;
 
@@ -61,7 +62,7 @@ export class ClientAuthGuard extends AuthGuard([
     const methods = [basic, post, assertion].filter(Boolean).length;
     if (methods > 1) throw oauthError('invalid_request', 'Use exactly one client authentication method');
     const claimed = claimedClientId(request);
-    if (request.audit && claimed) request.audit.client_id = claimed;
+    if (claimed) stageAudit(request, { client_id: claimed });
     const credentials = basic ? basicCredentialsOf(request) : null;
     // RFC 6749 §2.3.1: a body client_id beside Basic credentials must name the same client.
     if (credentials && typeof body.client_id === 'string' && body.client_id !== credentials.clientId) {
@@ -74,7 +75,7 @@ export class ClientAuthGuard extends AuthGuard([
       return this.authenticatePublicClient(request, body.client_id, `${claimed ?? ''}|${request.ip}`, anyRequest);
     }
     if (methods === 0) {
-      if (request.audit) request.audit.reason = 'no_client_authentication';
+      stageAudit(request, { reason: 'no_client_authentication' });
       throw oauthError(
         'invalid_client',
         'Client authentication is required (HTTP Basic, client_secret_post or private_key_jwt)',
@@ -120,7 +121,7 @@ export class ClientAuthGuard extends AuthGuard([
     else if (client.tokenEndpointAuthMethod !== 'none') reason = 'auth_method_not_registered';
     if (reason || !client) {
       await this.failures.penalise(key);
-      if (request.audit) request.audit.reason = reason ?? 'invalid_client_credentials';
+      stageAudit(request, { reason: reason ?? 'invalid_client_credentials' });
       throw oauthError(
         'invalid_client',
         reason === 'no_client_authentication'

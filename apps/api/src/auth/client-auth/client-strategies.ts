@@ -7,6 +7,7 @@ import { ClientEntity } from '../../clients/client.entity';
 import { BasicClientStrategy } from './basic-client.strategy';
 import { ClientAssertionStrategy } from './client-assertion.strategy';
 import type { ClientAssertionService } from './client-assertion.service';
+import { stageAudit } from '../../common/http/audit-stage';
 
 /**
  * Passport keeps strategies in one process-wide registry, so a strategy must not hold an application's services
@@ -49,22 +50,22 @@ async function authenticate(
   secret: string,
   via: SecretMethod,
 ): Promise<ClientEntity | false> {
-  if (request.audit) request.audit.client_id = clientId.slice(0, 100);
+  stageAudit(request, { client_id: clientId.slice(0, 100) });
   if (clients.isRefusedDemoClient(clientId)) {
-    if (request.audit) request.audit.reason = 'demo_client_outside_demo_mode';
+    stageAudit(request, { reason: 'demo_client_outside_demo_mode' });
     return false;
   }
   const client = await clients.authenticateSecret(clientId, secret);
   if (!client) {
-    if (request.audit) request.audit.reason = 'invalid_client_credentials';
+    stageAudit(request, { reason: 'invalid_client_credentials' });
     return false;
   }
   if (!secretMethodAllowed(client.tokenEndpointAuthMethod, via, clients.isServedDemoClient(client.clientId))) {
-    if (request.audit) request.audit.reason = 'auth_method_not_registered';
+    stageAudit(request, { reason: 'auth_method_not_registered' });
     return false;
   }
   if (!client.enabled || client.status !== 'active') {
-    if (request.audit) request.audit.reason = client.enabled ? `client_${client.status}` : 'client_disabled';
+    stageAudit(request, { reason: client.enabled ? `client_${client.status}` : 'client_disabled' });
     return false;
   }
   return client;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { splitScopes } from '@ccri/smart-scopes';
 import { oauthError } from '../../common/errors/domain-error';
 import type { ClientEntity } from '../../clients/client.entity';
-import type { PendingRow } from '../../database/fast-insert.service';
+import type { AuditedRequest } from '../../common/http/audit-stage';
 import { AuthorizationCodesService } from '../authorize/authorization-codes.service';
 import type { TokenResponse } from '../tokens/access-token.service';
 import { AuthorizationGrantsService } from './authorization-grants.service';
@@ -24,11 +24,7 @@ export class AuthorizationCodeGrant {
     private readonly personTokens: PersonTokensService,
   ) {}
 
-  async handle(
-    client: ClientEntity,
-    params: TokenRequestParams,
-    commitWith?: (row: PendingRow) => void,
-  ): Promise<TokenResponse> {
+  async handle(client: ClientEntity, params: TokenRequestParams, audited?: AuditedRequest): Promise<TokenResponse> {
     if (!client.grantTypes.split(' ').includes(this.grantType)) {
       throw oauthError('unauthorized_client', 'This client may not use the authorization_code grant');
     }
@@ -61,7 +57,7 @@ export class AuthorizationCodeGrant {
         sessionId: code.sessionId,
       },
       this.grantType,
-      commitWith,
+      audited,
     );
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { negotiateScopes } from '@ccri/smart-scopes';
 import { oauthError } from '../../common/errors/domain-error';
 import { ClientEntity } from '../../clients/client.entity';
-import type { PendingRow } from '../../database/fast-insert.service';
+import type { AuditedRequest } from '../../common/http/audit-stage';
 import { AccessTokenService, TokenResponse } from '../tokens/access-token.service';
 
 export type TokenRequestParams = Record<string, string | undefined>;
@@ -17,16 +17,12 @@ export class ClientCredentialsGrant {
 
   constructor(private readonly tokens: AccessTokenService) {}
 
-  async handle(
-    client: ClientEntity,
-    params: TokenRequestParams,
-    commitWith?: (row: PendingRow) => void,
-  ): Promise<TokenResponse> {
+  async handle(client: ClientEntity, params: TokenRequestParams, audited?: AuditedRequest): Promise<TokenResponse> {
     if (!client.grantTypes.split(' ').includes(this.grantType)) {
       throw oauthError('unauthorized_client', 'This client may not use the client_credentials grant');
     }
     const negotiation = negotiateScopes(params.scope, client.scope);
     if (!negotiation.ok) throw oauthError('invalid_scope', negotiation.description);
-    return this.tokens.issue(client, negotiation.granted, this.grantType, commitWith);
+    return this.tokens.issue(client, negotiation.granted, this.grantType, audited);
   }
 }

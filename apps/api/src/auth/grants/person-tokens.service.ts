@@ -5,7 +5,7 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { oauthError } from '../../common/errors/domain-error';
 import type { ClientEntity } from '../../clients/client.entity';
-import type { PendingRow } from '../../database/fast-insert.service';
+import type { AuditedRequest } from '../../common/http/audit-stage';
 import { UsersService } from '../../users/users.service';
 import { AccessTokenService, TokenResponse } from '../tokens/access-token.service';
 import { IdTokenService } from '../tokens/id-token.service';
@@ -52,7 +52,7 @@ export class PersonTokensService {
     client: ClientEntity,
     context: PersonGrantContext,
     grantType: string,
-    commitWith?: (row: PendingRow) => void,
+    audited?: AuditedRequest,
   ): Promise<TokenResponse> {
     const user = await this.users.findById(context.userId);
     if (!user || !user.enabled) {
@@ -74,7 +74,7 @@ export class PersonTokensService {
         actingPatient: user.fhirUser.startsWith('Patient/') ? user.fhirUser.slice('Patient/'.length) : undefined,
       },
       grantType,
-      commitWith,
+      audited,
     );
     const response: TokenResponse = {
       access_token: access.token,

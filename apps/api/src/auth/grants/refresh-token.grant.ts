@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { covers, parseScopes, splitScopes } from '@ccri/smart-scopes';
 import { oauthError } from '../../common/errors/domain-error';
 import type { ClientEntity } from '../../clients/client.entity';
-import type { PendingRow } from '../../database/fast-insert.service';
+import type { AuditedRequest } from '../../common/http/audit-stage';
 import { UsersService } from '../../users/users.service';
 import type { TokenResponse } from '../tokens/access-token.service';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service';
@@ -28,11 +28,7 @@ export class RefreshTokenGrant {
     private readonly users: UsersService,
   ) {}
 
-  async handle(
-    client: ClientEntity,
-    params: TokenRequestParams,
-    commitWith?: (row: PendingRow) => void,
-  ): Promise<TokenResponse> {
+  async handle(client: ClientEntity, params: TokenRequestParams, audited?: AuditedRequest): Promise<TokenResponse> {
     if (!params.refresh_token) throw oauthError('invalid_request', 'refresh_token is required');
     const token = await this.refreshTokens.find(params.refresh_token);
     if (!token) throw invalidGrant('unknown_refresh_token');
@@ -61,7 +57,7 @@ export class RefreshTokenGrant {
         refreshScope: token.scope,
       },
       this.grantType,
-      commitWith,
+      audited,
     );
   }
 

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { bearerError } from '../../common/errors/domain-error';
 import { bearerToken } from '../../common/http/bearer';
 import { TokenVerifierService } from '../tokens/token-verifier.service';
+import { stageAudit } from '../../common/http/audit-stage';
 
 /** RFC 6750 §2.1: the access token comes in `Authorization: Bearer`, nowhere else. */
 @Injectable()
@@ -19,10 +20,7 @@ export class BearerTokenGuard implements CanActivate {
       throw bearerError(401, 'invalid_token', 'The Authorization header is not a Bearer token', 'malformed_token');
     const principal = await this.verifier.verify(token);
     request.principal = principal;
-    if (request.audit) {
-      request.audit.client_id = principal.clientId;
-      request.audit.scope = principal.scope;
-    }
+    stageAudit(request, { client_id: principal.clientId, scope: principal.scope });
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import type { Repository } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
-import { isDatabaseUnavailable } from '../../database/database-unavailable';
+import { isDatabaseUnavailable } from '../../common/errors/database-unavailable';
 import { JwtRejected, KeysService } from './keys.service';
 import type { SigningKeyEntity } from './signing-key.entity';
 import type { ClusterLockService } from '../../cluster/cluster-lock.service';

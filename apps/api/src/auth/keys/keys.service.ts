@@ -18,7 +18,7 @@ import type { SigningKeyUse } from '@ccri/contracts';
 import { SIGNING_ALGS, type AppConfig, type SigningAlg } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ClusterLockService } from '../../cluster/cluster-lock.service';
-import { isDatabaseUnavailable } from '../../database/database-unavailable';
+import { isDatabaseUnavailable } from '../../common/errors/database-unavailable';
 import { JWS_SIGN_PARAMETERS, keyPairOptions } from './jws-algorithms';
 import { KeyEncryption } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';

@@ -12,6 +12,7 @@ import { MemoReflector } from '../../common/reflection/memo-reflector';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/errors/domain-error';
 import { claimedClientId } from '../client-auth/claimed-client';
+import { stageAudit } from '../../common/http/audit-stage';
 
 /**
  * Rate limits of the authorization server's endpoints, per address and per client (ThrottlerModule in AuthModule).
@@ -39,7 +40,7 @@ export class AuthRateLimitGuard extends ThrottlerGuard {
   override canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const claimed = claimedClientId(request);
-    if (request.audit && claimed) request.audit.client_id = claimed;
+    if (claimed) stageAudit(request, { client_id: claimed });
     return super.canActivate(context);
   }
 

@@ -5,8 +5,8 @@ import { APP_CONFIG } from '../../config/config.module';
 import { ClientEntity } from '../../clients/client.entity';
 import { MetricsService } from '../../metrics/metrics.service';
 import { KeysService } from '../keys/keys.service';
-import type { PendingRow } from '../../database/fast-insert.service';
-import { TokenStoreService } from './token-store.service';
+import { type AuditedRequest, stageAuditRow } from '../../common/http/audit-stage';
+import { IssuedToken, TokenStoreService } from './token-store.service';
 
 /** RFC 9068: the media type of JWT access tokens. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -64,15 +64,15 @@ export class AccessTokenService {
 
   /**
    * Signs and durably records an access token (DESIGN.md §Tokens); for a single-active-token client the earlier
-   * tokens are revoked before this one is handed out. With `commitWith`, the token's record is handed to it
-   * instead of being written here: the caller commits it before the response leaves (the token endpoint commits
-   * it with the request's audit record, one transaction for both).
+   * tokens are revoked before this one is handed out. With an `audited` request, the token's record is staged with
+   * the request's audit record instead of being written here: both are committed in one transaction before the
+   * response leaves (AuditService).
    */
   async issue(
     client: ClientEntity,
     scopes: string[],
     grantType: string,
-    commitWith?: (row: PendingRow) => void,
+    audited?: AuditedRequest,
   ): Promise<TokenResponse> {
     const now = Math.floor(Date.now() / 1000);
     const ttl = client.tokenTtlSeconds ?? this.config.tokenTtlSeconds;
@@ -101,8 +101,7 @@ export class AccessTokenService {
       expiresAt: new Date((now + ttl) * 1000),
     };
     // A single-active-token client's earlier tokens are revoked only once this one is on record.
-    if (commitWith && !client.singleActiveToken) commitWith(this.store.pendingRecord(record));
-    else await this.store.record(record);
+    if (!this.staged(client, record, audited)) await this.store.record(record);
     if (client.singleActiveToken) await this.store.revokeClient(client.clientId, jti);
     this.metrics.tokenIssued(grantType);
     const response: TokenResponse = { access_token: token, token_type: 'Bearer', expires_in: ttl, scope };
@@ -119,7 +118,7 @@ export class AccessTokenService {
     client: ClientEntity,
     person: PersonToken,
     grantType: string,
-    commitWith?: (row: PendingRow) => void,
+    audited?: AuditedRequest,
   ): Promise<SignedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
     const ttl = client.tokenTtlSeconds ?? this.config.tokenTtlSeconds;
@@ -151,10 +150,16 @@ export class AccessTokenService {
       expiresAt: new Date((now + ttl) * 1000),
       grantId: person.grantId,
     };
-    if (commitWith && !client.singleActiveToken) commitWith(this.store.pendingRecord(record));
-    else await this.store.record(record);
+    if (!this.staged(client, record, audited)) await this.store.record(record);
     if (client.singleActiveToken) await this.store.revokeClient(client.clientId, jti);
     this.metrics.tokenIssued(grantType);
     return { token, jti, ttl, scope };
+  }
+
+  /** Stages a token's record with the audit record of the request it is issued for; false when it must be written now. */
+  private staged(client: ClientEntity, record: IssuedToken, audited: AuditedRequest | undefined): boolean {
+    return (
+      !client.singleActiveToken && audited !== undefined && stageAuditRow(audited, this.store.pendingRecord(record))
+    );
   }
 }

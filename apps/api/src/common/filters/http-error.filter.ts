@@ -5,6 +5,7 @@ import { methodNotAllowed } from '../http/method-not-allowed';
 import { surfaceOf } from '../http/request-context';
 import { renderForSurface } from './error-renderers';
 import { isDenial, normalizeError } from './normalize-error';
+import { stageAuditDefaults } from '../http/audit-stage';
 
 const logger = new Logger('HttpError');
 
@@ -18,11 +19,11 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       e?.stack,
     );
   }
-  if (request.audit) {
-    request.audit.reason ??= domain.options.auditReason ?? domain.code;
-    request.audit.client_id ??= domain.options.auditClientId ?? null;
-    request.audit.outcome ??= isDenial(domain) ? 'denied' : 'error';
-  }
+  stageAuditDefaults(request, {
+    reason: domain.options.auditReason ?? domain.code,
+    client_id: domain.options.auditClientId ?? null,
+    outcome: isDenial(domain) ? 'denied' : 'error',
+  });
   const rendered = renderForSurface(surfaceOf(request.url), domain, request.url);
   reply.code(rendered.status).headers(rendered.headers).type(rendered.contentType);
   return reply.send(rendered.body);

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
-import { databaseUnavailable, isDatabaseUnavailable } from '../../database/database-unavailable';
+import { databaseUnavailable, isDatabaseUnavailable } from '../errors/database-unavailable';
 
 const DENIAL_CODES = new Set([
   'invalid_client',

@@ -1,25 +1,4 @@
-import type { AuditCategory, AuditOutcome } from '@ccri/contracts';
 import type { Scope } from '@ccri/smart-scopes';
-import type { PendingRow } from '../../database/fast-insert.service';
-
-/** What the audit hook records for a request; guards, services and filters fill it in as the request goes. */
-export interface AuditContext {
-  category: AuditCategory;
-  action: string;
-  client_id?: string | null;
-  actor?: string | null;
-  resource_type?: string | null;
-  resource_id?: string | null;
-  scope?: string | null;
-  reason?: string | null;
-  /** Set when the status alone does not tell (e.g. `invalid_scope` is a 400 but a denial). */
-  outcome?: AuditOutcome;
-  /**
-   * Rows to commit in the same transaction as this record, before the response leaves (an issued token's record):
-   * one commit instead of two, and never one row without the other.
-   */
-  commitWith?: PendingRow[];
-}
 
 /** The verified bearer token of a FHIR request. */
 export interface TokenPrincipal {
@@ -46,7 +25,6 @@ export interface AdminPrincipal {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    audit?: AuditContext;
     principal?: TokenPrincipal;
     admin?: AdminPrincipal;
   }

@@ -4,6 +4,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { bearerToken } from '../../common/http/bearer';
 import { auditActor } from '../developer-principal';
 import { DevelopersService } from '../developers.service';
+import { stageAudit } from '../../common/http/audit-stage';
 
 /** A signed-in integrator's portal session token in `Authorization: Bearer`. */
 @Injectable()
@@ -26,7 +27,7 @@ export class DeveloperSessionGuard implements CanActivate {
     }
     const principal = await this.developers.verifySession(token);
     request.developer = principal;
-    if (request.audit) request.audit.actor = auditActor(principal.email);
+    stageAudit(request, { actor: auditActor(principal.email) });
     return true;
   }
 }

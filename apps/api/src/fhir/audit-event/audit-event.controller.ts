@@ -25,6 +25,7 @@ import { sendFhir } from '../fhir-response';
 import { FhirSearchService } from '../fhir-search.service';
 import type { QueryValues } from '../search/search-request-parser';
 import { FhirAuditEventService } from './fhir-audit-event.service';
+import { stageAudit } from '../../common/http/audit-stage';
 
 const READ_ONLY = 'AuditEvents are written by the server itself and cannot be created, changed or deleted';
 
@@ -109,7 +110,7 @@ export class AuditEventController {
   }
 
   private refuse(request: FastifyRequest): never {
-    if (request.audit) request.audit.resource_type = 'AuditEvent';
+    stageAudit(request, { resource_type: 'AuditEvent' });
     throw fhirErrors.methodNotAllowed(READ_ONLY);
   }
 }

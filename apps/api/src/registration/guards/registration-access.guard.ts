@@ -4,6 +4,7 @@ import type { Client } from '@ccri/contracts';
 import { ClientsService } from '../../clients/clients.service';
 import { bearerToken } from '../../common/http/bearer';
 import { invalidRegistrationAccessToken } from '../registration.errors';
+import { stageAudit } from '../../common/http/audit-stage';
 
 export interface RegistrationRequest {
   registeredClient?: Client;
@@ -22,7 +23,7 @@ export class RegistrationAccessGuard implements CanActivate {
     const client = await this.clients.authenticateRegistrationToken(clientId, token);
     if (!client) throw invalidRegistrationAccessToken('registration_token_invalid');
     request.registeredClient = this.clients.toClient(client);
-    if (request.audit) request.audit.client_id = client.clientId;
+    stageAudit(request, { client_id: client.clientId });
     return true;
   }
 }

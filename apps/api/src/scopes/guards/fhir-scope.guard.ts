@@ -26,11 +26,6 @@ export class FhirScopeGuard implements CanActivate {
     const interaction = this.reflector.get<string>(FHIR_INTERACTION_KEY, context.getHandler());
     const resourceType =
       this.reflector.get<string | undefined>(FHIR_RESOURCE_TYPE_KEY, context.getHandler()) ?? request.params?.type;
-    if (request.audit) {
-      request.audit.action = interaction;
-      request.audit.resource_type = resourceType ?? null;
-      request.audit.resource_id = request.params?.id ?? null;
-    }
     const access = TokenAccess.forToken(principal, this.scopes);
     const permission = INTERACTION_PERMISSION[interaction];
     // Cross-type interactions: the FHIR services check each entry against the same access.
