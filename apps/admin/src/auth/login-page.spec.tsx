@@ -93,12 +93,12 @@ describe('Sign in', () => {
 
   it('ends the session when its token expires, without waiting for a request to fail', async () => {
     stubFetch(emptyList);
-    saveSession({ token: 'short-lived', username: 'admin', expiresAt: Date.now() + 300 });
+    saveSession({ token: 'short-lived', username: 'admin', expiresAt: Date.now() + 2000 });
     renderApp(<AppRoutes />, { path: '/clients' });
     expect(await screen.findByRole('heading', { level: 1, name: 'Clients' })).toBeInTheDocument();
 
     expect(
-      await screen.findByText('Your session has expired. Please sign in again.', {}, { timeout: 2000 }),
+      await screen.findByText('Your session has expired. Please sign in again.', {}, { timeout: 10_000 }),
     ).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/login');
     expect(loadSession()).toBeNull();
