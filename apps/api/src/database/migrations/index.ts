@@ -8,6 +8,7 @@ import { ClusterLocks1796516461947 } from './1796516461947-cluster-locks';
 import { SharedRateLimits1796516975285 } from './1796516975285-shared-rate-limits';
 import { SignInFailures1796518515496 } from './1796518515496-sign-in-failures';
 import { Federation1796519638060 } from './1796519638060-federation';
+import { BulkExportJobs1796527402704 } from './1796527402704-bulk-export-jobs';
 
 /** MySQL/MariaDB schema history, oldest first. Generated with `npm run migration:generate` against a MariaDB. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SharedRateLimits1796516975285,
   SignInFailures1796518515496,
   Federation1796519638060,
+  BulkExportJobs1796527402704,
 ];
