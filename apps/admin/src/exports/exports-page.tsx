@@ -1,17 +1,5 @@
 import type { BulkExportJob } from '@ccri/contracts';
-import {
-  Anchor,
-  Badge,
-  Button,
-  CloseButton,
-  Code,
-  EmptyState,
-  Group,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Anchor, Badge, Button, CloseButton, Code, EmptyState, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
