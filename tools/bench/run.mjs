@@ -316,7 +316,8 @@ function startApi(database, exportDir) {
   return startTarget({
     script: path.join(root, 'apps/api/dist/main.js'),
     readyPath: '/health/ready',
-    readyTimeoutMs: 60_000,
+    // A shared, busy machine has been seen to take over a minute to start the API.
+    readyTimeoutMs: 180_000,
     env: {
       DATABASE_URL: database,
       DEMO_MODE: 'true',
