@@ -35,6 +35,7 @@ export const ALLOWED = {
     'sessions',
     'users',
   ],
+  bulk: ['admin-users', 'audit', 'common', 'config', 'fhir', 'scopes'],
   clients: ['admin-users', 'common', 'config', 'demo'],
   cluster: [],
   common: [],

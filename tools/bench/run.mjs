@@ -6,7 +6,8 @@
 // Every HTTP scenario stands beside its ceiling: a bare node:http server returning the same bytes, loaded the same
 // way; token rows also beside the RS256 signatures one core makes per second. The API runs as `npm start` runs it
 // (apps/api/dist), as a child process on a free port of 127.0.0.1; autocannon loads it from a fresh process per
-// measurement (load.mjs). Results also go to test-output/bench-results.json.
+// measurement (load.mjs). After the ingest, a FHIR Bulk Data export of those patients: resources per second and the
+// API process's peak RSS while it ran. Results also go to test-output/bench-results.json.
 //
 //   npm run bench                    both databases
 //   npm run bench -- sqlite          only the named ones (sqlite, mariadb)
@@ -83,7 +84,7 @@ async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs =
     if (child.exitCode !== null) throw new Error(`${path.relative(root, script)} exited early:\n${stderr}`);
     try {
       const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(1_000) });
-      if (res.ok) return { url, stop };
+      if (res.ok) return { url, stop, pid: child.pid };
     } catch {
       // not listening yet
     }
@@ -326,7 +327,7 @@ function startApi(database, extraEnv = {}) {
     ],
     readyPath: '/health/ready',
     // A demo-mode start hashes passwords and seeds; on a crowded machine that took over two minutes.
-    readyTimeoutMs: positiveNumber('BENCH_READY_SECONDS', 60) * 1000,
+    readyTimeoutMs: positiveNumber('BENCH_READY_SECONDS', 180) * 1000,
     env: {
       DATABASE_URL: database,
       DEMO_MODE: 'true',
@@ -338,6 +339,64 @@ function startApi(database, extraEnv = {}) {
       ...extraEnv,
     },
   });
+}
+
+/** Resident set size of a process in bytes, from /proc (null where there is none). */
+function rssOf(pid) {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * FHIR Bulk Data export of every Patient (`$export?_type=Patient`): kick-off, polls as Retry-After says, then reads
+ * every file. Resources per second from kick-off to the last byte downloaded, and the API process's peak RSS (sampled
+ * every 50 ms) while it ran, beside its RSS just before.
+ */
+async function bulkExport(url, token, pid) {
+  const auth = { authorization: `Bearer ${token}` };
+  const before = rssOf(pid);
+  let peak = before ?? 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid) ?? 0)), 50);
+  try {
+    const started = performance.now();
+    const kick = await fetch(`${url}/fhir/$export?_type=Patient`, {
+      headers: { ...auth, prefer: 'respond-async', accept: 'application/fhir+json' },
+    });
+    if (kick.status !== 202) throw new Error(`kick-off answered ${kick.status}: ${await kick.text()}`);
+    const status = kick.headers.get('content-location').replace(/^https?:\/\/[^/]+/, url);
+    let manifest;
+    for (;;) {
+      const res = await fetch(status, { headers: auth });
+      if (res.status === 200) {
+        manifest = await res.json();
+        break;
+      }
+      if (res.status !== 202) throw new Error(`status answered ${res.status}: ${await res.text()}`);
+      await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after')) * 1000));
+    }
+    let lines = 0;
+    for (const out of manifest.output) {
+      const res = await fetch(out.url.replace(/^https?:\/\/[^/]+/, url), { headers: auth });
+      const text = await res.text();
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+    }
+    const expected = manifest.output.reduce((sum, o) => sum + o.count, 0);
+    if (lines !== expected) throw new Error(`the files hold ${lines} resources, the manifest says ${expected}`);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      resourcesPerSecond: Math.round(expected / seconds),
+      resources: expected,
+      files: manifest.output.length,
+      before,
+      peak,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 /** Loads BENCH_PATIENTS patients as transaction bundles of 500, two bundles in flight; resources per second. */
@@ -441,7 +500,8 @@ async function ceilingFor(bytes) {
 
 /** Everything measured against one running API on one database. */
 async function apiScenarios(label, database) {
-  const api = await startApi(database);
+  const exportDir = mkdtempSync(path.join(tmpdir(), 'ccri-bench-export-'));
+  const api = await startApi(database, { BULK_EXPORT_DIR: exportDir, BULK_EXPORT_RETRY_AFTER_SECONDS: '1' });
   const rows = [];
   try {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -648,8 +708,25 @@ async function apiScenarios(label, database) {
         ...(signingBeside ? { signingPerSecondOneCore: signingBeside, signaturesPerRequest: signatures ?? 1 } : {}),
       });
     }
+
+    // Last, so the time it takes does not age the client assertions made for the token rows (they expire).
+    await settle();
+    const exportRow = { scenario: `bulk export (${label})` };
+    try {
+      const mib = (bytes) => `${Math.round(bytes / 1048576)} MiB`;
+      const measured = await bulkExport(api.url, token, api.pid);
+      exportRow.resourcesPerSecond = measured.resourcesPerSecond;
+      exportRow.peakRssBytes = measured.peak;
+      exportRow.description =
+        `$export?_type=Patient: ${measured.resources.toLocaleString('en-US')} patients in ${measured.files} files, ` +
+        `kick-off to last file read; API peak RSS ${mib(measured.peak)} (before: ${mib(measured.before ?? 0)})`;
+    } catch (e) {
+      exportRow.error = `bulk export failed: ${e.message.split('\n')[0].slice(0, 200)}`;
+    }
+    rows.push(exportRow);
   } finally {
     await api.stop();
+    rmSync(exportDir, { recursive: true, force: true });
   }
   return rows;
 }

@@ -13,6 +13,7 @@ import { AuthModule } from './auth/auth.module';
 import { ScopesModule } from './scopes/scopes.module';
 import { AuditModule } from './audit/audit.module';
 import { FhirModule } from './fhir/fhir.module';
+import { BulkModule } from './bulk/bulk.module';
 import { DemoModule } from './demo/demo.module';
 import { RegistrationModule } from './registration/registration.module';
 import { DevelopersModule } from './developers/developers.module';
@@ -38,6 +39,7 @@ export class AppModule {
         ScopesModule,
         AuditModule,
         FhirModule,
+        BulkModule,
         DemoModule,
         RegistrationModule,
         DevelopersModule,

@@ -15,7 +15,16 @@ describe('Dashboard frame', () => {
       within(nav)
         .getAllByRole('link')
         .map((a) => a.textContent),
-    ).toEqual(['Clients', 'Users', 'Scopes', 'Tokens and keys', 'Audit', 'Registration', 'Sign-in providers']);
+    ).toEqual([
+      'Clients',
+      'Users',
+      'Scopes',
+      'Tokens and keys',
+      'Audit',
+      'Bulk exports',
+      'Registration',
+      'Sign-in providers',
+    ]);
     expect(within(nav).getByRole('link', { name: 'Scopes' })).toHaveAttribute('aria-current', 'page');
     expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute('href', '#main');
     // The page's heading takes the focus, so a keyboard or screen reader user starts at the new page.

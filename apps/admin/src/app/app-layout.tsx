@@ -11,6 +11,7 @@ export const NAV_ITEMS = [
   { to: '/scopes', label: 'Scopes' },
   { to: '/tokens', label: 'Tokens and keys' },
   { to: '/audit', label: 'Audit' },
+  { to: '/exports', label: 'Bulk exports' },
   { to: '/settings/registration', label: 'Registration' },
   { to: '/settings/sign-in-providers', label: 'Sign-in providers' },
 ] as const;

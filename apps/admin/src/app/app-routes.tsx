@@ -4,6 +4,7 @@ import { LoginPage } from '../auth/login-page';
 import { RequireSession } from '../auth/require-session';
 import { ClientDetailPage } from '../clients/client-detail-page';
 import { ClientsPage } from '../clients/clients-page';
+import { ExportsPage } from '../exports/exports-page';
 import { NewClientPage } from '../clients/new-client-page';
 import { SignInProvidersPage } from '../federation/sign-in-providers-page';
 import { PortalClientPage } from '../portal/portal-client-page';
@@ -53,6 +54,7 @@ export function AppRoutes() {
           <Route path="/scopes" element={<ScopesPage />} />
           <Route path="/tokens" element={<TokensPage />} />
           <Route path="/audit" element={<AuditPage />} />
+          <Route path="/exports" element={<ExportsPage />} />
           <Route path="/settings/registration" element={<RegistrationSettingsPage />} />
           <Route path="/settings/sign-in-providers" element={<SignInProvidersPage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -224,6 +224,9 @@ export function ClientDetailPage() {
             onCancel={() => navigate('/clients')}
           />
         </Paper>
+        <Anchor component={Link} to={`/exports?client_id=${encodeURIComponent(c.client_id)}`} size="sm">
+          Bulk exports of this client
+        </Anchor>
         <Anchor component={Link} to="/clients" size="sm">
           Back to clients
         </Anchor>

@@ -22,6 +22,12 @@ import { uuidv7 } from './uuid7';
  * share one INSERT) before its response is sent; if the record cannot be written, the response becomes a 503,
  * so no answered request goes unrecorded (DESIGN.md §Storage, durability).
  */
+/** An audit event with no request behind it (AuditService.recordEvent). */
+export type BackgroundAuditEvent = Pick<
+  AuditRecord,
+  'category' | 'action' | 'client_id' | 'outcome' | 'status' | 'reason' | 'resource_type' | 'resource_id' | 'scope'
+> & { request_id?: string };
+
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
@@ -92,6 +98,30 @@ export class AuditService {
     // Rows the request wants committed with its record (an issued token's) share its transaction.
     const staged = context.commitWith as PendingRow[] | undefined;
     return this.inserts.commit(staged ? [this.table.row(row), ...staged] : [this.table.row(row)]);
+  }
+
+  /**
+   * Records an event that no request answers (a background job finishing), committed before this resolves. Fields as
+   * in AuditRecord; `ip` and `request_id` name the server itself.
+   */
+  recordEvent(event: BackgroundAuditEvent): Promise<void> {
+    const row: AuditEventEntity = {
+      id: uuidv7(),
+      recordedAt: new Date(),
+      category: event.category,
+      action: event.action.slice(0, 64),
+      clientId: event.client_id?.slice(0, 100) ?? null,
+      actor: null,
+      outcome: event.outcome,
+      status: event.status,
+      reason: event.reason?.slice(0, 200) ?? null,
+      resourceType: event.resource_type?.slice(0, 64) ?? null,
+      resourceId: event.resource_id?.slice(0, 100) ?? null,
+      scope: event.scope ?? null,
+      ip: 'server',
+      requestId: (event.request_id ?? 'background').slice(0, 64),
+    };
+    return this.inserts.commit([this.table.row(row)]);
   }
 
   async query(q: AuditQuery): Promise<Page<AuditRecord>> {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_PUBLIC_RESOURCE_TYPES } from '@ccri/contracts';
 
 /** Everything the server reads from its environment, validated once at start-up (DESIGN.md §Configuration). */
@@ -48,6 +48,25 @@ export interface AppConfig {
   rateLimit: { tokenPerMinute: number; clientPerMinute: number; registerPerMinute: number };
   /** OIDC_PROVIDERS: external OpenID providers bootstrapped at start (federated sign-in). */
   oidcProviders: OidcProviderConfig[];
+  /** FHIR Bulk Data export ($export): where files live, how long, how many jobs at once. */
+  bulkExport: BulkExportConfig;
+}
+
+export interface BulkExportConfig {
+  /** BULK_EXPORT_DIR: folder of the NDJSON files (default: `bulk-export` beside the SQLite file, else `data/bulk-export`). */
+  dir: string;
+  /** BULK_EXPORT_RETENTION_HOURS (24): a finished job and its files are deleted this long after completion. */
+  retentionHours: number;
+  /** BULK_EXPORT_CONCURRENCY (2): jobs one instance runs at once. */
+  concurrency: number;
+  /** BULK_EXPORT_MAX_ACTIVE_PER_CLIENT (3): queued or running jobs a client may have (429 beyond). */
+  maxActivePerClient: number;
+  /** BULK_EXPORT_FILE_MAX_BYTES (256 MiB): an NDJSON file is split once it reaches this size. */
+  fileMaxBytes: number;
+  /** BULK_EXPORT_RETRY_AFTER_SECONDS (2): the Retry-After of a running job's status; faster polling gets 429. */
+  retryAfterSeconds: number;
+  /** BULK_EXPORT_LEASE_SECONDS (30): a running job whose instance stops renewing its lease this long is taken over. */
+  leaseSeconds: number;
 }
 
 /** The JWS algorithms ACCESS_TOKEN_SIGNING_ALG may name (RFC 7518 §3.1, RFC 8037 §3.1 for EdDSA with Ed25519). */
@@ -244,6 +263,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
       registerPerMinute: int(env, 'RATE_LIMIT_REGISTER_PER_MINUTE', 60, 1, 10_000_000),
     },
     oidcProviders: oidcProviders(env.OIDC_PROVIDERS),
+    bulkExport: {
+      dir: resolve(
+        env.BULK_EXPORT_DIR ||
+          (database.type === 'sqlite' && database.database !== ':memory:'
+            ? join(dirname(database.database), 'bulk-export')
+            : 'data/bulk-export'),
+      ),
+      retentionHours: int(env, 'BULK_EXPORT_RETENTION_HOURS', 24, 1, 24 * 365),
+      concurrency: int(env, 'BULK_EXPORT_CONCURRENCY', 2, 1, 64),
+      maxActivePerClient: int(env, 'BULK_EXPORT_MAX_ACTIVE_PER_CLIENT', 3, 1, 1000),
+      fileMaxBytes: int(env, 'BULK_EXPORT_FILE_MAX_BYTES', 256 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
+      retryAfterSeconds: int(env, 'BULK_EXPORT_RETRY_AFTER_SECONDS', 2, 1, 3600),
+      leaseSeconds: int(env, 'BULK_EXPORT_LEASE_SECONDS', 30, 2, 3600),
+    },
   };
 }
 

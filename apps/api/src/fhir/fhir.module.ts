@@ -94,7 +94,7 @@ function createResourceStore(dataSource: DataSource): ResourceStore {
     CapabilityStatementService,
     FhirDemoSeeder,
   ],
-  exports: [FhirDemoSeeder, FhirService, FhirSearchService],
+  exports: [FhirDemoSeeder, FhirService, FhirSearchService, PatientCompartment, CapabilityStatementService],
 })
 export class FhirModule implements OnModuleInit {
   /** The R4 StructureDefinitions load at start-up, not on the first write (about half a second). */

@@ -30,7 +30,16 @@ export interface ReadOnlyType {
   searchParam: { name: string; type: string; definition?: string; documentation?: string }[];
 }
 
+/** An operation another module serves (R4 CapabilityStatement.rest.operation, .rest.resource.operation). */
+export interface CapabilityOperation {
+  name: string;
+  definition: string;
+  /** The resource type it is invoked on; absent for the system level. */
+  type?: string;
+}
+
 export interface CapabilityInput {
+  operations?: readonly CapabilityOperation[];
   fhirBase: string;
   types: readonly string[];
   registry: SearchParameterRegistry;
@@ -80,6 +89,7 @@ export function buildCapabilityStatement(input: CapabilityInput): Record<string,
     searchParam: [...input.registry.forType(type).values()]
       .sort((a, b) => a.code.localeCompare(b.code))
       .map((p) => ({ name: p.code, definition: p.url, type: p.type })),
+    ...operationsOf(input.operations, type),
   }));
   const readOnly = (input.readOnly ?? []).map((r) => ({
     type: r.type,
@@ -120,7 +130,19 @@ export function buildCapabilityStatement(input: CapabilityInput): Record<string,
         },
         resource: [...stored, ...readOnly].sort((a, b) => a.type.localeCompare(b.type)),
         interaction: SYSTEM_INTERACTIONS.map((code) => ({ code })),
+        ...operationsOf(input.operations, undefined),
       },
     ],
   };
+}
+
+/** The `operation` element listing the operations declared for one type (or the system level), if any. */
+function operationsOf(
+  operations: readonly CapabilityOperation[] | undefined,
+  type: string | undefined,
+): { operation?: { name: string; definition: string }[] } {
+  const list = (operations ?? [])
+    .filter((o) => o.type === type)
+    .map((o) => ({ name: o.name, definition: o.definition }));
+  return list.length > 0 ? { operation: list } : {};
 }
