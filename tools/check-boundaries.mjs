@@ -29,7 +29,6 @@ export const ALLOWED = {
     'config',
     'database',
     'federation',
-    'fhir',
     'metrics',
     'scopes',
     'sessions',
@@ -65,7 +64,6 @@ export const KNOWN_CYCLE_EDGES = [
   'sessions>auth', // session.service signs with auth/keys and stores in auth/tokens
   'auth>scopes', // auth.module and authorize read the scope catalog; scopes' FHIR guards use auth's verifier
   'auth>users', // authorize and the grants act for end users; users.service signs with auth/keys
-  'auth>fhir', // authorize's patient picker searches FHIR; FHIR's capability statement names the OAuth endpoints
   'database>app', // migration-generate.ts builds the whole app to diff its schema
   'auth>federation', // the sign-in page shows a button per provider; the federated sign-in resumes its interaction
   'users>federation', // administrators list and remove a person's external identities on /api/users
