@@ -144,6 +144,27 @@ describe.each(databases())('HTTP surfaces on %s', (db) => {
       expect(fields).toEqual(expect.arrayContaining(['client_name', 'scope', 'grant_types', 'unknown_field']));
     });
 
+    it('pages every list the same way: page and limit in range, each list its own largest page', async () => {
+      const admin = await t.adminToken();
+      const lists: [string, number][] = [
+        ['/api/clients', 200],
+        ['/api/users', 200],
+        ['/api/bulk-exports', 200],
+        ['/api/audit', 1000],
+      ];
+      for (const [path, largest] of lists) {
+        const get = (query: string) => t.http.get(`${path}?${query}`).set('Authorization', `Bearer ${admin}`);
+        await get(`page=2&limit=${largest}`).expect(200);
+        for (const bad of ['page=0', 'page=x', 'limit=0', `limit=${largest + 1}`, 'limit=2.5']) {
+          const res = await get(bad).expect(400);
+          expect(res.body.code).toBe('validation_failed');
+          expect(new Set((res.body.errors as { field: string }[]).map((e) => e.field))).toEqual(
+            new Set([bad.split('=')[0]]),
+          );
+        }
+      }
+    });
+
     it('never shows a secret or its hash after creation', async () => {
       const admin = await t.adminToken();
       const created = await createClient(t, 'system/Patient.read');

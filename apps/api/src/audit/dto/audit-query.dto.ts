@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AUDIT_OUTCOMES, type AuditOutcome, type AuditQuery } from '@ccri/contracts';
+import { PageQueryDto } from '../../common/dto/page-query.dto';
 
-export class AuditQueryDto implements AuditQuery {
+export class AuditQueryDto extends PageQueryDto(50, 1000) implements AuditQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -30,19 +30,4 @@ export class AuditQueryDto implements AuditQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }

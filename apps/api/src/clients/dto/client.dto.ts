@@ -33,6 +33,7 @@ import {
   type TokenEndpointAuthMethod,
 } from '@ccri/contracts';
 import { scopeSyntaxProblem } from '../client-rules';
+import { PageQueryDto } from '../../common/dto/page-query.dto';
 
 @ValidatorConstraint({ name: 'smartScopes' })
 export class SmartScopesConstraint implements ValidatorConstraintInterface {
@@ -149,7 +150,7 @@ export class CreateClientDto implements CreateClientRequest {
 
 export class UpdateClientDto extends PartialType(CreateClientDto) {}
 
-export class ListClientsQueryDto implements ClientListQuery {
+export class ListClientsQueryDto extends PageQueryDto(20) implements ClientListQuery {
   @ApiPropertyOptional({ description: 'Matches client id, name or description' })
   @IsOptional()
   @IsString()
@@ -160,19 +161,4 @@ export class ListClientsQueryDto implements ClientListQuery {
   @IsOptional()
   @IsIn(CLIENT_STATUSES)
   status?: ClientStatus;
-
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }

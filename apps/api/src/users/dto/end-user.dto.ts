@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import {
   END_USER_PASSWORD_MIN_LENGTH,
   END_USER_ROLES,
@@ -20,6 +8,7 @@ import {
   type EndUserRole,
   type UpdateEndUserRequest,
 } from '@ccri/contracts';
+import { PageQueryDto } from '../../common/dto/page-query.dto';
 
 /** Spaces around a name or an address are a slip of the keyboard, never meant. */
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -82,7 +71,7 @@ export class UpdateEndUserDto
   extends PartialType(OmitType(CreateEndUserDto, ['username'] as const))
   implements UpdateEndUserRequest {}
 
-export class ListEndUsersQueryDto {
+export class ListEndUsersQueryDto extends PageQueryDto(20) {
   @ApiPropertyOptional({ description: 'Matches username, display name or email' })
   @IsOptional()
   @IsString()
@@ -93,21 +82,6 @@ export class ListEndUsersQueryDto {
   @IsOptional()
   @IsIn(END_USER_ROLES, { message: `role must be one of ${END_USER_ROLES.join(', ')}` })
   role?: EndUserRole;
-
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 export class DirectoryQueryDto {
