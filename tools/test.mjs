@@ -4,7 +4,9 @@
 //   1. build everything (the e2e suites start the built API and serve the built dashboard), then type-check every
 //      project (the build strips types without checking them), then check the API's module boundaries;
 //   2. Jest, every project of jest.config.ts: first the unit and e2e suites on two workers, then the
-//      integration suites (*.int-spec.ts) one at a time, because they share one MariaDB database;
+//      integration suites (*.int-spec.ts), also on two workers: each test makes its own SQLite or MariaDB database
+//      (a fresh `ccri_test_…` database on the shared server, a MariaDB of its own in the outage suite) and its own
+//      ports, so two suites at a time share nothing;
 //   3. Vitest for the dashboard's component tests and the demo SMART app's;
 //   4. add up the runners' JSON reports and print `N passed, M failed, K skipped` as the very last line, where a
 //      failed build, type-check or module boundary check, a missing report and a step that ran no test each count
@@ -21,7 +23,7 @@ import { readReport, stepProblems, summarize } from './test-summary.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'test-output');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const RUNNER_TIMEOUT_MS = Number(process.env.TEST_RUNNER_TIMEOUT_MS ?? 15 * 60_000);
+const RUNNER_TIMEOUT_MS = Number(process.env.TEST_RUNNER_TIMEOUT_MS ?? 25 * 60_000);
 const INTEGRATION = '\\.int-spec\\.ts$';
 
 /** Runs a command with inherited stdio; resolves to its exit code (a signal or a timeout counts as a crash). */
@@ -88,11 +90,11 @@ const runs = [
     report: reports.jestUnit,
   },
   {
-    label: 'jest (integration, one suite at a time)',
+    label: 'jest (integration, two suites at a time)',
     command: process.execPath,
     args: [
       ...jest,
-      '--runInBand',
+      '--maxWorkers=2',
       '--passWithNoTests',
       `--testPathPatterns=${INTEGRATION}`,
       '--json',
