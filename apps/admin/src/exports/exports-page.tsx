@@ -1,8 +1,7 @@
 import type { BulkExportJob } from '@ccri/contracts';
 import { Anchor, Badge, Button, CloseButton, Code, EmptyState, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
+import { useDebouncedSearchParam } from '../app/use-debounced-search-param';
 import { formatDateTime, shortId } from '../app/format';
 import { PageHeader } from '../app/page-header';
 import { ErrorState, LoadingState } from '../app/query-states';
@@ -43,27 +42,7 @@ function What({ job }: { job: BulkExportJob }) {
 
 /** FHIR Bulk Data exports ($export) of backend clients, newest first, with their progress. */
 export function ExportsPage() {
-  const [params, setParams] = useSearchParams();
-  const clientId = params.get('client_id') ?? '';
-  const [input, setInput] = useState(clientId);
-  const [settled] = useDebouncedValue(input.trim(), 300);
-
-  useEffect(() => {
-    if (settled !== clientId) {
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          if (settled) next.set('client_id', settled);
-          else next.delete('client_id');
-          return next;
-        },
-        { replace: true },
-      );
-    }
-  }, [settled]);
-  useEffect(() => {
-    if (clientId !== settled) setInput(clientId);
-  }, [clientId]);
+  const [clientId, input, setInput] = useDebouncedSearchParam('client_id');
 
   const jobs = useExportJobs(clientId || undefined);
   const items = jobs.data?.items ?? [];

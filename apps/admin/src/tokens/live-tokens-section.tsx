@@ -17,10 +17,11 @@ import {
   VisuallyHidden,
   em,
 } from '@mantine/core';
-import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useMediaQuery } from '@mantine/hooks';
+import { useState } from 'react';
+import { Link } from 'react-router';
 import { ConfirmModal } from '../app/confirm-modal';
+import { useDebouncedSearchParam } from '../app/use-debounced-search-param';
 import { formatDateTime, formatRelative, shortId } from '../app/format';
 import { ErrorState, LoadingState, Notice } from '../app/query-states';
 import { ScopeList } from '../clients/scope-list';
@@ -40,28 +41,8 @@ function Expiry({ token }: { token: LiveToken }) {
 
 /** Live access tokens, by client: revoke one, or every token of a client. */
 export function LiveTokensSection() {
-  const [params, setParams] = useSearchParams();
-  const clientId = params.get('client_id') ?? '';
-  const [input, setInput] = useState(clientId);
-  const [settled] = useDebouncedValue(input.trim(), 300);
+  const [clientId, input, setInput] = useDebouncedSearchParam('client_id');
   const compact = useMediaQuery(COMPACT, false, { getInitialValueInEffect: false });
-
-  useEffect(() => {
-    if (settled !== clientId) {
-      setParams(
-        (current) => {
-          const next = new URLSearchParams(current);
-          if (settled) next.set('client_id', settled);
-          else next.delete('client_id');
-          return next;
-        },
-        { replace: true },
-      );
-    }
-  }, [settled]);
-  useEffect(() => {
-    if (clientId !== settled) setInput(clientId);
-  }, [clientId]);
 
   const tokens = useLiveTokens(clientId || undefined);
   const revokeOne = useRevokeToken();
