@@ -13,10 +13,10 @@ interface SignRequest {
 const MAX_BATCH = 16;
 
 /**
- * JWS signing (every algorithm of jws-algorithms.ts) on worker threads, one per core (a WorkerPool of signing.worker.js). Under load a message carries
- * many signatures, so the cost of crossing threads is shared; with a worker idle, a request is sent at once. Inputs
- * and signatures cross as one '\n'-joined string each. A worker that dies fails its batch and is replaced, with
- * every key.
+ * JWS signing (every algorithm of jws-algorithms.ts) on worker threads, one per core (a WorkerPool of
+ * signing.worker.js). Under load a message carries many signatures, so the cost of crossing threads is shared; the
+ * requests of one turn of the event loop go together. Inputs and signatures cross as one '\n'-joined string each. A
+ * worker that dies fails its batch and is replaced, with every key.
  */
 export class SigningPool {
   private readonly keys = new Map<string, { pem: string; parameters: JwsSignParameters }>();

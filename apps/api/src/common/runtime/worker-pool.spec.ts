@@ -53,6 +53,25 @@ describe('WorkerPool', () => {
     await p.close();
   });
 
+  it('sends the inputs of one turn of the event loop together, in as few messages as the idle workers share', async () => {
+    const messages: number[][] = [];
+    const p = new WorkerPool<number, number>({
+      name: 'squaring',
+      file,
+      size: 2,
+      maxBatch: 16,
+      encode: (inputs) => (messages.push(inputs), inputs),
+      decode: (answer) => answer as number[],
+    });
+    // Six requests in one turn (as the requests read in one poll phase), with both workers idle.
+    expect(await Promise.all([1, 2, 3, 4, 5, 6].map((n) => p.run(n)))).toEqual([1, 4, 9, 16, 25, 36]);
+    expect(messages).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    await p.close();
+  });
+
   it('rejects work once closed', async () => {
     const p = pool(4);
     await p.close();

@@ -47,13 +47,15 @@ interface Slot<In, Out> {
  * A small pool of worker threads for CPU work the event loop should not do (RSA signing, resource validation). Each
  * worker has at most one batch in flight: inputs that arrive while every worker is busy wait in a queue and go,
  * together, to the first worker that finishes (as group commit does for writes). Under load a message carries many
- * inputs, so the cost of crossing threads is shared; with a worker idle, an input is sent at once. A worker that dies
+ * inputs, so the cost of crossing threads is shared; with a worker idle, the inputs of one turn of the event loop go
+ * together. A worker that dies
  * fails only the batch it held, with a WorkerCrashError, and is replaced.
  */
 export class WorkerPool<In, Out> {
   private readonly slots: Slot<In, Out>[] = [];
   private queue: Pending<In, Out>[] = [];
   private closed = false;
+  private dispatchScheduled = false;
 
   constructor(private readonly options: WorkerPoolOptions<In, Out>) {
     for (let i = 0; i < Math.max(1, options.size); i++) {
@@ -71,7 +73,7 @@ export class WorkerPool<In, Out> {
     if (this.closed) return Promise.reject(new Error(`The ${this.options.name} pool is closed`));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      this.dispatch();
+      this.scheduleDispatch();
     });
   }
 
@@ -90,6 +92,20 @@ export class WorkerPool<In, Out> {
     for (const p of this.queue.splice(0)) p.reject(e);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
+  }
+
+  /**
+   * Dispatches once the requests read in this turn of the event loop have queued their inputs (setImmediate runs
+   * right after the poll phase that read them): they then cross in one message instead of one each, and a message
+   * and its answer cost the event loop as much as an ES256 signature.
+   */
+  private scheduleDispatch(): void {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      this.dispatch();
+    });
   }
 
   /** Hands the queue to the idle workers, shared evenly between them. */
