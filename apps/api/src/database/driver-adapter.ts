@@ -58,8 +58,6 @@ const STATEMENT_CACHE_LIMIT = 500;
  */
 export class SqliteRunner implements SqlRunner {
   private readonly statements = new Map<string, Statement<unknown[], unknown>>();
-  /** The connection's own busy timeout (prepareDatabase), restored after a transaction tried without one. */
-  private busyTimeout: number | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -106,29 +104,6 @@ export class SqliteRunner implements SqlRunner {
   async transaction<T>(body: () => T): Promise<T> {
     while (this.db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
     return this.db.transaction(body).immediate();
-  }
-
-  /**
-   * `transaction`, except that a file locked by another process (another instance's write, a backup, a `sqlite3`
-   * session) is not waited for on the event loop: SQLite's busy handler would hold this thread, and so every request,
-   * for up to the busy timeout. The transaction is tried again every few milliseconds until `waitMs` have passed, then
-   * fails with SQLITE_BUSY (an outage: 503).
-   */
-  async transactionWithoutBlocking<T>(body: () => T, waitMs: number): Promise<T> {
-    const deadline = Date.now() + waitMs;
-    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      while (this.db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
-      this.busyTimeout ??= this.db.pragma('busy_timeout', { simple: true }) as number;
-      this.db.pragma('busy_timeout = 0');
-      try {
-        return this.db.transaction(body).immediate();
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
-      } finally {
-        this.db.pragma(`busy_timeout = ${this.busyTimeout}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
   }
 }
 

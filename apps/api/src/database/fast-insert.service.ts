@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
@@ -39,24 +41,21 @@ export interface InsertTable<T extends ObjectLiteral> {
 /**
  * Group-committed inserts for the rows every request writes (audit records, issued tokens). One queue serves every
  * table: the rows that arrive while a write is in flight are written together in the next transaction, whatever
- * their tables, so a token request's issued-token row and its audit record cost one commit. Values are converted by
- * TypeORM's own driver (so reads through the entities see what they expect) and statements are prepared once. Each
- * caller is answered only once the transaction holding its rows has committed (nothing is acknowledged from memory
- * alone).
- *
- * On SQLite the rows are written on the connection that serves every request's reads, in the event loop's thread: a
- * commit in WAL mode with synchronous=NORMAL appends to the log without an fsync (about 10 µs a row). A writer
- * thread with a connection of its own (as before) made SQLite drop the reading connection's whole page cache at the
- * start of every read that followed one of its commits: a read by id took 21 µs of SQL instead of 9, every search
- * read its pages from the file again, and the API served 10–15% fewer reads. Checkpoints stay SQLite's own (in the
- * commit that takes the log past 1000 pages): a checkpointer thread beside a connection that commits continuously
- * never completes one, and its log grew past 130 MB in 16 s of reads.
+ * their tables, so a token request's issued-token row and its audit record cost one commit (and, on a SQLite file,
+ * one message to the writer thread). Values are converted by TypeORM's own driver (so reads through the entities
+ * see what they expect) and statements are prepared once. On a SQLite file the writes run in a worker thread with
+ * its own connection, off the event loop; each caller is answered only once the transaction holding its rows has
+ * committed (nothing is acknowledged from memory alone).
  */
 @Injectable()
 export class FastInsertService implements OnApplicationShutdown {
+  private worker: Worker | null = null;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly queue: GroupCommitQueue<PendingRow[]>;
   private readonly sqlite: boolean;
-  private readonly sqliteRunner: SqliteRunner;
+  /** An in-memory SQLite database lives in this thread's connection only: its rows are written here. */
+  private readonly inMemory: SqliteRunner;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,7 +64,7 @@ export class FastInsertService implements OnApplicationShutdown {
     this.sqlite = config.database.type === 'sqlite';
     // SQLite has one writer; a MySQL server commits a few batches at once (and groups their log flushes).
     this.queue = new GroupCommitQueue<PendingRow[]>((units) => this.write(units), 1000, this.sqlite ? 1 : 4);
-    this.sqliteRunner = new SqliteRunner(dataSource);
+    this.inMemory = new SqliteRunner(dataSource);
   }
 
   /** The group-committed insert of `entity` rows (objects keyed by entity property names). */
@@ -94,9 +93,17 @@ export class FastInsertService implements OnApplicationShutdown {
     return this.queue.push(rows);
   }
 
-  /** After the HTTP server has closed (so no request still waits on a write): every row is written. */
+  /** After the HTTP server has closed (so no request still waits on a write): drain, then stop the writer. */
   async onApplicationShutdown(): Promise<void> {
     await this.queue.drain();
+    if (this.worker) {
+      const worker = this.worker;
+      this.worker = null;
+      await new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage({ type: 'close' });
+      });
+    }
   }
 
   private write(units: PendingRow[][]): Promise<void> {
@@ -160,12 +167,38 @@ export class FastInsertService implements OnApplicationShutdown {
     });
   }
 
-  /**
-   * One IMMEDIATE transaction on the shared connection, run to its commit without yielding; it waits for a TypeORM
-   * transaction of another module open on that connection to end first, rather than join it, and for a lock held by
-   * another process without blocking the event loop (SqliteRunner).
-   */
   private writeSqlite(writes: SqlBatch[]): Promise<void> {
-    return this.sqliteRunner.transactionWithoutBlocking(() => this.sqliteRunner.run(writes), SQLITE_BUSY_TIMEOUT_MS);
+    const db = this.config.database;
+    if (db.type === 'sqlite' && db.database !== ':memory:') return this.viaWorker(db.database, writes);
+    this.inMemory.runAtomically(writes);
+    return Promise.resolve();
+  }
+
+  private viaWorker(file: string, writes: SqlBatch[]): Promise<void> {
+    if (!this.worker) {
+      this.worker = new Worker(join(__dirname, 'sqlite-writer.worker.js'), {
+        workerData: { file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS },
+      });
+      this.worker.unref();
+      this.worker.on('message', (m: { id: number; error?: string; code?: string }) => {
+        const w = this.waiting.get(m.id);
+        this.waiting.delete(m.id);
+        // The driver's code (SQLITE_BUSY…) travels with the message, so a locked file still reads as an outage.
+        if (m.error) w?.reject(Object.assign(new Error(m.error), m.code ? { code: m.code } : {}));
+        else w?.resolve();
+      });
+      this.worker.on('error', (e) => {
+        for (const w of this.waiting.values()) w.reject(e);
+        this.waiting.clear();
+        this.worker = null;
+      });
+    }
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      // One string crosses to the thread far cheaper than the structured clone of many small arrays; the values
+      // are what the driver stores in SQLite (strings, numbers, null), which JSON carries exactly.
+      this.worker!.postMessage({ id, writes: JSON.stringify(writes) });
+    });
   }
 }

@@ -7,9 +7,10 @@ import { IssuedTokenEntity } from '../../src/auth/tokens/issued-token.entity';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
- * The rows every request writes (audit records, issued tokens) are group-committed on the connection that serves the
- * reads (FastInsertService). The embedded database's write-ahead log must stay bounded while they are written without
- * pause: a checkpoint has to complete now and then, or the log (and the disk it takes) grows without end.
+ * The rows every request writes (audit records, issued tokens) are group-committed without pause under load
+ * (FastInsertService). The embedded database's write-ahead log must stay bounded meanwhile: a checkpoint has to
+ * complete now and then, or the log (and the disk it takes) grows without end. A checkpointer thread of its own, beside
+ * a connection that commits continuously, never completes one (its log passed 130 MB in 16 s of reads).
  */
 describe('SQLite write-ahead log under continuous group-committed writes', () => {
   let dir: string;
