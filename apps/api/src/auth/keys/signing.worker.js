@@ -1,6 +1,6 @@
 'use strict';
-// Signs JWS inputs for the API's event loop, so signing uses every core: in Node 20 node:crypto signs on the
-// calling thread even with a callback. Private keys arrive from the parent with their node:crypto sign parameters
+// Signs JWS inputs for the API's event loop, so signing uses every core (keys.service.ts says why a worker rather
+// than node:crypto's asynchronous sign on libuv's pool). Private keys arrive from the parent with their node:crypto sign parameters
 // (jws-algorithms.ts: digest, PSS padding, ECDSA's R||S encoding) and stay in memory only.
 // A batch arrives as '\n'-joined key ids and signing inputs (base64url and '.', never a line break) and goes back as
 // '\n'-joined base64url signatures, one string each way.
