@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Loader, Stack, Text } from '@mantine/core';
+import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../api/api-error';
 
@@ -33,6 +34,29 @@ export function ErrorState({ title, error, onRetry, retrying }: ErrorStateProps)
       </Stack>
     </Alert>
   );
+}
+
+/**
+ * What a page shows for a query: `loading` while it loads, `failed` (with the server's reason and a retry) when it
+ * failed, and `children` of its data once it is there.
+ */
+export function QueryStates<T>({
+  query,
+  loading,
+  failed,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  loading: string;
+  failed: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <LoadingState label={loading} />;
+  if (query.isError)
+    return (
+      <ErrorState title={failed} error={query.error} onRetry={() => query.refetch()} retrying={query.isFetching} />
+    );
+  return <>{children(query.data)}</>;
 }
 
 /** A dismissible result of an action: green for done, red for failed. */

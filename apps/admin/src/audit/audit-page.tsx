@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../api/api-error';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { ErrorState, Notice, QueryStates } from '../app/query-states';
 import { useApi } from '../auth/session-context';
 import { listAllAudit } from './audit-api';
 import { AuditChart } from './audit-chart';
@@ -143,47 +143,42 @@ export function AuditPage() {
           )}
         </Paper>
 
-        {records.isPending ? (
-          <LoadingState label="Loading audit records…" />
-        ) : records.isError ? (
-          <ErrorState
-            title="Could not load the audit trail"
-            error={records.error}
-            onRetry={() => records.refetch()}
-            retrying={records.isFetching}
-          />
-        ) : records.data.items.length === 0 ? (
-          <EmptyState
-            py="xl"
-            title="No matching records"
-            description="Nothing was recorded for these filters. Widen the time range or clear a filter."
-          />
-        ) : (
-          <>
-            <Box aria-busy={records.isFetching}>
-              <AuditTable records={records.data.items} onOpen={setSelected} />
-            </Box>
-            <Group justify="space-between" gap="sm" wrap="wrap">
-              <Text size="sm" c="dimmed" aria-live="polite">
-                {first}–{last} of {total} {total === 1 ? 'record' : 'records'}
-              </Text>
-              <Box component="nav" aria-label="Audit pages">
-                <Pagination
-                  total={pages}
-                  value={Math.min(page, pages)}
-                  onChange={goTo}
-                  hideWithOnePage
-                  size="sm"
-                  siblings={1}
-                  getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
-                  getControlProps={(control) => ({
-                    'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page`,
-                  })}
-                />
-              </Box>
-            </Group>
-          </>
-        )}
+        <QueryStates query={records} loading="Loading audit records…" failed="Could not load the audit trail">
+          {(data) =>
+            data.items.length === 0 ? (
+              <EmptyState
+                py="xl"
+                title="No matching records"
+                description="Nothing was recorded for these filters. Widen the time range or clear a filter."
+              />
+            ) : (
+              <>
+                <Box aria-busy={records.isFetching}>
+                  <AuditTable records={data.items} onOpen={setSelected} />
+                </Box>
+                <Group justify="space-between" gap="sm" wrap="wrap">
+                  <Text size="sm" c="dimmed" aria-live="polite">
+                    {first}–{last} of {total} {total === 1 ? 'record' : 'records'}
+                  </Text>
+                  <Box component="nav" aria-label="Audit pages">
+                    <Pagination
+                      total={pages}
+                      value={Math.min(page, pages)}
+                      onChange={goTo}
+                      hideWithOnePage
+                      size="sm"
+                      siblings={1}
+                      getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
+                      getControlProps={(control) => ({
+                        'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page`,
+                      })}
+                    />
+                  </Box>
+                </Group>
+              </>
+            )
+          }
+        </QueryStates>
       </Stack>
       <AuditDetailDrawer record={selected} onClose={() => setSelected(null)} />
     </>

@@ -17,7 +17,7 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../api/api-error';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState } from '../app/query-states';
+import { QueryStates } from '../app/query-states';
 import { ClientsTable } from './clients-table';
 import { useClientList, useDecideClient, usePendingClientCount, useSetClientEnabled } from './clients-queries';
 import { DeleteClientModal } from './delete-client-modal';
@@ -177,71 +177,66 @@ export function ClientsPage() {
           </Alert>
         )}
 
-        {list.isPending ? (
-          <LoadingState label="Loading clients…" />
-        ) : list.isError ? (
-          <ErrorState
-            title="Could not load clients"
-            error={list.error}
-            onRetry={() => list.refetch()}
-            retrying={list.isFetching}
-          />
-        ) : list.data.items.length === 0 ? (
-          <EmptyState
-            py="xl"
-            title={filtered ? 'No matching clients' : 'No clients yet'}
-            description={
-              filtered
-                ? 'No client matches this search. Try other words or another status.'
-                : 'Create a client to let a system request tokens.'
-            }
-          >
-            {!filtered && (
-              <EmptyState.Actions>
-                <Button component={Link} to="/clients/new" variant="light">
-                  New client
-                </Button>
-              </EmptyState.Actions>
-            )}
-          </EmptyState>
-        ) : (
-          <>
-            <Box pos="relative" aria-busy={list.isFetching}>
-              <ClientsTable
-                clients={list.data.items}
-                savingClientId={setEnabled.isPending ? setEnabled.variables?.clientId : null}
-                onEnabledChange={(client, enabled) => setEnabled.mutate({ clientId: client.client_id, enabled })}
-                onRotateSecret={setRotating}
-                onDelete={setDeleting}
-                onApprove={(client) =>
-                  approval.mutate(
-                    { clientId: client.client_id, decision: 'approve' },
-                    { onSuccess: () => setNotice(`Approved ${client.client_name || client.client_id}.`) },
-                  )
+        <QueryStates query={list} loading="Loading clients…" failed="Could not load clients">
+          {(data) =>
+            data.items.length === 0 ? (
+              <EmptyState
+                py="xl"
+                title={filtered ? 'No matching clients' : 'No clients yet'}
+                description={
+                  filtered
+                    ? 'No client matches this search. Try other words or another status.'
+                    : 'Create a client to let a system request tokens.'
                 }
-                onReject={setRejecting}
-              />
-            </Box>
-            <Group justify="space-between" gap="sm" wrap="wrap">
-              <Text size="sm" c="dimmed" aria-live="polite">
-                {first}–{last} of {total} {total === 1 ? 'client' : 'clients'}
-              </Text>
-              <Box component="nav" aria-label="Client list pages">
-                <Pagination
-                  total={pages}
-                  value={Math.min(page, pages)}
-                  onChange={(p) => update({ page: p > 1 ? String(p) : undefined })}
-                  hideWithOnePage
-                  size="sm"
-                  getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
-                  getControlProps={(control) => ({
-                    'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page`,
-                  })}
-                />
-              </Box>
-            </Group>
-          </>
-        )}
+              >
+                {!filtered && (
+                  <EmptyState.Actions>
+                    <Button component={Link} to="/clients/new" variant="light">
+                      New client
+                    </Button>
+                  </EmptyState.Actions>
+                )}
+              </EmptyState>
+            ) : (
+              <>
+                <Box pos="relative" aria-busy={list.isFetching}>
+                  <ClientsTable
+                    clients={data.items}
+                    savingClientId={setEnabled.isPending ? setEnabled.variables?.clientId : null}
+                    onEnabledChange={(client, enabled) => setEnabled.mutate({ clientId: client.client_id, enabled })}
+                    onRotateSecret={setRotating}
+                    onDelete={setDeleting}
+                    onApprove={(client) =>
+                      approval.mutate(
+                        { clientId: client.client_id, decision: 'approve' },
+                        { onSuccess: () => setNotice(`Approved ${client.client_name || client.client_id}.`) },
+                      )
+                    }
+                    onReject={setRejecting}
+                  />
+                </Box>
+                <Group justify="space-between" gap="sm" wrap="wrap">
+                  <Text size="sm" c="dimmed" aria-live="polite">
+                    {first}–{last} of {total} {total === 1 ? 'client' : 'clients'}
+                  </Text>
+                  <Box component="nav" aria-label="Client list pages">
+                    <Pagination
+                      total={pages}
+                      value={Math.min(page, pages)}
+                      onChange={(p) => update({ page: p > 1 ? String(p) : undefined })}
+                      hideWithOnePage
+                      size="sm"
+                      getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
+                      getControlProps={(control) => ({
+                        'aria-label': `${control[0].toUpperCase()}${control.slice(1)} page`,
+                      })}
+                    />
+                  </Box>
+                </Group>
+              </>
+            )
+          }
+        </QueryStates>
       </Stack>
 
       <RotateSecretModal client={rotating} onClose={() => setRotating(null)} />

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { useDebouncedSearchParam } from '../app/use-debounced-search-param';
 import { formatDateTime, shortId } from '../app/format';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState } from '../app/query-states';
+import { QueryStates } from '../app/query-states';
 import { useExportJobs } from './exports-queries';
 
 const STATUS_COLOR: Record<BulkExportJob['status'], string> = {
@@ -76,70 +76,65 @@ export function ExportsPage() {
           spellCheck={false}
           autoComplete="off"
         />
-        {jobs.isPending ? (
-          <LoadingState label="Loading export jobs…" />
-        ) : jobs.isError ? (
-          <ErrorState
-            title="Could not load export jobs"
-            error={jobs.error}
-            onRetry={() => jobs.refetch()}
-            retrying={jobs.isFetching}
-          />
-        ) : items.length === 0 ? (
-          <EmptyState
-            py="lg"
-            title={clientId ? 'This client has no export jobs' : 'No export jobs'}
-            description="Jobs show here from their kick-off until they expire."
-          />
-        ) : (
-          <Table.ScrollContainer minWidth={860} type="native">
-            <Table striped verticalSpacing="sm" aria-label="Export jobs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Started</Table.Th>
-                  <Table.Th scope="col">Client</Table.Th>
-                  <Table.Th scope="col">Export</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">Progress</Table.Th>
-                  <Table.Th scope="col">Resources</Table.Th>
-                  <Table.Th scope="col">Files</Table.Th>
-                  <Table.Th scope="col">Expires</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((job) => (
-                  <Table.Tr key={job.id}>
-                    <Table.Td>
-                      <Text size="sm">{formatDateTime(job.created_at)}</Text>
-                      <Text size="xs" c="dimmed" title={job.id}>
-                        Job <Code>{shortId(job.id, 8)}</Code>
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/clients/${encodeURIComponent(job.client_id)}`} size="sm">
-                        {job.client_id}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>
-                      <What job={job} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={STATUS_COLOR[job.status]} variant="light">
-                        {job.status}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{job.error ?? job.progress ?? '—'}</Text>
-                    </Table.Td>
-                    <Table.Td>{job.resource_count.toLocaleString()}</Table.Td>
-                    <Table.Td>{job.file_count}</Table.Td>
-                    <Table.Td>{formatDateTime(job.expires_at)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <QueryStates query={jobs} loading="Loading export jobs…" failed="Could not load export jobs">
+          {() =>
+            items.length === 0 ? (
+              <EmptyState
+                py="lg"
+                title={clientId ? 'This client has no export jobs' : 'No export jobs'}
+                description="Jobs show here from their kick-off until they expire."
+              />
+            ) : (
+              <Table.ScrollContainer minWidth={860} type="native">
+                <Table striped verticalSpacing="sm" aria-label="Export jobs">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">Started</Table.Th>
+                      <Table.Th scope="col">Client</Table.Th>
+                      <Table.Th scope="col">Export</Table.Th>
+                      <Table.Th scope="col">Status</Table.Th>
+                      <Table.Th scope="col">Progress</Table.Th>
+                      <Table.Th scope="col">Resources</Table.Th>
+                      <Table.Th scope="col">Files</Table.Th>
+                      <Table.Th scope="col">Expires</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((job) => (
+                      <Table.Tr key={job.id}>
+                        <Table.Td>
+                          <Text size="sm">{formatDateTime(job.created_at)}</Text>
+                          <Text size="xs" c="dimmed" title={job.id}>
+                            Job <Code>{shortId(job.id, 8)}</Code>
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Anchor component={Link} to={`/clients/${encodeURIComponent(job.client_id)}`} size="sm">
+                            {job.client_id}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>
+                          <What job={job} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Badge color={STATUS_COLOR[job.status]} variant="light">
+                            {job.status}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{job.error ?? job.progress ?? '—'}</Text>
+                        </Table.Td>
+                        <Table.Td>{job.resource_count.toLocaleString()}</Table.Td>
+                        <Table.Td>{job.file_count}</Table.Td>
+                        <Table.Td>{formatDateTime(job.expires_at)}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryStates>
       </Stack>
     </>
   );

@@ -2,7 +2,7 @@ import { Badge, Button, Code, CopyButton, EmptyState, Group, Stack, Table, Text,
 import { useState } from 'react';
 import { ConfirmModal } from '../app/confirm-modal';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { Notice, QueryStates } from '../app/query-states';
 import { AUDIENCE_LABELS, type IdentityProvider } from './federation-api';
 import { IdentityProviderModal } from './identity-provider-modal';
 import { useDeleteIdentityProvider, useIdentityProviders } from './identity-providers-queries';
@@ -52,101 +52,101 @@ export function SignInProvidersPage() {
             {notice}
           </Notice>
         )}
-        {providers.isPending ? (
-          <LoadingState label="Loading sign-in providers…" />
-        ) : providers.isError ? (
-          <ErrorState
-            title="Could not load sign-in providers"
-            error={providers.error}
-            onRetry={() => providers.refetch()}
-            retrying={providers.isFetching}
-          />
-        ) : providers.data.length === 0 ? (
-          <EmptyState
-            py="xl"
-            title="No sign-in providers"
-            description="Add one so people can sign in with an identity they already have, such as Google or Microsoft Entra ID."
-          />
-        ) : (
-          <Table.ScrollContainer minWidth={860} type="native">
-            <Table striped verticalSpacing="sm" aria-label="Sign-in providers">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Issuer and client</Table.Th>
-                  <Table.Th scope="col">Who signs in</Table.Th>
-                  <Table.Th scope="col">Callback URL to give the provider</Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {providers.data.map((p) => (
-                  <Table.Tr key={p.id}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {p.name}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {p.id}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                        {p.issuer}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        Client ID {p.client_id}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {p.audiences.map((a) => (
-                          <Badge key={a} variant="light" tt="none">
-                            {AUDIENCE_LABELS[a]}
-                          </Badge>
-                        ))}
-                      </Group>
-                      {p.admin_allow_list.length > 0 && (
-                        <Text size="xs" c="dimmed">
-                          Administrators: {p.admin_allow_list.join(', ')}
-                        </Text>
-                      )}
-                      {p.allowed_domains.length > 0 && (
-                        <Text size="xs" c="dimmed">
-                          Domains: {p.allowed_domains.join(', ')}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <CallbackUrl url={p.callback_url} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap" justify="flex-end">
-                        <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
-                          Edit
-                        </Button>
-                        <Button
-                          size="xs"
-                          variant="light"
-                          color="red"
-                          onClick={() => {
-                            remove.reset();
-                            setDeleting(p);
-                          }}
-                          aria-label={`Delete ${p.name}`}
-                        >
-                          Delete
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <QueryStates query={providers} loading="Loading sign-in providers…" failed="Could not load sign-in providers">
+          {(data) =>
+            data.length === 0 ? (
+              <EmptyState
+                py="xl"
+                title="No sign-in providers"
+                description="Add one so people can sign in with an identity they already have, such as Google or Microsoft Entra ID."
+              />
+            ) : (
+              <Table.ScrollContainer minWidth={860} type="native">
+                <Table striped verticalSpacing="sm" aria-label="Sign-in providers">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">Name</Table.Th>
+                      <Table.Th scope="col">Issuer and client</Table.Th>
+                      <Table.Th scope="col">Who signs in</Table.Th>
+                      <Table.Th scope="col">Callback URL to give the provider</Table.Th>
+                      <Table.Th scope="col">
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.map((p) => (
+                      <Table.Tr key={p.id}>
+                        <Table.Td>
+                          <Text size="sm" fw={500}>
+                            {p.name}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {p.id}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm" style={{ wordBreak: 'break-all' }}>
+                            {p.issuer}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            Client ID {p.client_id}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Group gap={4}>
+                            {p.audiences.map((a) => (
+                              <Badge key={a} variant="light" tt="none">
+                                {AUDIENCE_LABELS[a]}
+                              </Badge>
+                            ))}
+                          </Group>
+                          {p.admin_allow_list.length > 0 && (
+                            <Text size="xs" c="dimmed">
+                              Administrators: {p.admin_allow_list.join(', ')}
+                            </Text>
+                          )}
+                          {p.allowed_domains.length > 0 && (
+                            <Text size="xs" c="dimmed">
+                              Domains: {p.allowed_domains.join(', ')}
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <CallbackUrl url={p.callback_url} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Group gap="xs" wrap="nowrap" justify="flex-end">
+                            <Button
+                              size="xs"
+                              variant="default"
+                              onClick={() => setEditing(p)}
+                              aria-label={`Edit ${p.name}`}
+                            >
+                              Edit
+                            </Button>
+                            <Button
+                              size="xs"
+                              variant="light"
+                              color="red"
+                              onClick={() => {
+                                remove.reset();
+                                setDeleting(p);
+                              }}
+                              aria-label={`Delete ${p.name}`}
+                            >
+                              Delete
+                            </Button>
+                          </Group>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryStates>
       </Stack>
       <IdentityProviderModal
         provider={editing}

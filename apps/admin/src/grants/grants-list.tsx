@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime } from '../app/format';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { Notice, QueryStates } from '../app/query-states';
 import { ScopeList } from '../clients/scope-list';
 import type { GrantQuery } from './grants-api';
 import { useGrants, useRevokeGrant } from './grants-queries';
@@ -47,84 +47,79 @@ export function GrantsList({ query, showUser = true, emptyTitle, emptyDescriptio
           {notice}
         </Notice>
       )}
-      {grants.isPending ? (
-        <LoadingState label="Loading grants…" />
-      ) : grants.isError ? (
-        <ErrorState
-          title="Could not load grants"
-          error={grants.error}
-          onRetry={() => grants.refetch()}
-          retrying={grants.isFetching}
-        />
-      ) : grants.data.length === 0 ? (
-        <EmptyState py="lg" title={emptyTitle} description={emptyDescription} />
-      ) : (
-        <Table.ScrollContainer minWidth={820} type="native">
-          <Table striped verticalSpacing="sm" aria-label="Grants">
-            <Table.Thead>
-              <Table.Tr>
-                {showUser && <Table.Th scope="col">Person</Table.Th>}
-                <Table.Th scope="col">App</Table.Th>
-                <Table.Th scope="col">Scopes</Table.Th>
-                <Table.Th scope="col">Kind</Table.Th>
-                <Table.Th scope="col">Created</Table.Th>
-                <Table.Th scope="col">Last used</Table.Th>
-                <Table.Th scope="col">
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {grants.data.map((grant) => (
-                <Table.Tr key={grant.id}>
-                  {showUser && (
-                    <Table.Td>
-                      <Anchor component={Link} to={`/users/${encodeURIComponent(grant.user_id)}`} size="sm">
-                        {grant.username}
-                      </Anchor>
-                    </Table.Td>
-                  )}
-                  <Table.Td>
-                    <Anchor component={Link} to={`/clients/${encodeURIComponent(grant.client_id)}`} size="sm">
-                      {clientName(grant)}
-                    </Anchor>
-                    {grant.patient && (
-                      <Text size="xs" c="dimmed">
-                        Patient <Code>{grant.patient}</Code>
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td maw={320}>
-                    <ScopeList scope={grant.scope} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={KIND[grant.kind].color} variant="light" miw="max-content">
-                      {KIND[grant.kind].label}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{formatDateTime(grant.created_at)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{grant.last_used_at ? formatDateTime(grant.last_used_at) : 'Never'}</Text>
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Button
-                      size="xs"
-                      color="red"
-                      variant="light"
-                      onClick={() => setRevoking(grant)}
-                      aria-label={`Revoke the grant of ${grant.username} to ${clientName(grant)}`}
-                    >
-                      Revoke
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <QueryStates query={grants} loading="Loading grants…" failed="Could not load grants">
+        {(data) =>
+          data.length === 0 ? (
+            <EmptyState py="lg" title={emptyTitle} description={emptyDescription} />
+          ) : (
+            <Table.ScrollContainer minWidth={820} type="native">
+              <Table striped verticalSpacing="sm" aria-label="Grants">
+                <Table.Thead>
+                  <Table.Tr>
+                    {showUser && <Table.Th scope="col">Person</Table.Th>}
+                    <Table.Th scope="col">App</Table.Th>
+                    <Table.Th scope="col">Scopes</Table.Th>
+                    <Table.Th scope="col">Kind</Table.Th>
+                    <Table.Th scope="col">Created</Table.Th>
+                    <Table.Th scope="col">Last used</Table.Th>
+                    <Table.Th scope="col">
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.map((grant) => (
+                    <Table.Tr key={grant.id}>
+                      {showUser && (
+                        <Table.Td>
+                          <Anchor component={Link} to={`/users/${encodeURIComponent(grant.user_id)}`} size="sm">
+                            {grant.username}
+                          </Anchor>
+                        </Table.Td>
+                      )}
+                      <Table.Td>
+                        <Anchor component={Link} to={`/clients/${encodeURIComponent(grant.client_id)}`} size="sm">
+                          {clientName(grant)}
+                        </Anchor>
+                        {grant.patient && (
+                          <Text size="xs" c="dimmed">
+                            Patient <Code>{grant.patient}</Code>
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td maw={320}>
+                        <ScopeList scope={grant.scope} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Badge color={KIND[grant.kind].color} variant="light" miw="max-content">
+                          {KIND[grant.kind].label}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{formatDateTime(grant.created_at)}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{grant.last_used_at ? formatDateTime(grant.last_used_at) : 'Never'}</Text>
+                      </Table.Td>
+                      <Table.Td ta="right">
+                        <Button
+                          size="xs"
+                          color="red"
+                          variant="light"
+                          onClick={() => setRevoking(grant)}
+                          aria-label={`Revoke the grant of ${grant.username} to ${clientName(grant)}`}
+                        >
+                          Revoke
+                        </Button>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )
+        }
+      </QueryStates>
 
       <ConfirmModal
         opened={revoking !== null}

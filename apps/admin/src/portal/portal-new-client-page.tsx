@@ -3,7 +3,7 @@ import { Alert, Button, Code, Group, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState } from '../app/query-states';
+import { QueryStates } from '../app/query-states';
 import { ClientSecretReveal } from '../clients/client-secret-reveal';
 import { PORTAL_SITE } from './portal-auth-frame';
 import { PortalClientForm } from './portal-client-form';
@@ -57,37 +57,36 @@ export function PortalNewClientPage() {
         description="Register a system that requests tokens with the client credentials grant."
       />
       <Paper withBorder p={{ base: 'md', sm: 'lg' }} radius="md" maw={720}>
-        {info.isPending ? (
-          <LoadingState label="Loading what you may register…" />
-        ) : info.isError ? (
-          <ErrorState
-            title="Could not load the registration settings"
-            error={info.error}
-            onRetry={() => info.refetch()}
-            retrying={info.isFetching}
-          />
-        ) : info.data.policy === 'closed' ? (
-          <Alert color="gray" variant="light" role="alert" title="Registration is closed">
-            <Stack gap="xs" align="flex-start">
-              <Text size="sm">
-                This server does not accept new clients from the portal at the moment. Ask an administrator for a
-                client.
-              </Text>
-              <Button component={Link} to="/portal/clients" variant="light" size="xs">
-                Back to my clients
-              </Button>
-            </Stack>
-          </Alert>
-        ) : (
-          <Stack gap="md">
-            {info.data.policy === 'open-with-approval' && (
-              <Alert color="blue" variant="light" role="note">
-                New clients wait for an administrator’s approval before they can get tokens.
+        <QueryStates
+          query={info}
+          loading="Loading what you may register…"
+          failed="Could not load the registration settings"
+        >
+          {(data) =>
+            data.policy === 'closed' ? (
+              <Alert color="gray" variant="light" role="alert" title="Registration is closed">
+                <Stack gap="xs" align="flex-start">
+                  <Text size="sm">
+                    This server does not accept new clients from the portal at the moment. Ask an administrator for a
+                    client.
+                  </Text>
+                  <Button component={Link} to="/portal/clients" variant="light" size="xs">
+                    Back to my clients
+                  </Button>
+                </Stack>
               </Alert>
-            )}
-            <PortalClientForm info={info.data} onCreated={setCreated} />
-          </Stack>
-        )}
+            ) : (
+              <Stack gap="md">
+                {data.policy === 'open-with-approval' && (
+                  <Alert color="blue" variant="light" role="note">
+                    New clients wait for an administrator’s approval before they can get tokens.
+                  </Alert>
+                )}
+                <PortalClientForm info={data} onCreated={setCreated} />
+              </Stack>
+            )
+          }
+        </QueryStates>
       </Paper>
     </>
   );

@@ -21,7 +21,7 @@ import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../api/api-error';
 import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime, shortId } from '../app/format';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { Notice, QueryStates } from '../app/query-states';
 import { SecretField } from '../app/secret-field';
 import { useServerValidatedForm, type FormErrors } from '../app/use-server-validated-form';
 import { validateOptionalWholeNumber } from '../clients/client-validation';
@@ -172,69 +172,68 @@ export function InitialAccessTokensSection() {
             {notice}
           </Notice>
         )}
-        {tokens.isPending ? (
-          <LoadingState label="Loading initial access tokens…" />
-        ) : tokens.isError ? (
-          <ErrorState
-            title="Could not load initial access tokens"
-            error={tokens.error}
-            onRetry={() => tokens.refetch()}
-            retrying={tokens.isFetching}
-          />
-        ) : tokens.data.length === 0 ? (
-          <EmptyState
-            py="md"
-            title="No initial access tokens"
-            description="Issue one above for each integrator who registers through RFC 7591."
-          />
-        ) : (
-          <Table.ScrollContainer minWidth={640} type="native">
-            <Table striped verticalSpacing="sm" aria-label="Initial access tokens">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">ID</Table.Th>
-                  <Table.Th scope="col">Issued</Table.Th>
-                  <Table.Th scope="col">Expires</Table.Th>
-                  <Table.Th scope="col">Used</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {tokens.data.map((t) => (
-                  <Table.Tr key={t.id}>
-                    <Table.Td>
-                      <Code title={t.id}>{shortId(t.id, 8)}</Code>
-                    </Table.Td>
-                    <Table.Td>{formatDateTime(t.created_at)}</Table.Td>
-                    <Table.Td>{formatDateTime(t.expires_at)}</Table.Td>
-                    <Table.Td>
-                      {t.uses} of {t.max_uses}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge color={STATUS_COLORS[t.status]} variant="light" miw="max-content">
-                        {STATUS_LABELS[t.status]}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td ta="right">
-                      <Button
-                        size="xs"
-                        color="red"
-                        variant="light"
-                        onClick={() => setRevoking(t)}
-                        aria-label={`Revoke initial access token ${t.id}`}
-                      >
-                        Revoke
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <QueryStates
+          query={tokens}
+          loading="Loading initial access tokens…"
+          failed="Could not load initial access tokens"
+        >
+          {(data) =>
+            data.length === 0 ? (
+              <EmptyState
+                py="md"
+                title="No initial access tokens"
+                description="Issue one above for each integrator who registers through RFC 7591."
+              />
+            ) : (
+              <Table.ScrollContainer minWidth={640} type="native">
+                <Table striped verticalSpacing="sm" aria-label="Initial access tokens">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">ID</Table.Th>
+                      <Table.Th scope="col">Issued</Table.Th>
+                      <Table.Th scope="col">Expires</Table.Th>
+                      <Table.Th scope="col">Used</Table.Th>
+                      <Table.Th scope="col">Status</Table.Th>
+                      <Table.Th scope="col">
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.map((t) => (
+                      <Table.Tr key={t.id}>
+                        <Table.Td>
+                          <Code title={t.id}>{shortId(t.id, 8)}</Code>
+                        </Table.Td>
+                        <Table.Td>{formatDateTime(t.created_at)}</Table.Td>
+                        <Table.Td>{formatDateTime(t.expires_at)}</Table.Td>
+                        <Table.Td>
+                          {t.uses} of {t.max_uses}
+                        </Table.Td>
+                        <Table.Td>
+                          <Badge color={STATUS_COLORS[t.status]} variant="light" miw="max-content">
+                            {STATUS_LABELS[t.status]}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td ta="right">
+                          <Button
+                            size="xs"
+                            color="red"
+                            variant="light"
+                            onClick={() => setRevoking(t)}
+                            aria-label={`Revoke initial access token ${t.id}`}
+                          >
+                            Revoke
+                          </Button>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryStates>
       </Stack>
       <ConfirmModal
         opened={revoking !== null}

@@ -1,6 +1,6 @@
 import { Divider, Paper, Stack } from '@mantine/core';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState } from '../app/query-states';
+import { QueryStates } from '../app/query-states';
 import { InitialAccessTokensSection } from './initial-access-tokens-section';
 import { RegistrationPolicyForm } from './registration-policy-form';
 import { useRegistrationSettings, useSaveRegistrationSettings } from './registration-queries';
@@ -18,18 +18,13 @@ export function RegistrationSettingsPage() {
       />
       <Stack gap="xl">
         <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
-          {settings.isPending ? (
-            <LoadingState label="Loading the registration settings…" />
-          ) : settings.isError ? (
-            <ErrorState
-              title="Could not load the registration settings"
-              error={settings.error}
-              onRetry={() => settings.refetch()}
-              retrying={settings.isFetching}
-            />
-          ) : (
-            <RegistrationPolicyForm settings={settings.data} onSave={(next) => save.mutateAsync(next)} />
-          )}
+          <QueryStates
+            query={settings}
+            loading="Loading the registration settings…"
+            failed="Could not load the registration settings"
+          >
+            {(data) => <RegistrationPolicyForm settings={data} onSave={(next) => save.mutateAsync(next)} />}
+          </QueryStates>
         </Paper>
         <Divider />
         <InitialAccessTokensSection />

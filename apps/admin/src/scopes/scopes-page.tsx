@@ -18,7 +18,7 @@ import {
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { Notice, QueryStates } from '../app/query-states';
 import { EditScopeModal } from './edit-scope-modal';
 import { useScopeCatalog } from './scopes-queries';
 
@@ -113,77 +113,72 @@ export function ScopesPage() {
           />
         </Group>
 
-        {catalog.isPending ? (
-          <LoadingState label="Loading the scope catalog…" />
-        ) : catalog.isError ? (
-          <ErrorState
-            title="Could not load the scope catalog"
-            error={catalog.error}
-            onRetry={() => catalog.refetch()}
-            retrying={catalog.isFetching}
-          />
-        ) : entries.length === 0 ? (
-          <EmptyState
-            py="xl"
-            title={catalog.data.length === 0 ? 'The catalog is empty' : 'No matching scopes'}
-            description={
-              catalog.data.length === 0
-                ? 'Add a scope to describe it for administrators and integrators.'
-                : 'Try other words, or show every scope.'
-            }
-          />
-        ) : compact ? (
-          <Stack component="ul" aria-label="Scopes" gap="sm" m={0} p={0} style={{ listStyle: 'none' }}>
-            {entries.map((entry) => (
-              <Paper component="li" key={entry.scope} withBorder radius="md" p="sm">
-                <Stack gap={6}>
-                  <Group justify="space-between" wrap="nowrap" align="flex-start">
-                    <Code style={{ wordBreak: 'break-all' }}>{entry.scope}</Code>
-                    {editButton(entry)}
-                  </Group>
-                  {entry.description && <Text size="sm">{entry.description}</Text>}
-                  <ResourceTypes types={entry.resource_types} />
-                  <SelfService entry={entry} />
-                </Stack>
-              </Paper>
-            ))}
-          </Stack>
-        ) : (
-          <Table.ScrollContainer minWidth={760} type="native">
-            <Table striped highlightOnHover verticalSpacing="sm" aria-label="Scopes">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Scope</Table.Th>
-                  <Table.Th scope="col">Description</Table.Th>
-                  <Table.Th scope="col">Resource types</Table.Th>
-                  <Table.Th scope="col">Registration</Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+        <QueryStates query={catalog} loading="Loading the scope catalog…" failed="Could not load the scope catalog">
+          {(data) =>
+            entries.length === 0 ? (
+              <EmptyState
+                py="xl"
+                title={data.length === 0 ? 'The catalog is empty' : 'No matching scopes'}
+                description={
+                  data.length === 0
+                    ? 'Add a scope to describe it for administrators and integrators.'
+                    : 'Try other words, or show every scope.'
+                }
+              />
+            ) : compact ? (
+              <Stack component="ul" aria-label="Scopes" gap="sm" m={0} p={0} style={{ listStyle: 'none' }}>
                 {entries.map((entry) => (
-                  <Table.Tr key={entry.scope}>
-                    <Table.Td>
-                      <Code style={{ whiteSpace: 'nowrap' }}>{entry.scope}</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{entry.description || '—'}</Text>
-                    </Table.Td>
-                    <Table.Td>
+                  <Paper component="li" key={entry.scope} withBorder radius="md" p="sm">
+                    <Stack gap={6}>
+                      <Group justify="space-between" wrap="nowrap" align="flex-start">
+                        <Code style={{ wordBreak: 'break-all' }}>{entry.scope}</Code>
+                        {editButton(entry)}
+                      </Group>
+                      {entry.description && <Text size="sm">{entry.description}</Text>}
                       <ResourceTypes types={entry.resource_types} />
-                    </Table.Td>
-                    <Table.Td>
                       <SelfService entry={entry} />
-                    </Table.Td>
-                    <Table.Td ta="right">{editButton(entry)}</Table.Td>
-                  </Table.Tr>
+                    </Stack>
+                  </Paper>
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+              </Stack>
+            ) : (
+              <Table.ScrollContainer minWidth={760} type="native">
+                <Table striped highlightOnHover verticalSpacing="sm" aria-label="Scopes">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">Scope</Table.Th>
+                      <Table.Th scope="col">Description</Table.Th>
+                      <Table.Th scope="col">Resource types</Table.Th>
+                      <Table.Th scope="col">Registration</Table.Th>
+                      <Table.Th scope="col">
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {entries.map((entry) => (
+                      <Table.Tr key={entry.scope}>
+                        <Table.Td>
+                          <Code style={{ whiteSpace: 'nowrap' }}>{entry.scope}</Code>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{entry.description || '—'}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <ResourceTypes types={entry.resource_types} />
+                        </Table.Td>
+                        <Table.Td>
+                          <SelfService entry={entry} />
+                        </Table.Td>
+                        <Table.Td ta="right">{editButton(entry)}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryStates>
 
         <Paper withBorder radius="md" p={{ base: 'md', sm: 'lg' }}>
           <Title order={2} size="h4" mb={4}>

@@ -23,7 +23,7 @@ import { Link } from 'react-router';
 import { ConfirmModal } from '../app/confirm-modal';
 import { useDebouncedSearchParam } from '../app/use-debounced-search-param';
 import { formatDateTime, formatRelative, shortId } from '../app/format';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { Notice, QueryStates } from '../app/query-states';
 import { ScopeList } from '../clients/scope-list';
 import { useLiveTokens, useRevokeClientTokens, useRevokeToken } from './tokens-queries';
 
@@ -122,101 +122,96 @@ export function LiveTokensSection() {
           </Notice>
         )}
 
-        {tokens.isPending ? (
-          <LoadingState label="Loading live tokens…" />
-        ) : tokens.isError ? (
-          <ErrorState
-            title="Could not load live tokens"
-            error={tokens.error}
-            onRetry={() => tokens.refetch()}
-            retrying={tokens.isFetching}
-          />
-        ) : items.length === 0 ? (
-          <EmptyState
-            py="lg"
-            title={clientId ? 'This client has no live tokens' : 'No live tokens'}
-            description={
-              clientId
-                ? 'Tokens it requests will show here until they expire or are revoked.'
-                : 'Tokens show here from when they are issued until they expire or are revoked.'
-            }
-          />
-        ) : compact ? (
-          <Stack component="ul" aria-label="Live tokens" gap="sm" m={0} p={0} style={{ listStyle: 'none' }}>
-            {items.map((token) => (
-              <Paper component="li" key={token.jti} withBorder radius="md" p="sm">
-                <Stack gap={6}>
-                  <Group justify="space-between" wrap="nowrap" align="flex-start">
-                    <Anchor
-                      component={Link}
-                      to={`/clients/${encodeURIComponent(token.client_id)}`}
-                      size="sm"
-                      style={{ wordBreak: 'break-all' }}
-                    >
-                      {token.client_id}
-                    </Anchor>
-                    {revokeButton(token)}
-                  </Group>
-                  <ScopeList scope={token.scope} />
-                  <Text size="xs" c="dimmed">
-                    Expires <Expiry token={token} /> · token <Code>{shortId(token.jti)}</Code>
-                  </Text>
-                </Stack>
-              </Paper>
-            ))}
-          </Stack>
-        ) : (
-          <Table.ScrollContainer minWidth={820} type="native">
-            <Table striped verticalSpacing="sm" aria-label="Live tokens">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Client</Table.Th>
-                  <Table.Th scope="col">Scopes</Table.Th>
-                  <Table.Th scope="col">Patient</Table.Th>
-                  <Table.Th scope="col">Issued</Table.Th>
-                  <Table.Th scope="col">Expires</Table.Th>
-                  <Table.Th scope="col">Token ID</Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
+        <QueryStates query={tokens} loading="Loading live tokens…" failed="Could not load live tokens">
+          {() =>
+            items.length === 0 ? (
+              <EmptyState
+                py="lg"
+                title={clientId ? 'This client has no live tokens' : 'No live tokens'}
+                description={
+                  clientId
+                    ? 'Tokens it requests will show here until they expire or are revoked.'
+                    : 'Tokens show here from when they are issued until they expire or are revoked.'
+                }
+              />
+            ) : compact ? (
+              <Stack component="ul" aria-label="Live tokens" gap="sm" m={0} p={0} style={{ listStyle: 'none' }}>
                 {items.map((token) => (
-                  <Table.Tr key={token.jti}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/clients/${encodeURIComponent(token.client_id)}`} size="sm">
-                        {shortId(token.client_id, 24)}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td maw={320}>
+                  <Paper component="li" key={token.jti} withBorder radius="md" p="sm">
+                    <Stack gap={6}>
+                      <Group justify="space-between" wrap="nowrap" align="flex-start">
+                        <Anchor
+                          component={Link}
+                          to={`/clients/${encodeURIComponent(token.client_id)}`}
+                          size="sm"
+                          style={{ wordBreak: 'break-all' }}
+                        >
+                          {token.client_id}
+                        </Anchor>
+                        {revokeButton(token)}
+                      </Group>
                       <ScopeList scope={token.scope} />
-                    </Table.Td>
-                    <Table.Td>
-                      {token.patient ? (
-                        <Code>{token.patient}</Code>
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          —
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{formatDateTime(token.issued_at)}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Expiry token={token} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Code title={token.jti}>{shortId(token.jti)}</Code>
-                    </Table.Td>
-                    <Table.Td ta="right">{revokeButton(token)}</Table.Td>
-                  </Table.Tr>
+                      <Text size="xs" c="dimmed">
+                        Expires <Expiry token={token} /> · token <Code>{shortId(token.jti)}</Code>
+                      </Text>
+                    </Stack>
+                  </Paper>
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+              </Stack>
+            ) : (
+              <Table.ScrollContainer minWidth={820} type="native">
+                <Table striped verticalSpacing="sm" aria-label="Live tokens">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">Client</Table.Th>
+                      <Table.Th scope="col">Scopes</Table.Th>
+                      <Table.Th scope="col">Patient</Table.Th>
+                      <Table.Th scope="col">Issued</Table.Th>
+                      <Table.Th scope="col">Expires</Table.Th>
+                      <Table.Th scope="col">Token ID</Table.Th>
+                      <Table.Th scope="col">
+                        <VisuallyHidden>Actions</VisuallyHidden>
+                      </Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((token) => (
+                      <Table.Tr key={token.jti}>
+                        <Table.Td>
+                          <Anchor component={Link} to={`/clients/${encodeURIComponent(token.client_id)}`} size="sm">
+                            {shortId(token.client_id, 24)}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td maw={320}>
+                          <ScopeList scope={token.scope} />
+                        </Table.Td>
+                        <Table.Td>
+                          {token.patient ? (
+                            <Code>{token.patient}</Code>
+                          ) : (
+                            <Text size="sm" c="dimmed">
+                              —
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{formatDateTime(token.issued_at)}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Expiry token={token} />
+                        </Table.Td>
+                        <Table.Td>
+                          <Code title={token.jti}>{shortId(token.jti)}</Code>
+                        </Table.Td>
+                        <Table.Td ta="right">{revokeButton(token)}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryStates>
       </Stack>
 
       <ConfirmModal

@@ -4,7 +4,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import { ConfirmModal } from '../app/confirm-modal';
 import { formatDateTime, shortId } from '../app/format';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { Notice, QueryStates } from '../app/query-states';
 import { useRotateSigningKey, useSigningKeys } from './tokens-queries';
 
 const COMPACT = `(max-width: ${em(767)})`;
@@ -60,66 +60,63 @@ export function SigningKeysSection() {
             {notice}
           </Notice>
         )}
-        {keys.isPending ? (
-          <LoadingState label="Loading signing keys…" />
-        ) : keys.isError ? (
-          <ErrorState
-            title="Could not load signing keys"
-            error={keys.error}
-            onRetry={() => keys.refetch()}
-            retrying={keys.isFetching}
-          />
-        ) : compact ? (
-          <Stack component="ul" aria-label="Signing keys" gap="sm" m={0} p={0} style={{ listStyle: 'none' }}>
-            {keys.data.map((key) => (
-              <Paper component="li" key={key.kid} withBorder radius="md" p="sm">
-                <Stack gap={4}>
-                  <Group justify="space-between" wrap="nowrap">
-                    <Code style={{ wordBreak: 'break-all' }}>{key.kid}</Code>
-                    <KeyStatus status={key.status} />
-                  </Group>
-                  <Text size="xs" c="dimmed">
-                    {key.alg} · signs {signsLabel(key)} · created {formatDateTime(key.created_at)}
-                    {key.remove_after && ` · published until ${formatDateTime(key.remove_after)}`}
-                  </Text>
-                </Stack>
-              </Paper>
-            ))}
-          </Stack>
-        ) : (
-          <Table.ScrollContainer minWidth={760} type="native">
-            <Table striped verticalSpacing="sm" aria-label="Signing keys">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Key ID</Table.Th>
-                  <Table.Th scope="col">Algorithm</Table.Th>
-                  <Table.Th scope="col">Signs</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">Created</Table.Th>
-                  <Table.Th scope="col">Retired</Table.Th>
-                  <Table.Th scope="col">Published until</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {keys.data.map((key) => (
-                  <Table.Tr key={key.kid}>
-                    <Table.Td>
-                      <Code title={key.kid}>{shortId(key.kid, 20)}</Code>
-                    </Table.Td>
-                    <Table.Td>{key.alg}</Table.Td>
-                    <Table.Td>{signsLabel(key)}</Table.Td>
-                    <Table.Td>
-                      <KeyStatus status={key.status} />
-                    </Table.Td>
-                    <Table.Td>{formatDateTime(key.created_at)}</Table.Td>
-                    <Table.Td>{formatDateTime(key.retired_at)}</Table.Td>
-                    <Table.Td>{key.status === 'active' ? 'while active' : formatDateTime(key.remove_after)}</Table.Td>
-                  </Table.Tr>
+        <QueryStates query={keys} loading="Loading signing keys…" failed="Could not load signing keys">
+          {(data) =>
+            compact ? (
+              <Stack component="ul" aria-label="Signing keys" gap="sm" m={0} p={0} style={{ listStyle: 'none' }}>
+                {data.map((key) => (
+                  <Paper component="li" key={key.kid} withBorder radius="md" p="sm">
+                    <Stack gap={4}>
+                      <Group justify="space-between" wrap="nowrap">
+                        <Code style={{ wordBreak: 'break-all' }}>{key.kid}</Code>
+                        <KeyStatus status={key.status} />
+                      </Group>
+                      <Text size="xs" c="dimmed">
+                        {key.alg} · signs {signsLabel(key)} · created {formatDateTime(key.created_at)}
+                        {key.remove_after && ` · published until ${formatDateTime(key.remove_after)}`}
+                      </Text>
+                    </Stack>
+                  </Paper>
                 ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+              </Stack>
+            ) : (
+              <Table.ScrollContainer minWidth={760} type="native">
+                <Table striped verticalSpacing="sm" aria-label="Signing keys">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th scope="col">Key ID</Table.Th>
+                      <Table.Th scope="col">Algorithm</Table.Th>
+                      <Table.Th scope="col">Signs</Table.Th>
+                      <Table.Th scope="col">Status</Table.Th>
+                      <Table.Th scope="col">Created</Table.Th>
+                      <Table.Th scope="col">Retired</Table.Th>
+                      <Table.Th scope="col">Published until</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.map((key) => (
+                      <Table.Tr key={key.kid}>
+                        <Table.Td>
+                          <Code title={key.kid}>{shortId(key.kid, 20)}</Code>
+                        </Table.Td>
+                        <Table.Td>{key.alg}</Table.Td>
+                        <Table.Td>{signsLabel(key)}</Table.Td>
+                        <Table.Td>
+                          <KeyStatus status={key.status} />
+                        </Table.Td>
+                        <Table.Td>{formatDateTime(key.created_at)}</Table.Td>
+                        <Table.Td>{formatDateTime(key.retired_at)}</Table.Td>
+                        <Table.Td>
+                          {key.status === 'active' ? 'while active' : formatDateTime(key.remove_after)}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            )
+          }
+        </QueryStates>
       </Stack>
 
       <ConfirmModal

@@ -20,7 +20,7 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { LinkedIdentities } from '../federation/linked-identities';
 import { PageHeader } from '../app/page-header';
-import { ErrorState, LoadingState, Notice } from '../app/query-states';
+import { Notice, QueryStates } from '../app/query-states';
 import { useUserList } from './users-queries';
 
 export const USERS_PAGE_SIZE = 20;
@@ -128,89 +128,84 @@ export function UsersPage() {
           />
         </Group>
 
-        {list.isPending ? (
-          <LoadingState label="Loading users…" />
-        ) : list.isError ? (
-          <ErrorState
-            title="Could not load users"
-            error={list.error}
-            onRetry={() => list.refetch()}
-            retrying={list.isFetching}
-          />
-        ) : list.data.items.length === 0 ? (
-          <EmptyState
-            py="xl"
-            title={filtered ? 'No matching users' : 'No users yet'}
-            description={
-              filtered
-                ? 'No user matches this search. Try other words or another role.'
-                : 'Create a user so a patient or practitioner can sign in to apps.'
-            }
-          />
-        ) : (
-          <>
-            <Box pos="relative" aria-busy={list.isFetching}>
-              <Table.ScrollContainer minWidth={900} type="native">
-                <Table striped highlightOnHover verticalSpacing="sm" aria-label="Users">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">Username</Table.Th>
-                      <Table.Th scope="col">Name</Table.Th>
-                      <Table.Th scope="col">Role</Table.Th>
-                      <Table.Th scope="col">FHIR resource</Table.Th>
-                      <Table.Th scope="col">Status</Table.Th>
-                      <Table.Th scope="col">Linked sign-ins</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {list.data.items.map((user) => (
-                      <Table.Tr key={user.id}>
-                        <Table.Td>
-                          <Anchor component={Link} to={userPath(user)} fw={500} size="sm">
-                            {user.username}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{user.display_name}</Text>
-                          {user.email && (
-                            <Text size="xs" c="dimmed">
-                              {user.email}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>{ROLE_LABELS[user.role]}</Table.Td>
-                        <Table.Td>
-                          <Code>{user.fhir_user}</Code>
-                        </Table.Td>
-                        <Table.Td>
-                          <EnabledBadge enabled={user.enabled} />
-                        </Table.Td>
-                        <Table.Td>
-                          <LinkedIdentities user={user} onUnlinked={setNotice} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            </Box>
-            <Group justify="space-between" gap="sm" wrap="wrap">
-              <Text size="sm" c="dimmed" aria-live="polite">
-                {total} {total === 1 ? 'user' : 'users'}
-              </Text>
-              <Box component="nav" aria-label="User list pages">
-                <Pagination
-                  total={pages}
-                  value={Math.min(page, pages)}
-                  onChange={(p) => update({ page: p > 1 ? String(p) : undefined })}
-                  hideWithOnePage
-                  size="sm"
-                  getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
-                />
-              </Box>
-            </Group>
-          </>
-        )}
+        <QueryStates query={list} loading="Loading users…" failed="Could not load users">
+          {(data) =>
+            data.items.length === 0 ? (
+              <EmptyState
+                py="xl"
+                title={filtered ? 'No matching users' : 'No users yet'}
+                description={
+                  filtered
+                    ? 'No user matches this search. Try other words or another role.'
+                    : 'Create a user so a patient or practitioner can sign in to apps.'
+                }
+              />
+            ) : (
+              <>
+                <Box pos="relative" aria-busy={list.isFetching}>
+                  <Table.ScrollContainer minWidth={900} type="native">
+                    <Table striped highlightOnHover verticalSpacing="sm" aria-label="Users">
+                      <Table.Thead>
+                        <Table.Tr>
+                          <Table.Th scope="col">Username</Table.Th>
+                          <Table.Th scope="col">Name</Table.Th>
+                          <Table.Th scope="col">Role</Table.Th>
+                          <Table.Th scope="col">FHIR resource</Table.Th>
+                          <Table.Th scope="col">Status</Table.Th>
+                          <Table.Th scope="col">Linked sign-ins</Table.Th>
+                        </Table.Tr>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {data.items.map((user) => (
+                          <Table.Tr key={user.id}>
+                            <Table.Td>
+                              <Anchor component={Link} to={userPath(user)} fw={500} size="sm">
+                                {user.username}
+                              </Anchor>
+                            </Table.Td>
+                            <Table.Td>
+                              <Text size="sm">{user.display_name}</Text>
+                              {user.email && (
+                                <Text size="xs" c="dimmed">
+                                  {user.email}
+                                </Text>
+                              )}
+                            </Table.Td>
+                            <Table.Td>{ROLE_LABELS[user.role]}</Table.Td>
+                            <Table.Td>
+                              <Code>{user.fhir_user}</Code>
+                            </Table.Td>
+                            <Table.Td>
+                              <EnabledBadge enabled={user.enabled} />
+                            </Table.Td>
+                            <Table.Td>
+                              <LinkedIdentities user={user} onUnlinked={setNotice} />
+                            </Table.Td>
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </Table.ScrollContainer>
+                </Box>
+                <Group justify="space-between" gap="sm" wrap="wrap">
+                  <Text size="sm" c="dimmed" aria-live="polite">
+                    {total} {total === 1 ? 'user' : 'users'}
+                  </Text>
+                  <Box component="nav" aria-label="User list pages">
+                    <Pagination
+                      total={pages}
+                      value={Math.min(page, pages)}
+                      onChange={(p) => update({ page: p > 1 ? String(p) : undefined })}
+                      hideWithOnePage
+                      size="sm"
+                      getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
+                    />
+                  </Box>
+                </Group>
+              </>
+            )
+          }
+        </QueryStates>
       </Stack>
     </>
   );
