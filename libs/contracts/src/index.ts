@@ -4,3 +4,4 @@ export * from './lib/scopes';
 export * from './lib/fhir';
 export * from './lib/management';
 export * from './lib/people';
+export * from './lib/federation';

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import type { ApiClient } from '../api/api-client';
 import { ApiError, errorMessage } from '../api/api-error';
-import { type FederationAudience, listSignInProviders } from './federation-api';
+import type { FederationAudience } from '@ccri/contracts';
+import { listSignInProviders } from './federation-api';
 
 export const signInProviderKeys = {
   list: (audience: FederationAudience) => ['sign-in-providers', audience] as const,

@@ -1,55 +1,18 @@
-import type { DeveloperSession, LoginResponse } from '@ccri/contracts';
+import type {
+  DeveloperSession,
+  FederationAudience,
+  IdentityProvider,
+  IdentityProviderRequest,
+  LoginResponse,
+  SignInProvider,
+} from '@ccri/contracts';
 import type { ApiClient } from '../api/api-client';
-
-/** Who a provider signs in (DESIGN.md `/api/identity-providers`): people in apps, developers, administrators. */
-export const FEDERATION_AUDIENCES = ['users', 'developers', 'admins'] as const;
-export type FederationAudience = (typeof FEDERATION_AUDIENCES)[number];
 
 export const AUDIENCE_LABELS: Record<FederationAudience, string> = {
   users: 'People signing in to apps',
   developers: 'Developers (portal)',
   admins: 'Administrators (dashboard)',
 };
-
-/** `GET /api/identity-providers/public?audience=…`: what a sign-in page needs for its buttons. */
-export interface SignInProvider {
-  id: string;
-  name: string;
-  start_url: string;
-}
-
-/** `GET /api/identity-providers`: every field but the client secret, which is write-only. */
-export interface IdentityProvider {
-  id: string;
-  name: string;
-  issuer: string;
-  client_id: string;
-  scopes: string;
-  audiences: FederationAudience[];
-  link_by_verified_email: boolean;
-  auto_create: boolean;
-  allowed_domains: string[];
-  admin_allow_list: string[];
-  /** The redirect URI to register with the provider. */
-  callback_url: string;
-  created_at: string;
-  updated_at: string;
-}
-
-/** The body of `POST /api/identity-providers`; on `PATCH` every field is optional and no `client_secret` keeps it. */
-export interface IdentityProviderRequest {
-  id: string;
-  name: string;
-  issuer: string;
-  client_id: string;
-  client_secret?: string;
-  scopes: string;
-  audiences: FederationAudience[];
-  link_by_verified_email: boolean;
-  auto_create: boolean;
-  allowed_domains: string[];
-  admin_allow_list: string[];
-}
 
 /** `POST /api/auth/federated-session` answers with the administrator it signed in. */
 export type FederatedAdminSession = LoginResponse & { username: string };

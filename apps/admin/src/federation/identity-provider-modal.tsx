@@ -15,12 +15,12 @@ import { useEffect, type FormEvent } from 'react';
 import { errorMessage } from '../api/api-error';
 import { useServerValidatedForm, type FormErrors } from '../app/use-server-validated-form';
 import {
-  AUDIENCE_LABELS,
   FEDERATION_AUDIENCES,
   type FederationAudience,
   type IdentityProvider,
   type IdentityProviderRequest,
-} from './federation-api';
+} from '@ccri/contracts';
+import { AUDIENCE_LABELS } from './federation-api';
 import { useSaveIdentityProvider } from './identity-providers-queries';
 
 interface FormValues {

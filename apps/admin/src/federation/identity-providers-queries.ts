@@ -1,10 +1,10 @@
+import type { IdentityProviderRequest } from '@ccri/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../auth/session-context';
 import { userKeys } from '../users/users-queries';
 import {
   createIdentityProvider,
   deleteIdentityProvider,
-  type IdentityProviderRequest,
   listIdentityProviders,
   unlinkExternalIdentity,
   updateIdentityProvider,

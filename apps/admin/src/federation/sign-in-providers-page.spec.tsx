@@ -4,7 +4,7 @@ import { AppRoutes } from '../app/app-routes';
 import { fakeApi } from '../test/fake-api';
 import { jsonResponse, problemResponse, stubFetch } from '../test/fetch-stub';
 import { renderApp } from '../test/render-app';
-import type { IdentityProvider } from './federation-api';
+import type { IdentityProvider } from '@ccri/contracts';
 
 const google: IdentityProvider = {
   id: 'google',

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { ConfirmModal } from '../app/confirm-modal';
 import { PageHeader } from '../app/page-header';
 import { Notice, QueryStates } from '../app/query-states';
-import { AUDIENCE_LABELS, type IdentityProvider } from './federation-api';
+import type { IdentityProvider } from '@ccri/contracts';
+import { AUDIENCE_LABELS } from './federation-api';
 import { IdentityProviderModal } from './identity-provider-modal';
 import { useDeleteIdentityProvider, useIdentityProviders } from './identity-providers-queries';
 

@@ -1,6 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULT_PUBLIC_RESOURCE_TYPES } from '@ccri/contracts';
+import {
+  DEFAULT_PUBLIC_RESOURCE_TYPES,
+  FEDERATION_AUDIENCES,
+  type FederationAudience,
+  type IdentityProviderSettings,
+} from '@ccri/contracts';
 
 /** Everything the server reads from its environment, validated once at start-up (DESIGN.md §Configuration). */
 export interface AppConfig {
@@ -81,22 +86,9 @@ function signingAlg(env: Env): SigningAlg {
   return raw as SigningAlg;
 }
 
-export const FEDERATION_AUDIENCES = ['users', 'developers', 'admins'] as const;
-export type FederationAudience = (typeof FEDERATION_AUDIENCES)[number];
-
-/** One external OpenID provider, as in OIDC_PROVIDERS and `/api/identity-providers` (DESIGN.md). */
-export interface OidcProviderConfig {
-  id: string;
-  name: string;
-  issuer: string;
-  client_id: string;
+/** One external OpenID provider, as in OIDC_PROVIDERS and `/api/identity-providers` (DESIGN.md), with its secret. */
+export interface OidcProviderConfig extends IdentityProviderSettings {
   client_secret: string;
-  scopes: string;
-  audiences: FederationAudience[];
-  link_by_verified_email: boolean;
-  auto_create: boolean;
-  allowed_domains: string[];
-  admin_allow_list: string[];
 }
 
 export type DatabaseConfig = { type: 'sqlite'; database: string } | { type: 'mysql'; url: string; poolSize: number };

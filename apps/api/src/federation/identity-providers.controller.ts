@@ -8,11 +8,8 @@ import {
   PublicProvidersQueryDto,
   UpdateIdentityProviderDto,
 } from './dto/identity-provider.dto';
-import {
-  type IdentityProvider,
-  IdentityProvidersService,
-  type PublicIdentityProvider,
-} from './identity-providers.service';
+import type { IdentityProvider, SignInProvider } from '@ccri/contracts';
+import { IdentityProvidersService } from './identity-providers.service';
 
 /** External OpenID providers people, developers and administrators may sign in with (DESIGN.md). */
 @ApiTags('identity providers')
@@ -23,7 +20,7 @@ export class IdentityProvidersController {
   @ApiOperation({ summary: 'Providers serving an audience: names and start URLs only (for sign-in buttons)' })
   @Public()
   @Get('public')
-  publicList(@Query() query: PublicProvidersQueryDto): Promise<PublicIdentityProvider[]> {
+  publicList(@Query() query: PublicProvidersQueryDto): Promise<SignInProvider[]> {
     return this.providers.publicList(query.audience);
   }
 

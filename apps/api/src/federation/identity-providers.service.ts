@@ -1,32 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import {
-  normaliseProvider,
-  providerProblem,
-  type AppConfig,
-  type FederationAudience,
-  type OidcProviderConfig,
-} from '../config/app-config';
+import type { FederationAudience, IdentityProvider, SignInProvider } from '@ccri/contracts';
+import { normaliseProvider, providerProblem, type AppConfig, type OidcProviderConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError, notFound, validationFailed } from '../common/errors/domain-error';
 import { KeyEncryption } from '../auth/keys/key-encryption';
 import { IdentityProviderEntity } from './identity-provider.entity';
 import type { CreateIdentityProviderDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
-
-/** `/api/identity-providers` answers: every field but the client secret (DESIGN.md). */
-export type IdentityProvider = Omit<OidcProviderConfig, 'client_secret'> & {
-  callback_url: string;
-  created_at: string;
-  updated_at: string;
-};
-
-/** `/api/identity-providers/public`: what a sign-in page needs to draw its buttons, nothing more. */
-export interface PublicIdentityProvider {
-  id: string;
-  name: string;
-  start_url: string;
-}
 
 /** A provider ready for the relying party: its secret decrypted (kept in memory only, never returned or logged). */
 export interface ResolvedProvider extends OidcProviderConfig {
@@ -92,7 +73,7 @@ export class IdentityProvidersService implements OnApplicationBootstrap {
   }
 
   /** Providers that serve `audience`, for the sign-in buttons. */
-  async publicList(audience?: FederationAudience): Promise<PublicIdentityProvider[]> {
+  async publicList(audience?: FederationAudience): Promise<SignInProvider[]> {
     const rows = await this.repo.find({ order: { name: 'ASC' } });
     return rows
       .filter((r) => !audience || list(r.audiences).includes(audience))

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { FEDERATION_AUDIENCES, PROVIDER_ID_PATTERN, type FederationAudience } from '../../config/app-config';
+import { FEDERATION_AUDIENCES, type FederationAudience } from '@ccri/contracts';
+import { PROVIDER_ID_PATTERN } from '../../config/app-config';
 
 /** `POST /api/identity-providers`: the fields of DESIGN.md; `client_secret` is write-only. */
 export class CreateIdentityProviderDto {
