@@ -88,13 +88,7 @@ export class BulkExportRunner implements OnApplicationBootstrap, OnApplicationSh
     const candidates = await this.jobs
       .createQueryBuilder('j')
       .select(['j.id', 'j.attempts'])
-      .where(
-        new Brackets((w) =>
-          w
-            .where('j.status = :queued', { queued: 'queued' })
-            .orWhere('j.status = :running AND j.lease_until < :now', { running: 'running', now }),
-        ),
-      )
+      .where(claimable(now, 'j.'))
       .orderBy('j.created_at', 'ASC')
       .limit(free)
       .getMany();
@@ -116,14 +110,7 @@ export class BulkExportRunner implements OnApplicationBootstrap, OnApplicationSh
       .update()
       .set({ status: 'running', owner: this.instanceId, leaseUntil: this.leaseEnd(), attempts: () => 'attempts + 1' })
       .where('id = :id', { id })
-      .andWhere(
-        new Brackets((w) =>
-          w.where('status = :queued', { queued: 'queued' }).orWhere('status = :running AND lease_until < :now', {
-            running: 'running',
-            now,
-          }),
-        ),
-      )
+      .andWhere(claimable(now))
       .execute();
     if ((result.affected ?? 0) === 0) return null;
     return this.jobs.findOneBy({ id, owner: this.instanceId });
@@ -143,14 +130,7 @@ export class BulkExportRunner implements OnApplicationBootstrap, OnApplicationSh
         expiresAt: this.expiry(now),
       })
       .where('id = :id', { id })
-      .andWhere(
-        new Brackets((w) =>
-          w.where('status = :queued', { queued: 'queued' }).orWhere('status = :running AND lease_until < :now', {
-            running: 'running',
-            now,
-          }),
-        ),
-      )
+      .andWhere(claimable(now))
       .execute();
     if ((result.affected ?? 0) > 0) {
       await this.exporter.removeFiles(id);
@@ -263,4 +243,16 @@ class JobLost extends Error {
   constructor() {
     super('The job is no longer this instance’s to run');
   }
+}
+
+/**
+ * A job no instance is running: queued, or running under a lease that ran out before `now` (its server stopped).
+ * `alias` is the query's alias for the jobs table with its dot ('j.'), or '' in an UPDATE.
+ */
+function claimable(now: Date, alias = ''): Brackets {
+  return new Brackets((w) =>
+    w
+      .where(`${alias}status = :queued`, { queued: 'queued' })
+      .orWhere(`${alias}status = :running AND ${alias}lease_until < :now`, { running: 'running', now }),
+  );
 }
