@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { limitSql } from '../fhir/search/sql-fragment';
 import { FHIR_TABLES } from '../fhir/store/fhir-tables';
 
 /** Which patients' compartments a read is confined to: some patients, any patient, or none (no confinement). */
@@ -88,9 +89,8 @@ export class BulkResourceReader {
       params.push(read.since);
     }
     for (const f of read.filters) where.push(this.filterSql(read, f, params));
-    params.push(PAGE_ROWS);
     return {
-      sql: `SELECT r.id AS id, r.content AS content FROM ${FHIR_TABLES.resource} r WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ?`,
+      sql: `SELECT r.id AS id, r.content AS content FROM ${FHIR_TABLES.resource} r WHERE ${where.join(' AND ')} ORDER BY r.id${limitSql(PAGE_ROWS)}`,
       params,
     };
   }

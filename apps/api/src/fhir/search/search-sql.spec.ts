@@ -38,13 +38,14 @@ describe('search SQL', () => {
     const walk = searchSql('Patient', [gender, family], 'sqlite', { count: 20, offset: 0 });
     expect(walk.page.sql).toContain('INDEXED BY idx_fhir_resources_page');
     expect(walk.page.sql.match(/r\.id IN \(SELECT/g)).toHaveLength(2);
-    expect(walk.page.sql).toMatch(/ORDER BY r\.last_updated ASC, r\.id ASC LIMIT \? OFFSET \?$/);
+    expect(walk.page.sql).toMatch(/ORDER BY r\.last_updated ASC, r\.id ASC LIMIT 21$/);
     const driven = searchSql('Patient', [gender, family], 'mysql', { count: 20, offset: 40 }, family);
     expect(driven.page.sql).toContain('STRAIGHT_JOIN fhir_resources r');
     expect(driven.page.sql).toContain(
       'EXISTS (SELECT 1 FROM fhir_token_index i WHERE i.resource_id = r.id AND i.resource_type = ? AND i.param = ?',
     );
-    expect(driven.page.params.slice(-2)).toEqual([21, 40]);
+    expect(driven.page.sql).toMatch(/ LIMIT 21 OFFSET 40$/);
+    expect(driven.page.params).not.toContain(21);
     expect(driven.count.sql).toMatch(/^SELECT COUNT\(\*\) AS total FROM \(SELECT DISTINCT/);
   });
 
@@ -62,7 +63,8 @@ describe('keyset paging and sort SQL', () => {
       cursor: { direction: 'after', values: ['2020-01-01T00:00:00.000Z', 'abc'] },
     });
     expect(q.page.sql).toContain('(r.last_updated > ? OR (r.last_updated = ? AND r.id > ?))');
-    expect(q.page.params.slice(-5)).toEqual(['2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'abc', 11, 0]);
+    expect(q.page.params.slice(-3)).toEqual(['2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', 'abc']);
+    expect(q.page.sql).toMatch(/ LIMIT 11$/);
     expect(q.keys).toBe(2);
   });
 

@@ -3,7 +3,7 @@ import type { IndexTableKey } from './index-extractor';
 import { SearchCondition } from './search-condition';
 import { datePredicate, LEAF_TABLE, leafParams, leafWhere, compositeWhere } from './search-sql-values';
 import { keysetPredicate, OrderKey, orderBy, orderKeys, PageRequest, walkInPageOrder } from './search-sql-order';
-import { join, SqlDialect, SqlFragment } from './sql-fragment';
+import { join, limitSql, SqlDialect, SqlFragment } from './sql-fragment';
 
 // The types of this builder's interface, for the stores that run its SQL.
 export type { SqlDialect, SqlFragment } from './sql-fragment';
@@ -284,7 +284,7 @@ export function searchSql(
     };
   }
   const backwards = page.cursor?.direction === 'before';
-  const limit = [page.count + 1, page.offset];
+  const limit = limitSql(page.count + 1, page.offset);
   const simple = keys.every((k) => !k.nullable);
   let pageSql: SqlFragment;
   if (simple) {
@@ -295,8 +295,8 @@ export function searchSql(
     // Unordered: the caller sorts a result that turned out to fit on the page (see MysqlResourceStore.search).
     const order = options.unordered ? '' : ` ORDER BY ${orderBy(keys, ref, backwards)}`;
     pageSql = {
-      sql: `SELECT r.id AS id, r.content AS content, ${cols} ${from.sql}${keyset ? ` AND ${keyset.sql}` : ''}${order} LIMIT ? OFFSET ?`,
-      params: [...from.params, ...(keyset?.params ?? []), ...limit],
+      sql: `SELECT r.id AS id, r.content AS content, ${cols} ${from.sql}${keyset ? ` AND ${keyset.sql}` : ''}${order}${limit}`,
+      params: [...from.params, ...(keyset?.params ?? [])],
     };
   } else {
     const ref = (k: OrderKey) => `t.${k.name}`;
@@ -305,8 +305,8 @@ export function searchSql(
     const innerCols = inner.map((k) => `${k.expr.sql} AS ${k.name}`).join(', ');
     const cols = keys.map((k, n) => `t.${k.name} AS key_${n}`).join(', ');
     pageSql = {
-      sql: `SELECT t.id AS id, t.content AS content, ${cols} FROM (SELECT r.id AS id, r.content AS content, r.last_updated AS lu, ${innerCols} ${from.sql}) t${keyset ? ` WHERE ${keyset.sql}` : ''} ORDER BY ${orderBy(keys, ref, backwards)} LIMIT ? OFFSET ?`,
-      params: [...inner.flatMap((k) => k.expr.params), ...from.params, ...(keyset?.params ?? []), ...limit],
+      sql: `SELECT t.id AS id, t.content AS content, ${cols} FROM (SELECT r.id AS id, r.content AS content, r.last_updated AS lu, ${innerCols} ${from.sql}) t${keyset ? ` WHERE ${keyset.sql}` : ''} ORDER BY ${orderBy(keys, ref, backwards)}${limit}`,
+      params: [...inner.flatMap((k) => k.expr.params), ...from.params, ...(keyset?.params ?? [])],
     };
   }
   return {

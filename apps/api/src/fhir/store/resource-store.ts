@@ -2,6 +2,7 @@ import { after, each, insertSql, Maybe, SqlBatch, SqlReader, SqlRunner } from '.
 import { INDEX_TABLE_KEYS, IndexRows, IndexTableKey } from '../search/index-extractor';
 import type { SearchCondition } from '../search/search-condition';
 import { conditionSql, indexSql, PageRequest, searchSql, SqlDialect, SqlFragment } from '../search/search-sql';
+import { limitSql } from '../search/sql-fragment';
 import { FHIR_TABLES } from './fhir-tables';
 
 /** One version of a resource as stored. `content` is the JSON text served for it (null for a deletion). */
@@ -295,8 +296,8 @@ export function historySql(q: HistoryQuery, countOnly = false): { sql: string; p
       ? 'h.version_id DESC'
       : 'h.last_updated DESC, h.resource_type DESC, h.id DESC, h.version_id DESC';
   return {
-    sql: `SELECT h.resource_type AS resource_type, h.id AS id, h.version_id AS version_id, h.last_updated AS last_updated, h.deleted AS deleted, h.content AS content FROM ${FHIR_TABLES.history} h${all} ORDER BY ${order} LIMIT ?`,
-    params: [...params, ...keyParams, q.count + 1],
+    sql: `SELECT h.resource_type AS resource_type, h.id AS id, h.version_id AS version_id, h.last_updated AS last_updated, h.deleted AS deleted, h.content AS content FROM ${FHIR_TABLES.history} h${all} ORDER BY ${order}${limitSql(q.count + 1)}`,
+    params: [...params, ...keyParams],
   };
 }
 
