@@ -143,14 +143,14 @@ export async function peerScenarios({ startApi, startTarget, load, settle, clien
   return rows;
 }
 
-function median(values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The median of each figure of several load results (rates, latencies); the error counts added up. */
-function medianOf(results) {
+export function medianOf(results) {
   return {
     requestsPerSecond: Math.round(median(results.map((r) => r.requestsPerSecond))),
     p50Ms: median(results.map((r) => r.p50Ms)),
