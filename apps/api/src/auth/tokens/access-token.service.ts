@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytesPooled } from '../../common/crypto/random-pool';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ClientEntity } from '../../clients/client.entity';
 import { MetricsService } from '../../metrics/metrics.service';
 import { KeysService } from '../keys/keys.service';
 import { type AuditedRequest, stageAuditRow } from '../../common/http/audit-stage';
+import { newTokenId } from './token-id';
 import { IssuedToken, TokenStoreService } from './token-store.service';
 
 /** RFC 9068: the media type of JWT access tokens. */
@@ -76,7 +76,7 @@ export class AccessTokenService {
   ): Promise<TokenResponse> {
     const now = Math.floor(Date.now() / 1000);
     const ttl = client.tokenTtlSeconds ?? this.config.tokenTtlSeconds;
-    const jti = randomBytesPooled(18).toString('base64url');
+    const jti = newTokenId();
     const scope = scopes.join(' ');
     const claims: Record<string, unknown> = {
       iss: this.config.publicUrl,
@@ -122,7 +122,7 @@ export class AccessTokenService {
   ): Promise<SignedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
     const ttl = client.tokenTtlSeconds ?? this.config.tokenTtlSeconds;
-    const jti = randomBytesPooled(18).toString('base64url');
+    const jti = newTokenId();
     const scope = person.scopes.join(' ');
     const claims: Record<string, unknown> = {
       iss: this.config.publicUrl,
