@@ -15,7 +15,7 @@ import { AuditEventEntity } from './audit-event.entity';
 import { classifyRequest } from './classify-request';
 import { toAuditEvent } from './fhir/audit-event.mapper';
 import { MAX_AUDIT_EVENT_COUNT, parseAuditEventSearch } from './fhir/audit-event-search';
-import { uuidv7 } from './uuid7';
+import { uuidv7 } from '../common/crypto/uuid7';
 
 /**
  * The audit trail. Each audited request's record is committed (group commit: the records of concurrent requests

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -16,6 +15,7 @@ import { ValidationPool } from './validation/validation-pool';
 import { SearchParameterRegistry } from './search/search-parameter-registry';
 import { parseSearchRequest, QueryValues } from './search/search-request-parser';
 import { ResourceStore, StoredVersion, WriteConflict } from './store/resource-store';
+import { uuidv7 } from '../common/crypto/uuid7';
 
 /** `W/"3"`, `"3"` or `3` → 3 (R4 http.html#concurrency); undefined without a header. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -123,7 +123,7 @@ export class FhirService {
       const existing = await this.conditionalMatch(type, ifNoneExist, access);
       if (existing) return this.existingResult(type, existing, access, prefer);
     }
-    const id = randomUUID();
+    const id = uuidv7();
     const { version } = await this.store.put(type, id, (v, at) => this.preparer.prepare(type, id, resource, v, at), {
       fresh: true,
     });

@@ -22,6 +22,7 @@ import { ResourcePreparer } from '../resource-preparer';
 import { ResourceStore, StoredVersion, WriteOutcome, WriteRequest } from '../store/resource-store';
 import { ValidationPool } from '../validation/validation-pool';
 import { BundleEntry, parseBundleEntries, patchOfEntry, rewriteReferences } from './bundle-entry';
+import { uuidv7 } from '../../common/crypto/uuid7';
 
 /** Entries one Bundle may hold (bodies are bounded by BODY_LIMIT_BYTES too). */
 const MAX_ENTRIES = 10_000;
@@ -191,7 +192,7 @@ export class FhirBundleService {
           continue;
         }
       }
-      const id = randomUUID();
+      const id = uuidv7();
       newIds.set(entry, id);
       if (entry.fullUrl) ids.set(entry.fullUrl, `${entry.type}/${id}`);
     }

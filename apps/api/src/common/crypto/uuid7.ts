@@ -1,4 +1,4 @@
-import { randomBytesPooled } from '../common/crypto/random-pool';
+import { randomBytesPooled } from './random-pool';
 
 /** RFC 9562 UUID version 7: 48-bit Unix milliseconds, then random bits; sorts by creation time. */
 export function uuidv7(now = Date.now()): string {
