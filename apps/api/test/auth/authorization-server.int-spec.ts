@@ -168,6 +168,18 @@ describe.each(databases())('the authorization server on %s', (db) => {
       });
     });
 
+    it("names each token by a jti that starts with its issue time (neighbouring rows in the token table's index)", async () => {
+      const before = Date.now();
+      const jtis = [await getToken(t, client), await getToken(t, client)].map((x) => decodeJwt(x).jti!);
+      expect(new Set(jtis).size).toBe(2);
+      for (const jti of jtis) {
+        expect(jti).toMatch(/^[A-Za-z0-9_-]{24}$/);
+        const issuedMs = Buffer.from(jti, 'base64url').readUIntBE(0, 6);
+        expect(issuedMs).toBeGreaterThanOrEqual(before);
+        expect(issuedMs).toBeLessThanOrEqual(Date.now());
+      }
+    });
+
     it('answers active:false for a foreign, forged or garbage token', async () => {
       const token = await getToken(t, client);
       expect((await introspect(other, token).expect(200)).body).toEqual({ active: false });

@@ -81,6 +81,8 @@ describe.each(databases())('FHIR batch and transaction on %s', (db) => {
       ]);
       const [enc, cond, pat] = body.entry.map((e) => e.resource!);
       expect(pat.resourceType).toBe('Patient');
+      // Ids the server assigns are UUIDv7 (time first): a bundle's rows land together at the B-trees' ends.
+      for (const created of [enc, cond, pat]) expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
       expect(enc.subject).toEqual({ reference: `Patient/${pat.id}` });
       expect(cond.subject).toEqual({ reference: `Patient/${pat.id}` });
       expect(cond.encounter).toEqual({ reference: `Encounter/${enc.id}` });

@@ -1,5 +1,7 @@
 import { createTestApp, databases, TestApp, tokenFor } from '../support/test-app';
 
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 const FHIR_JSON = /^application\/fhir\+json/;
 
 describe.each(databases())('FHIR REST interactions on %s', (db) => {
@@ -45,6 +47,9 @@ describe.each(databases())('FHIR REST interactions on %s', (db) => {
       expect(res.headers['content-type']).toMatch(FHIR_JSON);
       const body = res.body;
       expect(body.id).toMatch(/^[A-Za-z0-9\-.]{1,64}$/);
+      // A UUIDv7 whose time is the create's, so new rows land at the ends of the primary-key B-trees.
+      expect(body.id).toMatch(UUID_V7);
+      expect(Number.parseInt(body.id.replace(/-/g, '').slice(0, 12), 16)).toBeGreaterThanOrEqual(before);
       expect(body.meta.versionId).toBe('1');
       expect(Date.parse(body.meta.lastUpdated)).toBeGreaterThanOrEqual(before - 1000);
       expect(res.headers.location).toBe(`${base()}/Patient/${body.id}/_history/1`);
