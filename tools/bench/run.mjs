@@ -84,18 +84,26 @@ async function startTarget({ script, env = {}, readyPath = '/', readyTimeoutMs =
   };
 
   const deadline = Date.now() + readyTimeoutMs;
+  let last = 'no answer';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${path.relative(root, script)} exited early:\n${stderr}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `${path.relative(root, script)} exited early (${child.exitCode ?? child.signalCode}):\n${stderr}`,
+      );
     try {
       const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(1_000) });
       if (res.ok) return { url, stop, pid: child.pid };
-    } catch {
+      last = `HTTP ${res.status}`;
+    } catch (e) {
       // not listening yet
+      last = e.cause?.code ?? e.message;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
-  throw new Error(`${path.relative(root, script)} was not ready after ${readyTimeoutMs} ms:\n${stderr}`);
+  throw new Error(
+    `${path.relative(root, script)} was not ready after ${readyTimeoutMs} ms (last: ${last} from ${url}${readyPath}):\n${stderr}`,
+  );
 }
 
 const DEMO = JSON.parse(readFileSync(path.join(root, 'apps/api/src/demo/ccri-demo-clients.json'), 'utf8'));
