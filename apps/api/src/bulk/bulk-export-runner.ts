@@ -94,6 +94,10 @@ export class BulkExportRunner implements OnApplicationBootstrap, OnApplicationSh
       .getMany();
     for (const candidate of candidates) {
       if (this.stopped) return;
+      // Still running here: a stall (a busy event loop, a slow page) let its lease lapse, yet the run is alive and its
+      // next progress write renews the lease. Claimed again, it would run twice at once, or be given up as
+      // interrupted. Another instance may still take it over (the run then stops at that write).
+      if (this.running.has(candidate.id)) continue;
       if (candidate.attempts >= MAX_ATTEMPTS) {
         await this.giveUp(candidate.id, now);
         continue;
