@@ -46,7 +46,7 @@ function positiveNumber(name, fallback) {
 const settings = {
   duration: positiveNumber('BENCH_DURATION', 5),
   connections: positiveNumber('BENCH_CONNECTIONS', 50),
-  // Rounds of a repeatable row (reads, searches): the API and its ceiling measured in turn, each round.
+  // Rounds of a repeatable row (reads, searches, client_secret_basic tokens): the API, then its ceiling, each round.
   rounds: positiveNumber('BENCH_ROUNDS', 3),
 };
 
@@ -505,7 +505,7 @@ async function ceilingFor(bytes) {
 /**
  * `rounds` rounds, each loading the API (`api()`, when given) and then the ceiling server answering `bytes`. This
  * host's speed drifts by 2x within a run, so a ratio is only worth its two figures measured side by side: the row gets
- * the median of the rounds' ratios, beside the median rates (latencies from the API's median round).
+ * the median of the rounds' ratios, beside the median of each figure (rates, latencies).
  */
 async function alternating(bytes, rounds, api) {
   const target = await startTarget({
@@ -729,30 +729,21 @@ async function apiScenarios(label, database) {
         continue;
       }
       const bytes = await sample(bodies ? { ...request, body: bodies[0] } : request);
-      if (!bodies) {
-        const { measured, ceiling, ofCeiling, rounds } = await alternating(bytes, settings.rounds, () => load(request));
-        rows.push({
-          scenario: `${name} (${label})`,
-          description: `HTTP ${bytes.status}, ${bytes.body.length} bytes; median of ${rounds.length} rounds`,
-          ...measured,
-          ceiling,
-          ofCeiling,
-          rounds,
-          ...(signingBeside ? { signingPerSecondOneCore: signingBeside, signaturesPerRequest: signatures ?? 1 } : {}),
-        });
-        continue;
-      }
-      // Single-use bodies are measured once, the ceiling right after.
-      const measured = await load({ ...request, body: bodies[1] }, bodies.slice(1));
+      // A repeatable request alternates with its ceiling; single-use bodies are measured once, the ceiling right after.
+      const { measured, ceiling, ofCeiling, rounds } = bodies
+        ? { measured: await load({ ...request, body: bodies[1] }, bodies.slice(1)), ceiling: await ceilingFor(bytes) }
+        : await alternating(bytes, settings.rounds, () => load(request));
       rows.push({
         scenario: `${name} (${label})`,
         description:
           `HTTP ${bytes.status}, ${bytes.body.length} bytes` +
           (signatures ? `, ${signatures} RS256 signatures each` : '') +
           (makeBodies ? `, ${(bodies.length - 1).toLocaleString('en-US')} made` : '') +
-          (measured.ranOut ? `; ran out after ${measured.ranOutAfterSeconds.toFixed(1)} s` : ''),
+          (measured.ranOut ? `; ran out after ${measured.ranOutAfterSeconds.toFixed(1)} s` : '') +
+          (rounds ? `; median of ${rounds.length} rounds` : ''),
         ...measured,
-        ceiling: await ceilingFor(bytes),
+        ceiling,
+        ...(rounds ? { ofCeiling, rounds } : {}),
         ...(signingBeside ? { signingPerSecondOneCore: signingBeside, signaturesPerRequest: signatures ?? 1 } : {}),
       });
     }
