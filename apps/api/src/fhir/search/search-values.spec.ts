@@ -53,7 +53,7 @@ describe('parseNumberValue and parseQuantityValue (search.html#number, #quantity
     }
   });
 
-  it.each(['', 'abc', 'gt', '1,5', '0x10', 'Infinity', '1e999', '--1'])('refuses %j', (raw) => {
+  it.each(['', 'abc', 'gt', '1,5', '0x10', 'Infinity', '1e999', '--1', '\n', 'gt\n', '5\n'])('refuses %j', (raw) => {
     expect(parseNumberValue(raw)).toBeNull();
   });
 

@@ -54,7 +54,8 @@ const NUMBER = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,3}))?$/;
  * `100.00` is [99.995, 100.005), `1e2` (one significant figure) is [50, 150).
  */
 export function parseNumberValue(raw: string): NumberSearchValue | null {
-  const m = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/.exec(raw)!;
+  // `s`: a line break is a character like any other (and then no number), never a failed match.
+  const m = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.*)$/s.exec(raw)!;
   const prefix = (m[1] ?? 'eq') as SearchPrefix;
   const n = NUMBER.exec(m[2]);
   if (!n) return null;
